@@ -1,0 +1,60 @@
+/** The `gm3` dispatcher: one subcommand per task. Exit codes: 0 ok, 1 bus failure, 2 usage. */
+
+import { packageVersion } from "../version.js";
+import {
+  type CliCommand,
+  type CliIo,
+  commandHelp,
+  ExitCode,
+  parseCommandArgs,
+  UsageError,
+} from "./command.js";
+import { decodeCommand } from "./decode.js";
+
+const commands: CliCommand[] = [decodeCommand];
+
+function mainHelp(): string {
+  const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
+  return [
+    `gm3 ${packageVersion} — gateway for GM3 (Plum ecoMAX360i / ecoTRONIC) heat pumps on RS-485`,
+    "",
+    "Usage: gm3 <command> [options]      (gm3 <command> --help for its options)",
+    "",
+    "Commands:",
+    ...lines,
+  ].join("\n");
+}
+
+export async function runCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${mainHelp()}\n`);
+    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout.write(`${packageVersion}\n`);
+    return ExitCode.OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`gm3: unknown command '${name}'. Run 'gm3 --help' for the list of commands.\n`);
+    return ExitCode.USAGE;
+  }
+  try {
+    const parsed = parseCommandArgs(command, rest);
+    if (parsed.values.help) {
+      io.stdout.write(`${commandHelp(command)}\n`);
+      return ExitCode.OK;
+    }
+    return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`gm3 ${command.name}: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
+}

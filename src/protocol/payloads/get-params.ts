@@ -1,0 +1,75 @@
+/**
+ * GET_PARAMS responses (0xC0): `[count u8][first u16 LE]` then `[flag u8][value]` per parameter
+ * (PROTOCOL.md §5.4, §8.5). Values can only be delimited with each index's type, so decoding
+ * takes a type lookup and is strict: the payload must be consumed exactly.
+ */
+import type { Result } from "../result.js";
+import { encodeValue, type ParameterValue, readValue, typeName } from "../types.js";
+import { decodeWith, PayloadError, PayloadReader, PayloadWriter } from "./reader.js";
+
+export interface ParameterReading {
+  index: number;
+  /** The per-value flag byte (meaning partly unknown; see PROTOCOL.md §8.5). */
+  flag: number;
+  value: ParameterValue;
+}
+
+export interface ValueBatch {
+  firstIndex: number;
+  values: ParameterReading[];
+}
+
+/** Type code of a wire index, or undefined when the index is not known. */
+export type TypeLookup = (index: number) => number | undefined;
+
+export function decodeGetParamsResponse(
+  payload: Buffer,
+  typeOf: TypeLookup,
+): Result<ValueBatch, PayloadError> {
+  return decodeWith(() => {
+    const reader = new PayloadReader(payload, "GET_PARAMS response");
+    const count = reader.u8("count");
+    const firstIndex = reader.u16("first index");
+    const values: ParameterReading[] = [];
+    for (let i = 0; i < count; i++) {
+      const index = firstIndex + i;
+      const type = typeOf(index);
+      if (type === undefined) {
+        throw new PayloadError(
+          `GET_PARAMS response: index ${index} has no known type; cannot find value boundaries`,
+          payload,
+        );
+      }
+      const flag = reader.u8(`flag of index ${index}`);
+      const read = readValue(type, payload, reader.offset);
+      if (!read.ok) {
+        throw new PayloadError(
+          `GET_PARAMS response: value of index ${index} (${typeName(type)}): ${read.error.message}`,
+          payload,
+        );
+      }
+      reader.offset += read.value.size;
+      values.push({ index, flag, value: read.value.value });
+    }
+    reader.end();
+    return { firstIndex, values };
+  });
+}
+
+export interface ValueToEncode {
+  flag: number;
+  type: number;
+  value: unknown;
+}
+
+/** Encodes a 0xC0 payload. Throws on values that do not fit their type (a simulator bug). */
+export function encodeGetParamsResponse(firstIndex: number, values: readonly ValueToEncode[]): Buffer {
+  if (values.length > 0xff) throw new RangeError(`${values.length} values do not fit a u8 count`);
+  const writer = new PayloadWriter().u8(values.length).u16(firstIndex);
+  values.forEach((entry, i) => {
+    const encoded = encodeValue(entry.type, entry.value);
+    if (!encoded.ok) throw new RangeError(`value of index ${firstIndex + i}: ${encoded.error.message}`);
+    writer.u8(entry.flag).bytes(encoded.value);
+  });
+  return writer.build();
+}
