@@ -1,0 +1,545 @@
+/**
+ * The only code that writes to the wire. One queue of requests (writes before alarm reads before
+ * polls), one request outstanding at a time, the RS-485 turnaround before each transmission,
+ * per-attempt timeouts with late replies dropped, replies matched by destination (us), source,
+ * command and payload (first index), retries with back-off, and token passing: transmit only
+ * while holding the token (when required), and always give it back.
+ */
+import { EventEmitter } from "node:events";
+import {
+  Command,
+  commandName,
+  type DeviceTableEntry,
+  decodeDeviceTable,
+  encodeFrameOrThrow,
+  encodeIdentity,
+  encodeTokenReturn,
+  type FramedFrame,
+  Framer,
+  GATEWAY_IDENTITY,
+  isServiceFunction,
+  ServiceFunction,
+} from "../protocol/index.js";
+import type { LinkSupervisor } from "../transport/link-supervisor.js";
+import type { AddressManager } from "./address.js";
+import { BusError, type BusFailureReason } from "./errors.js";
+import type { BusRequest } from "./request.js";
+import { type BusStats, createBusStats } from "./stats.js";
+
+export interface BusOptions {
+  panelAddress: number;
+  /** Quiet time before each transmission (RS-485 direction change). */
+  turnaroundMs: number;
+  /** How long to wait for a reply to one transmission. */
+  responseTimeoutMs: number;
+  /** Transmissions per request (1 = no retry). Writes override this with 1. */
+  retryAttempts: number;
+  /** Back-off before a retry: this times the attempt number. */
+  retryBackoffMs: number;
+  /** Transmit only while holding the panel's token. */
+  tokenRequired: boolean;
+  /** Without a required token: transmit anyway after waiting this long for a grant. */
+  tokenWaitTimeoutMs: number;
+  /** Give the token back after this long even with work left (the rest waits for the next grant). */
+  maxTokenHoldMs: number;
+  /** Answer the panel's IDENTIFY probes (off for a listen-only sniffer). */
+  answerProbes?: boolean;
+}
+
+export interface BusEvents {
+  /** Every valid frame received, in order. */
+  frame: [frame: FramedFrame];
+  /** Every frame we transmitted. */
+  sent: [bytes: Buffer];
+  token: [info: { holding: boolean }];
+  deviceTable: [entries: DeviceTableEntry[]];
+  /** A request finally failed. */
+  failure: [error: BusError];
+}
+
+interface Pending {
+  request: BusRequest<unknown>;
+  resolve(value: unknown): void;
+  reject(error: BusError): void;
+  sequence: number;
+  queuedAt: number;
+  attempts: number;
+  /** Bytes were discarded or a garbled reply seen during the current attempt. */
+  sawGarbage: boolean;
+  lastRaw?: Buffer;
+  deadlineTimer?: NodeJS.Timeout;
+}
+
+/** Minimal surface of the link supervisor the bus needs (lets tests use a fake). */
+export type BusLink = Pick<LinkSupervisor, "write" | "on" | "off" | "state">;
+
+export class Gm3Bus extends EventEmitter<BusEvents> {
+  readonly stats: BusStats = createBusStats();
+  private readonly framer: Framer;
+  private readonly queue: Pending[] = [];
+  private sequence = 0;
+  private inFlight: Pending | undefined;
+  private replyTimer: NodeJS.Timeout | undefined;
+  /** A transmission sequence (turnaround, write, wait) is running. */
+  private active = false;
+  private holding = false;
+  private grantedAt = 0;
+  private waitingForTokenSince: number | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private tokenWaitTimer: NodeJS.Timeout | undefined;
+  private lastProbeAnswered = false;
+  private closed = false;
+  /** Bumped when the link goes down: sequences started before are void. */
+  private epoch = 0;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly onUp = () => this.linkUp();
+  private readonly onDown = () => this.linkDown();
+
+  constructor(
+    private readonly link: BusLink,
+    readonly address: AddressManager,
+    private readonly options: BusOptions,
+  ) {
+    super();
+    this.framer = new Framer({
+      onDiscard: (bytes, reason) => {
+        this.stats.discardedBytes += bytes.length;
+        if (reason === "crc-mismatch") this.stats.crcErrors++;
+        if (this.inFlight) this.inFlight.sawGarbage = true;
+      },
+    });
+    link.on("data", this.onData);
+    link.on("up", this.onUp);
+    link.on("down", this.onDown);
+  }
+
+  get holdingToken(): boolean {
+    return this.holding;
+  }
+
+  /** Requests waiting to be sent (not counting the one in flight). */
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  /** Milliseconds since the current token grant, or undefined when not holding it. */
+  get tokenHeldForMs(): number | undefined {
+    return this.holding ? Date.now() - this.grantedAt : undefined;
+  }
+
+  /** Since when requests have been waiting for a grant, if they are. */
+  get waitingForTokenSinceTime(): number | undefined {
+    return this.waitingForTokenSince;
+  }
+
+  /** Queues a request; resolves with the judged reply or rejects with a BusError. */
+  request<T>(request: BusRequest<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = {
+        request: request as BusRequest<unknown>,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        sequence: this.sequence++,
+        queuedAt: Date.now(),
+        attempts: 0,
+        sawGarbage: false,
+      };
+      if (this.closed || this.link.state !== "up") {
+        this.fail(
+          pending,
+          "link-down",
+          this.closed ? "the gateway is shutting down" : "the bus link is down",
+        );
+        return;
+      }
+      if (request.deadline !== undefined) {
+        pending.deadlineTimer = setTimeout(
+          () => this.expire(pending),
+          Math.max(0, request.deadline - Date.now()),
+        );
+      }
+      this.enqueue(pending);
+      this.pump();
+    });
+  }
+
+  /** Fails queued work, lets the request in flight finish, returns the token, detaches. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pending of this.queue.splice(0))
+      this.fail(pending, "link-down", "the gateway is shutting down");
+    const deadline = Date.now() + this.options.responseTimeoutMs + 1_000;
+    while (this.active && Date.now() < deadline) await delay(10);
+    if (this.holding && this.link.state === "up") await this.returnToken();
+    this.clearTimers();
+    this.link.off("data", this.onData);
+    this.link.off("up", this.onUp);
+    this.link.off("down", this.onDown);
+  }
+
+  // --- receiving -------------------------------------------------------------------------------
+
+  private receive(chunk: Buffer): void {
+    this.stats.bytesIn += chunk.length;
+    for (const frame of this.framer.push(chunk)) this.handleFrame(frame);
+  }
+
+  private handleFrame(frame: FramedFrame): void {
+    const own = this.address.address;
+    if (own !== undefined && frame.source === own) return; // our own echo
+    this.stats.framesIn++;
+    this.stats.lastFrameAt = Date.now();
+    this.emit("frame", frame);
+    const fromPanel = frame.source === this.options.panelAddress;
+    if (fromPanel && frame.command === Command.IDENTIFY) {
+      this.handleProbe(frame);
+      return;
+    }
+    this.lastProbeAnswered = false;
+    if (fromPanel && frame.command === Command.SERVICE) {
+      if (isServiceFunction(frame.payload, ServiceFunction.DEVICE_TABLE)) {
+        const table = decodeDeviceTable(frame.payload);
+        if (table.ok) {
+          this.address.onDeviceTable(table.value.map((entry) => entry.address));
+          this.emit("deviceTable", table.value);
+        }
+      } else if (
+        isServiceFunction(frame.payload, ServiceFunction.TOKEN_GRANT) &&
+        own !== undefined &&
+        frame.destination === own
+      ) {
+        this.tokenGranted();
+      }
+      return; // panel requests are never replies
+    }
+    this.matchReply(frame);
+  }
+
+  private handleProbe(frame: FramedFrame): void {
+    const repeat = this.lastProbeAnswered;
+    if (this.options.answerProbes === false || !this.address.onProbe(frame.destination)) {
+      this.lastProbeAnswered = false;
+      return;
+    }
+    // The panel probes 2–3 times back to back: answer the first of a run only.
+    this.lastProbeAnswered = true;
+    if (repeat) return;
+    const reply = encodeFrameOrThrow({
+      destination: frame.source,
+      source: frame.destination,
+      command: Command.IDENTIFY_RESPONSE,
+      payload: encodeIdentity(GATEWAY_IDENTITY),
+    });
+    this.stats.identifyAnswers++;
+    // Answered at once, without the turnaround, as the panel expects.
+    void this.transmit(reply).catch(() => {});
+  }
+
+  private matchReply(frame: FramedFrame): void {
+    const pending = this.inFlight;
+    const own = this.address.address;
+    if (own === undefined || frame.destination !== own) return;
+    if (!pending) {
+      this.stats.lateReplies++; // nothing is waiting: dropped
+      return;
+    }
+    const expectedSource = pending.request.destination;
+    if (frame.source !== expectedSource) return;
+    const verdict = pending.request.judge(frame);
+    if (!verdict) return;
+    this.stopReplyTimer();
+    this.inFlight = undefined;
+    switch (verdict.kind) {
+      case "ok":
+        this.stats.responses++;
+        this.active = false;
+        pending.resolve(verdict.value);
+        this.pump();
+        return;
+      case "rejected":
+        this.active = false;
+        this.fail(pending, "rejected", `${pending.request.label}: ${verdict.reason}`, frame.raw);
+        this.pump();
+        return;
+      case "garbled":
+        pending.sawGarbage = true;
+        pending.lastRaw = frame.raw;
+        this.attemptFailed(pending, "garbled", verdict.reason);
+        return;
+    }
+  }
+
+  // --- token -----------------------------------------------------------------------------------
+
+  private tokenGranted(): void {
+    void this.address.onTokenGrant().catch(() => {});
+    this.stats.tokenGrants++;
+    if (!this.holding) {
+      this.holding = true;
+      this.grantedAt = Date.now();
+      if (this.waitingForTokenSince !== undefined) {
+        this.stats.lastTokenWaitMs = this.grantedAt - this.waitingForTokenSince;
+        this.stats.tokenWaitMsTotal += this.stats.lastTokenWaitMs;
+        this.waitingForTokenSince = undefined;
+      }
+      this.emit("token", { holding: true });
+    }
+    this.pump();
+  }
+
+  private async returnToken(): Promise<void> {
+    const own = this.address.address;
+    if (!this.holding || own === undefined) return;
+    this.holding = false;
+    this.stats.lastTokenHoldMs = Date.now() - this.grantedAt;
+    this.stats.tokenHoldMsTotal += this.stats.lastTokenHoldMs;
+    this.active = true;
+    try {
+      await delay(this.options.turnaroundMs);
+      if (this.link.state === "up") {
+        await this.transmit(
+          encodeFrameOrThrow({
+            destination: this.options.panelAddress,
+            source: own,
+            command: Command.SERVICE,
+            payload: encodeTokenReturn(),
+          }),
+        );
+        this.stats.tokenReturns++;
+      }
+    } catch {
+      // The link failed while returning: the panel takes the bus back by its own timeout.
+    } finally {
+      this.active = false;
+      this.emit("token", { holding: false });
+      if (this.queue.length > 0) this.markWaitingForToken();
+      this.pump();
+    }
+  }
+
+  // --- sending ---------------------------------------------------------------------------------
+
+  private enqueue(pending: Pending): void {
+    const { priority } = pending.request;
+    let at = this.queue.length;
+    while (at > 0) {
+      const before = this.queue[at - 1]!;
+      if (
+        before.request.priority < priority ||
+        (before.request.priority === priority && before.sequence < pending.sequence)
+      ) {
+        break;
+      }
+      at--;
+    }
+    this.queue.splice(at, 0, pending);
+  }
+
+  private markWaitingForToken(): void {
+    this.waitingForTokenSince ??= Date.now();
+  }
+
+  /** Starts the next transmission when the wire, the token and the queue allow it. */
+  private pump(): void {
+    if (this.active || this.closed) return;
+    if (this.link.state !== "up") return;
+    if (this.queue.length === 0) {
+      if (this.holding && !this.lingerTimer) {
+        // Services queue their next request right after a reply; give them the turnaround to do so.
+        this.lingerTimer = setTimeout(() => {
+          this.lingerTimer = undefined;
+          if (this.queue.length === 0 && !this.active && this.holding) void this.returnToken();
+          else this.pump();
+        }, this.options.turnaroundMs);
+      }
+      return;
+    }
+    this.clearLinger();
+    if (this.address.address === undefined) return; // nothing may be sent without an address
+    if (!this.holding) {
+      this.markWaitingForToken();
+      if (this.options.tokenRequired) return;
+      const waited = Date.now() - (this.waitingForTokenSince ?? Date.now());
+      if (waited < this.options.tokenWaitTimeoutMs) {
+        if (!this.tokenWaitTimer) {
+          this.tokenWaitTimer = setTimeout(() => {
+            this.tokenWaitTimer = undefined;
+            this.pump();
+          }, this.options.tokenWaitTimeoutMs - waited);
+        }
+        return;
+      }
+    } else if (Date.now() - this.grantedAt > this.options.maxTokenHoldMs) {
+      void this.returnToken();
+      return;
+    }
+    const pending = this.queue.shift()!;
+    this.active = true;
+    void this.send(pending);
+  }
+
+  private async send(pending: Pending): Promise<void> {
+    if (pending.deadlineTimer) clearTimeout(pending.deadlineTimer);
+    pending.deadlineTimer = undefined;
+    if (!this.holding && this.waitingForTokenSince !== undefined && this.queue.length === 0) {
+      this.waitingForTokenSince = undefined; // sending without a token (not required)
+    }
+    const own = this.address.address;
+    const { request } = pending;
+    const epoch = this.epoch;
+    const bytes = encodeFrameOrThrow({
+      destination: request.destination,
+      source: own!,
+      command: request.command,
+      payload: request.payload,
+    });
+    if (pending.attempts === 0) this.stats.requests++;
+    await delay(
+      pending.attempts === 0 ? this.options.turnaroundMs : this.options.retryBackoffMs * pending.attempts,
+    );
+    if (epoch !== this.epoch) {
+      // The link dropped (and maybe came back) meanwhile: this sequence is void.
+      this.fail(pending, "link-down", `${request.label}: the bus link went down`);
+      return;
+    }
+    if (this.closed && pending.attempts === 0) {
+      this.active = false;
+      this.fail(pending, "link-down", "the gateway is shutting down");
+      return;
+    }
+    if (this.link.state !== "up") {
+      this.active = false;
+      this.fail(pending, "link-down", "the bus link went down");
+      return;
+    }
+    pending.attempts++;
+    pending.sawGarbage = false;
+    this.inFlight = pending; // registered before writing: a fast reply cannot come too early
+    try {
+      await this.transmit(bytes);
+    } catch (error) {
+      if (epoch !== this.epoch) return; // linkDown already failed it
+      if (this.inFlight === pending) this.inFlight = undefined;
+      this.active = false;
+      this.fail(pending, "link-down", `${request.label}: ${(error as Error).message}`);
+      this.pump();
+      return;
+    }
+    if (this.inFlight !== pending) return; // already answered while writing
+    const timeoutMs = (request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
+    this.replyTimer = setTimeout(() => {
+      this.replyTimer = undefined;
+      if (this.inFlight !== pending) return;
+      this.inFlight = undefined;
+      this.stats.timeouts++;
+      this.attemptFailed(
+        pending,
+        pending.sawGarbage ? "garbled" : "timeout",
+        `no reply within ${timeoutMs} ms`,
+      );
+    }, timeoutMs);
+  }
+
+  private attemptFailed(pending: Pending, reason: "timeout" | "garbled", detail: string): void {
+    const maxAttempts = Math.max(1, pending.request.maxAttempts ?? this.options.retryAttempts);
+    if (pending.attempts < maxAttempts && !this.closed && this.link.state === "up") {
+      this.stats.retries[reason]++;
+      void this.send(pending); // `active` stays set: a retry keeps its place on the wire
+      return;
+    }
+    this.active = false;
+    this.fail(
+      pending,
+      reason,
+      `${pending.request.label}: ${detail} (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"})`,
+      pending.lastRaw,
+    );
+    this.pump();
+  }
+
+  private async transmit(bytes: Buffer): Promise<void> {
+    await this.link.write(bytes);
+    this.stats.framesOut++;
+    this.stats.bytesOut += bytes.length;
+    this.emit("sent", bytes);
+  }
+
+  private latencyBudgetMs(): number {
+    const current = (this.link as Partial<LinkSupervisor>).current;
+    return current?.latencyBudgetMs ?? 0;
+  }
+
+  // --- failures and link changes ---------------------------------------------------------------
+
+  private fail(pending: Pending, reason: BusFailureReason, message: string, raw?: Buffer): void {
+    if (pending.deadlineTimer) clearTimeout(pending.deadlineTimer);
+    pending.deadlineTimer = undefined;
+    this.stats.failures[reason]++;
+    const error = new BusError(reason, message, describeRequest(pending.request), pending.attempts, raw);
+    pending.reject(error);
+    this.emit("failure", error);
+  }
+
+  private expire(pending: Pending): void {
+    const at = this.queue.indexOf(pending);
+    if (at === -1) return; // already sent
+    this.queue.splice(at, 1);
+    pending.deadlineTimer = undefined;
+    const reason: BusFailureReason = this.link.state !== "up" ? "link-down" : "no-token";
+    const why =
+      this.address.address === undefined
+        ? "the gateway has no bus address yet (waiting for the panel to offer one)"
+        : "the panel did not grant the token in time";
+    this.fail(pending, reason, `${pending.request.label}: ${why}`);
+    if (this.queue.length === 0) this.waitingForTokenSince = undefined;
+  }
+
+  private linkUp(): void {
+    this.framer.reset();
+    this.pump();
+  }
+
+  private linkDown(): void {
+    this.epoch++;
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    this.stopReplyTimer();
+    this.clearLinger();
+    if (this.holding) {
+      this.holding = false;
+      this.emit("token", { holding: false });
+    }
+    this.waitingForTokenSince = undefined;
+    if (inFlight) this.fail(inFlight, "link-down", `${inFlight.request.label}: the bus link went down`);
+    for (const pending of this.queue.splice(0))
+      this.fail(pending, "link-down", `${pending.request.label}: the bus link went down`);
+    this.active = false;
+    this.framer.reset();
+  }
+
+  private stopReplyTimer(): void {
+    if (this.replyTimer) clearTimeout(this.replyTimer);
+    this.replyTimer = undefined;
+  }
+
+  private clearLinger(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+  }
+
+  private clearTimers(): void {
+    this.stopReplyTimer();
+    this.clearLinger();
+    if (this.tokenWaitTimer) clearTimeout(this.tokenWaitTimer);
+    this.tokenWaitTimer = undefined;
+  }
+}
+
+function describeRequest(request: BusRequest<unknown>): string {
+  return `${request.label} → ${request.destination} (${commandName(request.command)})`;
+}
+
+function delay(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,669 @@
+/**
+ * The gateway core: wires the link, the bus, the address, the store and the services, and runs
+ * the work while the link is up — discovery (or a verified snapshot), then a poll every
+ * POLL_INTERVAL with the alarm history every Nth cycle — recovering by itself from a lost link,
+ * a silent bus or an unresponsive controller.
+ */
+import { EventEmitter } from "node:events";
+import { cpuUsage } from "node:process";
+import { AddressManager } from "../bus/address.js";
+import { Gm3Bus } from "../bus/bus.js";
+import { BusError } from "../bus/errors.js";
+import { StateDirectory } from "../state/state-file.js";
+import { ParameterStore } from "../store/parameter-store.js";
+import type { Link, LinkKind } from "../transport/link.js";
+import { LinkSupervisor } from "../transport/link-supervisor.js";
+import { type Alarm, readAlarmHistory, sameAlarms } from "./alarms.js";
+import { discoverSpace } from "./discovery.js";
+import { type CoreLogger, silentLogger } from "./logger.js";
+import { pollSpace } from "./poller.js";
+import {
+  type ControllerIdentity,
+  identityOf,
+  restoreSnapshot,
+  sameIdentity,
+  saveSnapshot,
+} from "./snapshot.js";
+import type { DiscoveryStatus, GatewayStatus, LinkStatus, PollStatus } from "./status.js";
+import { SafeWriter, type WriteOutcome, type WriteRequest } from "./writer.js";
+
+export interface GatewayCoreOptions {
+  link: {
+    create: () => Link;
+    kind: LinkKind;
+    target: string;
+    reconnectDelayMinMs: number;
+    reconnectDelayMaxMs: number;
+    silenceTimeoutMs: number;
+  };
+  /** A fixed bus address, or "auto" to claim one from the panel (persisted in stateDir). */
+  sourceAddress: number | "auto";
+  controllerAddress: number;
+  panelAddress: number;
+  turnaroundMs: number;
+  responseTimeoutMs: number;
+  retryAttempts: number;
+  retryBackoffMs: number;
+  tokenRequired: boolean;
+  tokenWaitTimeoutMs: number;
+  maxTokenHoldMs: number;
+  /** Descriptors and values asked per request. */
+  paramsPerRequest: number;
+  /** Transmissions at one index before a discovery gives up on a space. */
+  discoveryAttemptsPerIndex: number;
+  pollIntervalMs: number;
+  /** Read the alarm history every this many poll cycles (and after each discovery). */
+  alarmPollCycles: number;
+  writeTimeoutMs: number;
+  readOnly: boolean;
+  allowPanelWrites: boolean;
+  cacheTtlMs: number;
+  cacheMaxSize: number;
+  /** Where the address and the parameter snapshot live; undefined = keep nothing. */
+  stateDir: string | undefined;
+  /** Poll cycles in a row without a single answer before the link is reopened. */
+  unresponsiveCycles: number;
+  /** How often the values are saved for a fast restart (0 = only after discovery and at stop). */
+  snapshotIntervalMs: number;
+  /** A claimed address not confirmed by a token grant within this time is dropped. */
+  tentativeAddressTimeoutMs: number;
+  simulator: boolean;
+  logger?: CoreLogger;
+}
+
+export interface GatewayCoreEvents {
+  /** Link, token, discovery or poll state changed (not for every statistic). */
+  status: [];
+  alarms: [alarms: Alarm[]];
+}
+
+const ADDRESS_FILE = "bus-address.json";
+
+class SessionAborted extends Error {}
+
+/** One period of the link being up; aborted when it goes down or the core stops. */
+class Session {
+  aborted = false;
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  abort(): void {
+    this.aborted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+  }
+
+  check(): void {
+    if (this.aborted) throw new SessionAborted();
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.check();
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      this.timer = setTimeout(resolve, ms);
+    });
+    this.wake = undefined;
+    this.timer = undefined;
+    this.check();
+  }
+}
+
+export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
+  readonly store: ParameterStore;
+  readonly supervisor: LinkSupervisor;
+  readonly address: AddressManager;
+  readonly bus: Gm3Bus;
+  readonly writer: SafeWriter;
+  private readonly log: CoreLogger;
+  private readonly stateDirectory: StateDirectory | undefined;
+  private session: Session | undefined;
+  private running: Promise<void> | undefined;
+  private started = false;
+  private readonly startedAt = Date.now();
+  private linkStatus: LinkStatus;
+  private discovery: DiscoveryStatus = {
+    state: "pending",
+    source: undefined,
+    lastCompletedAt: undefined,
+    lastDurationMs: undefined,
+    regulatorCount: 0,
+    panelCount: 0,
+    batches: 0,
+    progress: undefined,
+    lastError: undefined,
+  };
+  private poll: PollStatus = {
+    cycles: 0,
+    lastCompletedAt: undefined,
+    lastDurationMs: undefined,
+    lastCpuMs: undefined,
+    consecutiveFailures: 0,
+    lastError: undefined,
+    firstPollComplete: false,
+  };
+  private _alarms: Alarm[] = [];
+  private alarmsReadAt: number | undefined;
+  private lastTokenGrantAt: number | undefined;
+  /** Identity the current definitions belong to. */
+  private knownIdentity: ControllerIdentity | undefined;
+  /** Definitions must be (re)read before trusting the store's structure. */
+  private needDiscovery = true;
+  /** Definitions came from a snapshot and are not yet confirmed by a poll. */
+  private snapshotUnverified = false;
+  private servingSnapshot = false;
+  private lastSnapshotAt = 0;
+
+  constructor(private readonly options: GatewayCoreOptions) {
+    super();
+    this.log = options.logger ?? silentLogger;
+    this.stateDirectory = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
+    this.store = new ParameterStore({ ttlMs: options.cacheTtlMs, maxSize: options.cacheMaxSize });
+    this.supervisor = new LinkSupervisor({
+      createLink: options.link.create,
+      reconnectDelayMinMs: options.link.reconnectDelayMinMs,
+      reconnectDelayMaxMs: options.link.reconnectDelayMaxMs,
+      silenceTimeoutMs: options.link.silenceTimeoutMs,
+    });
+    this.linkStatus = {
+      kind: options.link.kind,
+      target: options.link.target,
+      state: "stopped",
+      since: Date.now(),
+      lastError: undefined,
+      reconnects: 0,
+    };
+    this.address = new AddressManager({
+      fixedAddress: options.sourceAddress === "auto" ? undefined : options.sourceAddress,
+      tentativeTimeoutMs: options.tentativeAddressTimeoutMs,
+      persist: async (address) => {
+        await this.stateDirectory?.write(ADDRESS_FILE, { address, claimedAt: new Date().toISOString() });
+        this.log.info(
+          { event: "address.persisted", address },
+          `bus address ${address} confirmed by the panel and saved`,
+        );
+      },
+    });
+    this.bus = new Gm3Bus(this.supervisor, this.address, {
+      panelAddress: options.panelAddress,
+      turnaroundMs: options.turnaroundMs,
+      responseTimeoutMs: options.responseTimeoutMs,
+      retryAttempts: options.retryAttempts,
+      retryBackoffMs: options.retryBackoffMs,
+      tokenRequired: options.tokenRequired,
+      tokenWaitTimeoutMs: options.tokenWaitTimeoutMs,
+      maxTokenHoldMs: options.maxTokenHoldMs,
+    });
+    this.writer = new SafeWriter(this.bus, this.store, {
+      controllerAddress: options.controllerAddress,
+      panelAddress: options.panelAddress,
+      readOnly: options.readOnly,
+      allowPanelWrites: options.allowPanelWrites,
+      writeTimeoutMs: options.writeTimeoutMs,
+    });
+    this.wireEvents();
+  }
+
+  get alarms(): readonly Alarm[] {
+    return this._alarms;
+  }
+
+  /** Loads the persisted address and snapshot, then opens the link. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.options.sourceAddress === "auto" && this.stateDirectory) {
+      const saved = await this.stateDirectory.read(ADDRESS_FILE, isSavedAddress);
+      if (saved) this.address.restore(saved.address);
+    }
+    if (this.stateDirectory) await this.restoreFromSnapshot();
+    this.supervisor.start();
+    this.setLinkState("connecting");
+  }
+
+  /** Stops polling, lets an in-flight write finish, returns the token, saves, closes the link. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.session?.abort();
+    await this.bus.close();
+    await this.running?.catch(() => {});
+    await this.supervisor.stop();
+    this.address.dispose();
+    await this.saveSnapshotNow("stop");
+    this.setLinkState("stopped");
+  }
+
+  write(request: WriteRequest): Promise<WriteOutcome> {
+    return this.writer.write(request);
+  }
+
+  /** Resolves once a complete poll has been stored (or rejects after `timeoutMs`). */
+  waitForData(timeoutMs: number): Promise<void> {
+    if (this.dataReady()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off("status", check);
+        reject(new Error(`no complete poll within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = () => {
+        if (!this.dataReady()) return;
+        clearTimeout(timer);
+        this.off("status", check);
+        resolve();
+      };
+      this.on("status", check);
+    });
+  }
+
+  dataReady(): boolean {
+    return (
+      this.supervisor.state === "up" &&
+      (this.store.firstPollComplete || this.servingSnapshot) &&
+      this.store.size > 0
+    );
+  }
+
+  status(): GatewayStatus {
+    let exposed = 0;
+    for (const entry of this.store.all()) if (entry.definition.exposed) exposed++;
+    return {
+      startedAt: this.startedAt,
+      simulator: this.options.simulator,
+      readOnly: this.options.readOnly,
+      link: { ...this.linkStatus },
+      bus: {
+        address: this.address.address,
+        addressState: this.address.state,
+        tokenRequired: this.options.tokenRequired,
+        holdingToken: this.bus.holdingToken,
+        lastTokenGrantAt: this.lastTokenGrantAt,
+        waitingForTokenSince: this.bus.waitingForTokenSinceTime,
+        queueLength: this.bus.queueLength,
+        stats: {
+          ...this.bus.stats,
+          retries: { ...this.bus.stats.retries },
+          failures: { ...this.bus.stats.failures },
+        },
+      },
+      discovery: { ...this.discovery },
+      poll: { ...this.poll, firstPollComplete: this.store.firstPollComplete },
+      alarms: {
+        lastReadAt: this.alarmsReadAt,
+        count: this._alarms.length,
+        active: this._alarms.filter((a) => a.toDate === null).length,
+      },
+      parameters: { count: this.store.size, exposed, servingSnapshot: this.servingSnapshot },
+      dataReady: this.dataReady(),
+    };
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------
+
+  private wireEvents(): void {
+    this.supervisor.on("up", (link) => {
+      if (this.linkStatus.state === "waiting") this.linkStatus.reconnects++;
+      this.setLinkState("up");
+      this.linkStatus.lastError = undefined;
+      this.log.info(
+        { event: "link.up", kind: link.kind, target: link.target },
+        `bus link up (${link.target})`,
+      );
+      this.startSession();
+    });
+    this.supervisor.on("down", ({ error, retryInMs, attempt }) => {
+      const wasUp = this.linkStatus.state === "up";
+      this.session?.abort();
+      this.session = undefined;
+      this.linkStatus.lastError = { code: error.code, message: error.message, hint: error.hint };
+      this.setLinkState("waiting");
+      // After a lost link the structure is re-read before it is trusted again (PROTOCOL.md §16.7).
+      if (wasUp) this.needDiscovery = true;
+      this.log[attempt <= 1 || attempt % 10 === 0 ? "warn" : "debug"](
+        { event: "link.down", code: error.code, hint: error.hint, retryInMs, attempt },
+        `bus link down: ${error.message}${error.hint ? ` — ${error.hint}` : ""}; retrying in ${Math.round(retryInMs / 100) / 10} s`,
+      );
+    });
+    this.address.on("change", ({ address, state, previous }) => {
+      this.log.info(
+        { event: "address.change", address, state, previous },
+        address === undefined ? `bus address ${previous} released` : `bus address ${address} (${state})`,
+      );
+      this.emit("status");
+    });
+    this.bus.on("token", ({ holding }) => {
+      if (holding) this.lastTokenGrantAt = Date.now();
+      this.log.trace(
+        { event: holding ? "token.granted" : "token.returned" },
+        holding ? "token granted" : "token returned",
+      );
+    });
+    this.writer.onWrite(({ request, outcome, error, durationMs }) => {
+      if (outcome) {
+        this.log.info(
+          {
+            event: "write",
+            origin: request.origin,
+            parameter: outcome.name,
+            index: outcome.index,
+            oldValue: String(outcome.oldValue),
+            newValue: String(outcome.newValue),
+            outcome: "confirmed",
+            confirmation: outcome.confirmation,
+            durationMs,
+          },
+          `write ${outcome.name}: ${String(outcome.oldValue)} → ${String(outcome.newValue)} (${outcome.confirmation}, ${durationMs} ms, by ${request.origin})`,
+        );
+      } else if (error) {
+        this.log.warn(
+          {
+            event: "write",
+            origin: request.origin,
+            target: String(request.target),
+            value: String(request.value),
+            outcome: error.failure,
+            sent: error.sent,
+            durationMs,
+          },
+          `write ${String(request.target)} = ${String(request.value)} failed (${error.failure}): ${error.message}`,
+        );
+      }
+    });
+  }
+
+  private setLinkState(state: LinkStatus["state"]): void {
+    this.linkStatus.state = state;
+    this.linkStatus.since = Date.now();
+    this.emit("status");
+  }
+
+  // --- the work while the link is up --------------------------------------------------------
+
+  private startSession(): void {
+    this.session?.abort();
+    const session = new Session();
+    this.session = session;
+    const previous = this.running ?? Promise.resolve();
+    this.running = previous
+      .catch(() => {})
+      .then(() => this.runSession(session))
+      .catch((error: unknown) => {
+        if (error instanceof SessionAborted) return;
+        this.log.error(
+          { event: "core.error", err: error },
+          `unexpected error in the bus loop: ${(error as Error).message}`,
+        );
+      });
+  }
+
+  private async runSession(session: Session): Promise<void> {
+    let cycle = 0;
+    while (!session.aborted) {
+      if (this.needDiscovery || this.store.size === 0) {
+        const ok = await this.discover(session);
+        if (!ok) {
+          await session.sleep(this.options.pollIntervalMs);
+          continue;
+        }
+        cycle = 0;
+      }
+      const pollOk = await this.pollOnce(session);
+      session.check();
+      if (pollOk && (cycle % this.options.alarmPollCycles === 0 || this.alarmsReadAt === undefined)) {
+        await this.readAlarms(session);
+      }
+      cycle++;
+      if (!this.needDiscovery) await session.sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private async discover(session: Session): Promise<boolean> {
+    const started = Date.now();
+    this.discovery = { ...this.discovery, state: "running", progress: undefined, lastError: undefined };
+    this.emit("status");
+    this.log.info({ event: "discovery.start" }, "discovering parameters");
+    const common = {
+      batchSize: this.options.paramsPerRequest,
+      attemptsPerIndex: this.options.discoveryAttemptsPerIndex,
+      onProgress: (p: { space: "regulator" | "panel"; discovered: number }) => {
+        this.discovery.progress = { space: p.space, discovered: p.discovered };
+      },
+    };
+    try {
+      const regulator = await discoverSpace(this.bus, {
+        ...common,
+        space: "regulator",
+        destination: this.options.controllerAddress,
+      });
+      session.check();
+      if (regulator.definitions.length === 0) throw new Error("the controller described no parameters");
+      let panel = { definitions: [] as typeof regulator.definitions, batches: 0 };
+      try {
+        panel = await discoverSpace(this.bus, {
+          ...common,
+          space: "panel",
+          destination: this.options.panelAddress,
+        });
+      } catch (error) {
+        if (!(error instanceof BusError) || error.reason === "link-down") throw error;
+        this.log.warn(
+          { event: "discovery.panel-failed", reason: error.reason },
+          `the panel's parameters could not be read (${error.message}); serving the controller's only`,
+        );
+      }
+      session.check();
+      this.store.setDefinitions([...regulator.definitions, ...panel.definitions]);
+      const durationMs = Date.now() - started;
+      this.discovery = {
+        state: "complete",
+        source: "bus",
+        lastCompletedAt: Date.now(),
+        lastDurationMs: durationMs,
+        regulatorCount: regulator.definitions.length,
+        panelCount: panel.definitions.length,
+        batches: regulator.batches + panel.batches,
+        progress: undefined,
+        lastError: undefined,
+      };
+      this.needDiscovery = false;
+      this.snapshotUnverified = false;
+      this.servingSnapshot = false;
+      this.knownIdentity = undefined;
+      this.log.info(
+        {
+          event: "discovery.done",
+          regulator: regulator.definitions.length,
+          panel: panel.definitions.length,
+          batches: this.discovery.batches,
+          seconds: durationMs / 1000,
+        },
+        `discovered ${regulator.definitions.length} + ${panel.definitions.length} parameters in ${(durationMs / 1000).toFixed(1)} s`,
+      );
+      this.emit("status");
+      return true;
+    } catch (error) {
+      if (error instanceof SessionAborted || session.aborted) throw new SessionAborted();
+      this.discovery = {
+        ...this.discovery,
+        state: "failed",
+        progress: undefined,
+        lastError: (error as Error).message,
+      };
+      this.log.warn(
+        { event: "discovery.failed", err: (error as Error).message },
+        `discovery failed: ${(error as Error).message}`,
+      );
+      this.emit("status");
+      return false;
+    }
+  }
+
+  private async pollOnce(session: Session): Promise<boolean> {
+    const started = Date.now();
+    const cpuBefore = cpuUsage();
+    const regulator = await pollSpace(this.bus, this.store, {
+      space: "regulator",
+      destination: this.options.controllerAddress,
+      batchSize: this.options.paramsPerRequest,
+    });
+    session.check();
+    const panel =
+      this.store.definitionsOf("panel").length > 0
+        ? await pollSpace(this.bus, this.store, {
+            space: "panel",
+            destination: this.options.panelAddress,
+            batchSize: this.options.paramsPerRequest,
+          })
+        : { values: 0, batches: 0, failures: [] };
+    session.check();
+    const failures = [...regulator.failures, ...panel.failures];
+    const cpu = cpuUsage(cpuBefore);
+    this.poll.lastDurationMs = Date.now() - started;
+    this.poll.lastCpuMs = (cpu.user + cpu.system) / 1000;
+    this.poll.cycles++;
+    if (failures.length > 0) {
+      this.poll.consecutiveFailures++;
+      this.poll.lastError = failures.map((f) => f.message).join("; ");
+      this.log.warn(
+        { event: "poll.incomplete", failures: failures.length, reasons: failures.map((f) => f.reason) },
+        `poll cycle incomplete: ${this.poll.lastError}`,
+      );
+      if (this.snapshotUnverified && failures.some((f) => f.reason === "garbled")) {
+        // Values do not parse with the saved descriptors: the firmware may have changed.
+        this.needDiscovery = true;
+        this.log.info(
+          { event: "snapshot.rejected" },
+          "saved parameter definitions do not match the controller; rediscovering",
+        );
+      }
+      if (regulator.values === 0 && this.poll.consecutiveFailures >= this.options.unresponsiveCycles) {
+        this.poll.consecutiveFailures = 0;
+        this.log.warn(
+          { event: "controller.unresponsive" },
+          "the controller does not answer; reopening the link",
+        );
+        void this.supervisor.restart("the controller stopped answering");
+      }
+      this.emit("status");
+      return false;
+    }
+    this.poll.consecutiveFailures = 0;
+    this.poll.lastError = undefined;
+    this.store.markPollComplete();
+    this.poll.lastCompletedAt = this.store.lastPollAt;
+    this.checkIdentity();
+    this.servingSnapshot = false;
+    this.log.debug(
+      {
+        event: "poll.done",
+        values: regulator.values + panel.values,
+        batches: regulator.batches + panel.batches,
+        ms: this.poll.lastDurationMs,
+        cpuMs: this.poll.lastCpuMs,
+      },
+      "poll cycle complete",
+    );
+    this.emit("status");
+    await this.maybeSaveSnapshot();
+    return true;
+  }
+
+  /** A different controller (or firmware) under the same link: rediscover. */
+  private checkIdentity(): void {
+    const current = identityOf(this.store);
+    if (this.knownIdentity && !sameIdentity(this.knownIdentity, current)) {
+      this.log.info(
+        { event: "controller.changed", before: this.knownIdentity, now: current },
+        "the controller's identity changed; rediscovering its parameters",
+      );
+      this.needDiscovery = true;
+    }
+    this.knownIdentity = current;
+    this.snapshotUnverified = false;
+  }
+
+  private async readAlarms(session: Session): Promise<void> {
+    try {
+      const alarms = await readAlarmHistory(this.bus, { panelAddress: this.options.panelAddress });
+      session.check();
+      this.alarmsReadAt = Date.now();
+      if (!sameAlarms(alarms, this._alarms)) {
+        this._alarms = alarms;
+        this.emit("alarms", alarms);
+      }
+      this.log.debug(
+        { event: "alarms.read", count: alarms.length },
+        `alarm history: ${alarms.length} record(s)`,
+      );
+    } catch (error) {
+      if (!(error instanceof BusError)) throw error;
+      // Keep the previous list rather than publishing an empty one.
+      this.log.warn(
+        { event: "alarms.failed", reason: error.reason },
+        `alarm history not read: ${error.message}`,
+      );
+    }
+  }
+
+  // --- persistence -------------------------------------------------------------------------
+
+  private async restoreFromSnapshot(): Promise<void> {
+    if (!this.stateDirectory) return;
+    try {
+      const restored = await restoreSnapshot(this.stateDirectory, this.store);
+      if (!restored) return;
+      this.knownIdentity = restored.identity;
+      this.needDiscovery = false;
+      this.snapshotUnverified = true;
+      this.servingSnapshot = true;
+      this.discovery = {
+        ...this.discovery,
+        state: "complete",
+        source: "snapshot",
+        lastCompletedAt: restored.savedAt,
+        regulatorCount: this.store.definitionsOf("regulator").length,
+        panelCount: this.store.definitionsOf("panel").length,
+      };
+      this.log.info(
+        {
+          event: "snapshot.restored",
+          count: restored.count,
+          savedAt: new Date(restored.savedAt).toISOString(),
+        },
+        `restored ${restored.count} parameters from the last run; the first poll refreshes them`,
+      );
+    } catch (error) {
+      this.log.warn(
+        { event: "snapshot.unreadable", err: (error as Error).message },
+        "ignoring an unreadable parameter snapshot",
+      );
+    }
+  }
+
+  private async maybeSaveSnapshot(): Promise<void> {
+    const due =
+      this.lastSnapshotAt === 0 ||
+      (this.options.snapshotIntervalMs > 0 &&
+        Date.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs);
+    if (due) await this.saveSnapshotNow("poll");
+  }
+
+  private async saveSnapshotNow(reason: string): Promise<void> {
+    if (!this.stateDirectory || this.store.size === 0 || !this.store.firstPollComplete) return;
+    try {
+      await saveSnapshot(this.stateDirectory, this.store);
+      this.lastSnapshotAt = Date.now();
+      this.log.debug({ event: "snapshot.saved", reason }, "parameter snapshot saved");
+    } catch (error) {
+      this.log.warn(
+        { event: "snapshot.failed", err: (error as Error).message },
+        `cannot save the parameter snapshot in ${this.options.stateDir}: ${(error as Error).message}`,
+      );
+    }
+  }
+}
+
+function isSavedAddress(value: unknown): value is { address: number } {
+  const address = (value as { address?: unknown } | null)?.address;
+  return typeof address === "number" && Number.isInteger(address) && address > 0 && address < 0xffff;
+}

@@ -1,0 +1,48 @@
+/** Why a write was refused or failed: a closed set, each with the HTTP status clients get. */
+
+export type WriteFailure =
+  /** READ_ONLY is on: no write reaches the bus. */
+  | "read-only-mode"
+  | "not-found"
+  | "read-only-parameter"
+  /** Panel parameters (10000+) are unverified on hardware; refused unless ALLOW_PANEL_WRITES. */
+  | "panel-write-disabled"
+  | "wrong-type"
+  | "out-of-range"
+  | "not-representable"
+  | "link-down"
+  | "no-token"
+  /** Sent, but neither acknowledged nor visible in a read-back. */
+  | "not-confirmed"
+  /** The controller refused it (ERROR), or acknowledged but holds another value. */
+  | "rejected";
+
+export const WRITE_FAILURE_STATUS: Readonly<Record<WriteFailure, number>> = {
+  "read-only-mode": 403,
+  "not-found": 404,
+  "read-only-parameter": 400,
+  "panel-write-disabled": 400,
+  "wrong-type": 400,
+  "out-of-range": 400,
+  "not-representable": 400,
+  "link-down": 503,
+  "no-token": 503,
+  "not-confirmed": 503,
+  rejected: 502,
+};
+
+export class WriteError extends Error {
+  override readonly name = "WriteError";
+  constructor(
+    readonly failure: WriteFailure,
+    message: string,
+    /** Whether a frame went out on the bus for this write. */
+    readonly sent = false,
+  ) {
+    super(message);
+  }
+
+  get httpStatus(): number {
+    return WRITE_FAILURE_STATUS[this.failure];
+  }
+}

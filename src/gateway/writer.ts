@@ -1,0 +1,239 @@
+/**
+ * The safe write path (the safety core): resolve → validate against the controller's declared
+ * type, writable bit and range → MODIFY_PARAM once → wait for the acknowledgement → read the
+ * parameter back and report what the controller now holds. Nothing reaches the bus for a write
+ * that fails validation; an ambiguous failure is resolved by a read-back, never by resending.
+ */
+import type { Gm3Bus } from "../bus/bus.js";
+import { BusError } from "../bus/errors.js";
+import { Priority } from "../bus/request.js";
+import { modifyParameterRequest, readValuesRequest } from "../bus/requests.js";
+import type { ParameterValue } from "../protocol/index.js";
+import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
+import { WriteError } from "./write-errors.js";
+import { prepareWrite, readBackMatches } from "./write-value.js";
+
+export interface WriterOptions {
+  controllerAddress: number;
+  panelAddress: number;
+  readOnly: boolean;
+  allowPanelWrites: boolean;
+  /** Upper bound for a whole write, token wait included. */
+  writeTimeoutMs: number;
+}
+
+export interface WriteRequest {
+  /** API name (lowest index wins) or an index. */
+  target: string | number;
+  value: unknown;
+  /** Who asked, for the log: "http 192.168.1.20", "mqtt", "cli". */
+  origin: string;
+}
+
+export interface WriteOutcome {
+  index: number;
+  name: string;
+  oldValue: ParameterValue | undefined;
+  /** The value the controller holds after the write (read back), else the value written. */
+  newValue: ParameterValue;
+  requestedValue: unknown;
+  /** How the write was confirmed. */
+  confirmation: "ack+read-back" | "ack" | "read-back";
+  /** MODIFY_PARAM result byte (0xE5 on the controller), -1 if not seen. */
+  resultCode: number;
+  durationMs: number;
+  timestamp: number;
+}
+
+export type WriteListener = (event: {
+  request: WriteRequest;
+  outcome?: WriteOutcome;
+  error?: WriteError;
+  durationMs: number;
+}) => void;
+
+export class SafeWriter {
+  /** Writes to the same parameter run one after another. */
+  private readonly chains = new Map<number, Promise<unknown>>();
+  private listener: WriteListener | undefined;
+
+  constructor(
+    private readonly bus: Gm3Bus,
+    private readonly store: ParameterStore,
+    private readonly options: WriterOptions,
+  ) {}
+
+  /** Called after every write attempt, successful or not (for logs and metrics). */
+  onWrite(listener: WriteListener): void {
+    this.listener = listener;
+  }
+
+  /** Resolves the target as the API does; throws not-found. */
+  resolve(target: string | number): ParameterEntry {
+    const entry = typeof target === "number" ? this.store.get(target) : this.store.resolve(target);
+    if (!entry?.definition.exposed) throw new WriteError("not-found", `Parameter not found: ${target}`);
+    return entry;
+  }
+
+  async write(request: WriteRequest): Promise<WriteOutcome> {
+    const started = Date.now();
+    try {
+      const outcome = await this.validateAndWrite(request, started);
+      this.listener?.({ request, outcome, durationMs: Date.now() - started });
+      return outcome;
+    } catch (error) {
+      const writeError =
+        error instanceof WriteError
+          ? error
+          : new WriteError("not-confirmed", `write failed: ${(error as Error).message}`);
+      this.listener?.({ request, error: writeError, durationMs: Date.now() - started });
+      throw writeError;
+    }
+  }
+
+  private async validateAndWrite(request: WriteRequest, started: number): Promise<WriteOutcome> {
+    if (this.options.readOnly) {
+      throw new WriteError(
+        "read-only-mode",
+        "the gateway runs in read-only mode (READ_ONLY=true): writes are disabled",
+      );
+    }
+    const entry = this.resolve(request.target);
+    const { definition } = entry;
+    if (definition.space === "panel" && !this.options.allowPanelWrites) {
+      throw new WriteError(
+        "panel-write-disabled",
+        `${definition.name} is a panel parameter (${definition.index}); writing panel parameters is unverified on real hardware and disabled (ALLOW_PANEL_WRITES=false)`,
+      );
+    }
+    if (!definition.writable) throw new WriteError("read-only-parameter", `${definition.name} is read-only`);
+    const prepared = prepareWrite(
+      definition.name,
+      definition.type,
+      request.value,
+      this.store.limitsOf(entry),
+    );
+    return this.serialised(definition.index, () =>
+      this.send(entry, prepared.value, prepared.bytes, request, started),
+    );
+  }
+
+  private serialised<T>(index: number, task: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(index) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => {});
+    this.chains.set(index, tail);
+    void tail.then(() => {
+      if (this.chains.get(index) === tail) this.chains.delete(index);
+    });
+    return run;
+  }
+
+  private async send(
+    entry: ParameterEntry,
+    value: ParameterValue,
+    bytes: Buffer,
+    request: WriteRequest,
+    started: number,
+  ): Promise<WriteOutcome> {
+    const { definition } = entry;
+    const deadline = started + this.options.writeTimeoutMs;
+    // The reference gateway sends every write to the controller with the stored index (PROTOCOL.md §9).
+    const destination = this.options.controllerAddress;
+    const oldValue = entry.value;
+    let resultCode: number;
+    try {
+      resultCode = await this.bus.request(
+        modifyParameterRequest({ destination, index: definition.index, valueBytes: bytes, deadline }),
+      );
+    } catch (error) {
+      if (!(error instanceof BusError)) throw error;
+      if (!error.maybeDelivered) {
+        if (error.reason === "rejected") {
+          throw new WriteError(
+            "rejected",
+            `the controller refused the write to ${definition.name}: ${error.message}`,
+            true,
+          );
+        }
+        const failure = error.reason === "no-token" ? "no-token" : "link-down";
+        throw new WriteError(failure, `${definition.name} was not written: ${error.message}`, false);
+      }
+      // Ambiguous: it may have been applied. Read back before saying anything; never resend.
+      const readBack = await this.readBack(entry, deadline);
+      if (readBack !== undefined && readBackMatches(definition.type, value, readBack)) {
+        return this.outcome(entry, oldValue, readBack, request, "read-back", -1, started);
+      }
+      throw new WriteError(
+        "not-confirmed",
+        `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
+          (readBack === undefined ? "; the read-back failed too" : `; it still holds ${String(readBack)}`),
+        true,
+      );
+    }
+    const readBack = await this.readBack(entry, deadline);
+    if (readBack === undefined) {
+      // Acknowledged, but the read-back failed: trust the acknowledgement (as the reference does).
+      this.store.setValue(definition.index, value, undefined, Date.now(), "write");
+      return this.outcome(entry, oldValue, value, request, "ack", resultCode, started);
+    }
+    if (!readBackMatches(definition.type, value, readBack)) {
+      throw new WriteError(
+        "rejected",
+        `the controller acknowledged the write to ${definition.name} but holds ${String(readBack)} instead of ${String(value)}`,
+        true,
+      );
+    }
+    return this.outcome(entry, oldValue, readBack, request, "ack+read-back", resultCode, started);
+  }
+
+  /** One-value GET_PARAMS at write priority; stores and returns the value, undefined on failure. */
+  private async readBack(entry: ParameterEntry, deadline: number): Promise<ParameterValue | undefined> {
+    const { definition } = entry;
+    if (Date.now() >= deadline) return undefined;
+    try {
+      const reply = await this.bus.request(
+        readValuesRequest({
+          destination:
+            definition.space === "panel" ? this.options.panelAddress : this.options.controllerAddress,
+          firstIndex: definition.wireIndex,
+          count: 1,
+          typeOf: (index) => (index === definition.wireIndex ? definition.type : undefined),
+          priority: Priority.WRITE,
+          deadline,
+        }),
+      );
+      if ("end" in reply) return undefined;
+      const reading = reply.values[0];
+      if (!reading) return undefined;
+      this.store.setValue(definition.index, reading.value, reading.flag, Date.now(), "write");
+      return reading.value;
+    } catch (error) {
+      if (error instanceof BusError) return undefined;
+      throw error;
+    }
+  }
+
+  private outcome(
+    entry: ParameterEntry,
+    oldValue: ParameterValue | undefined,
+    newValue: ParameterValue,
+    request: WriteRequest,
+    confirmation: WriteOutcome["confirmation"],
+    resultCode: number,
+    started: number,
+  ): WriteOutcome {
+    const now = Date.now();
+    return {
+      index: entry.definition.index,
+      name: entry.definition.name,
+      oldValue,
+      newValue,
+      requestedValue: request.value,
+      confirmation,
+      resultCode,
+      durationMs: now - started,
+      timestamp: now,
+    };
+  }
+}

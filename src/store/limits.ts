@@ -1,0 +1,46 @@
+/** Resolving a parameter's min/max (PROTOCOL.md §8.3, HA-COMPAT.md §3). */
+import type { Limit, ParameterValue } from "../protocol/index.js";
+import type { ParameterDefinition } from "./definition.js";
+
+export interface ResolvedLimits {
+  min: number | null;
+  max: number | null;
+}
+
+function resolveOne(limit: Limit, valueAt: (wireIndex: number) => ParameterValue | undefined): number | null {
+  switch (limit.kind) {
+    case "none":
+      return null;
+    case "literal":
+      return limit.value;
+    case "reference": {
+      const value = valueAt(limit.index);
+      // A reference to an unknown or non-numeric value is no limit.
+      return typeof value === "number" && Number.isFinite(value) ? value : null;
+    }
+  }
+}
+
+/**
+ * Literal or referenced limits; both null when max < min; always null for the panel space. A
+ * literal 0..0 pair means "no limits" on the controller (the descriptor's no-min/no-max bits are
+ * the usual way, but 0/0 literals occur, e.g. on the thermostat).
+ */
+export function resolveLimits(
+  definition: Pick<ParameterDefinition, "space" | "min" | "max">,
+  valueAt: (wireIndex: number) => ParameterValue | undefined,
+): ResolvedLimits {
+  if (definition.space === "panel") return { min: null, max: null };
+  const min = resolveOne(definition.min, valueAt);
+  const max = resolveOne(definition.max, valueAt);
+  if (
+    definition.min.kind === "literal" &&
+    definition.max.kind === "literal" &&
+    definition.min.value === 0 &&
+    definition.max.value === 0
+  ) {
+    return { min: null, max: null };
+  }
+  if (min !== null && max !== null && max < min) return { min: null, max: null };
+  return { min, max };
+}
