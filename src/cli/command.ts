@@ -12,6 +12,10 @@ export const ExitCode = {
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Environment variables (default: process.env); tests pass their own. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Working directory for relative paths (default: process.cwd()). */
+  cwd?: string;
 }
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;

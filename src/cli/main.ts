@@ -1,5 +1,6 @@
 /** The `gm3` dispatcher: one subcommand per task. Exit codes: 0 ok, 1 bus failure, 2 usage. */
 
+import { ConfigError } from "../config/errors.js";
 import { packageVersion } from "../version.js";
 import {
   type CliCommand,
@@ -9,9 +10,10 @@ import {
   parseCommandArgs,
   UsageError,
 } from "./command.js";
+import { configCommand } from "./config.js";
 import { decodeCommand } from "./decode.js";
 
-const commands: CliCommand[] = [decodeCommand];
+const commands: CliCommand[] = [decodeCommand, configCommand];
 
 function mainHelp(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
@@ -51,7 +53,7 @@ export async function runCli(
     }
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr.write(`gm3 ${command.name}: ${error.message}\n`);
       return ExitCode.USAGE;
     }

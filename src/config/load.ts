@@ -1,0 +1,227 @@
+/**
+ * Building the effective configuration. Sources, later winning: defaults < config.yaml <
+ * environment (primary name, else an alias) < overrides (e.g. command-line flags).
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { crossChecks } from "./checks.js";
+import { ConfigError, type ConfigIssue } from "./errors.js";
+import type { ParseContext } from "./kinds/kind.js";
+import {
+  type EnvName,
+  type GatewayConfig,
+  type SettingKey,
+  settingKeys,
+  settingsSchema,
+  specOf,
+  yamlKeyOf,
+} from "./schema.js";
+import { describeSource, type SettingSource } from "./sources.js";
+import { closestName } from "./suggest.js";
+import { CONFIG_FILE_SETTING, readConfigFile } from "./yaml-file.js";
+
+/** Read from the working directory when neither --config nor CONFIG_FILE names a file. */
+export const DEFAULT_CONFIG_FILE = "config.yaml";
+/** The Python gateway's default port: its users may rely on it without ever setting it. */
+const PYTHON_GATEWAY_DEFAULT_PORT = "/dev/econext";
+/** Environment prefixes that belong to us (or the Python gateway): unknown names there are typos. */
+const OWN_ENV_PREFIXES = ["GM3_", "ECONEXT_"];
+/** Python gateway features this gateway does not have (yet): ignored with a specific warning. */
+const UNSUPPORTED_PYTHON_PREFIXES = ["ECONEXT_THERMOSTAT_", "ECONEXT_CLOCK_SYNC_"];
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  /** Environment variables (default: process.env). */
+  env?: Environment;
+  /** Config file path (from --config); wins over CONFIG_FILE. Relative to `cwd`. */
+  configFile?: string;
+  /** Values that win over every other source, as strings in environment form. */
+  overrides?: Partial<Record<EnvName, string>>;
+  /** Directory for relative paths and the default config.yaml (default: process.cwd()). */
+  cwd?: string;
+  /** Whether a path exists (default: fs.existsSync); used for the /dev/econext hint. */
+  pathExists?: (path: string) => boolean;
+}
+
+export interface LoadedConfig {
+  readonly config: GatewayConfig;
+  readonly sources: Readonly<Record<SettingKey, SettingSource>>;
+  /** Things worth telling the operator that do not stop start-up. */
+  readonly warnings: readonly string[];
+  /** Absolute path of the config file that was read, if any. */
+  readonly configFile: string | undefined;
+}
+
+interface FileChoice {
+  path: string;
+  /** What named the file: --config, CONFIG_FILE, or the working directory. */
+  namedBy: string;
+}
+
+function chooseConfigFile(options: LoadConfigOptions, env: Environment, cwd: string): FileChoice | undefined {
+  if (options.configFile !== undefined)
+    return { path: resolve(cwd, options.configFile), namedBy: "--config" };
+  const fromEnv = env[CONFIG_FILE_SETTING];
+  if (fromEnv !== undefined && fromEnv !== "")
+    return { path: resolve(cwd, fromEnv), namedBy: `environment variable ${CONFIG_FILE_SETTING}` };
+  const implicit = resolve(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(implicit) ? { path: implicit, namedBy: "the working directory" } : undefined;
+}
+
+const allYamlKeys = settingKeys.map(yamlKeyOf);
+const knownEnvNames = new Set(
+  settingKeys.flatMap((key) => [specOf(key).env, ...(specOf(key).aliases ?? [])]),
+);
+
+function unknownFileKeys(values: Record<string, unknown>, path: string): ConfigIssue[] {
+  return Object.keys(values)
+    .filter((key) => !allYamlKeys.includes(key))
+    .map((key) => {
+      const suggestion = closestName(key, allYamlKeys) ?? aliasTarget(key);
+      return {
+        setting: key,
+        origin: path,
+        problem: `unknown setting${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+        allowed:
+          "the lower-case setting names listed by 'gm3 config' and in the README's Configuration table",
+      };
+    });
+}
+
+/** `econext_serial_port` in YAML → `serial_port`. */
+function aliasTarget(yamlKey: string): string | undefined {
+  const key = settingKeys.find((k) =>
+    specOf(k).aliases?.some((a) => a.toLowerCase() === yamlKey.toLowerCase()),
+  );
+  return key === undefined ? undefined : yamlKeyOf(key);
+}
+
+function unknownEnvWarnings(env: Environment): string[] {
+  const candidates = [...knownEnvNames];
+  return Object.keys(env)
+    .filter((name) => OWN_ENV_PREFIXES.some((p) => name.startsWith(p)) && !knownEnvNames.has(name))
+    .map((name) => {
+      if (UNSUPPORTED_PYTHON_PREFIXES.some((p) => name.startsWith(p)))
+        return `${name} is ignored: this gateway has no such feature yet`;
+      const suggestion = closestName(name, candidates);
+      return `Unknown environment variable ${name} is ignored${suggestion ? `; did you mean ${suggestion}?` : ""}`;
+    });
+}
+
+interface Candidate {
+  raw: unknown;
+  origin: SettingSource;
+}
+
+function pickCandidate(
+  key: SettingKey,
+  env: Environment,
+  fileValues: Record<string, unknown>,
+  filePath: string | undefined,
+  overrides: Partial<Record<string, string>>,
+  warnings: string[],
+): Candidate | undefined {
+  const spec = specOf(key);
+  const override = overrides[spec.env];
+  if (override !== undefined) return { raw: override, origin: { source: "override", name: spec.env } };
+  const aliasesSet = (spec.aliases ?? []).filter((alias) => env[alias] !== undefined);
+  const primary = env[spec.env];
+  if (primary !== undefined) {
+    for (const alias of aliasesSet) warnings.push(`${alias} is ignored: ${spec.env} is also set and wins`);
+    return { raw: primary, origin: { source: "env", name: spec.env } };
+  }
+  const [alias, ...ignored] = aliasesSet;
+  if (alias !== undefined) {
+    for (const other of ignored)
+      warnings.push(`${other} is ignored: ${alias} (also an alias of ${spec.env}) wins`);
+    return { raw: env[alias], origin: { source: "alias", name: alias } };
+  }
+  const fromFile = fileValues[yamlKeyOf(key)];
+  // `key:` with nothing after it is YAML null: treated as not set.
+  if (filePath !== undefined && fromFile !== undefined && fromFile !== null)
+    return { raw: fromFile, origin: { source: "file", name: filePath } };
+  return undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The effective configuration, where each value came from, and warnings.
+ * Throws ConfigError (naming every bad setting, its value, what is allowed and its origin).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const context: ParseContext = { cwd };
+  const file = chooseConfigFile(options, env, cwd);
+  const fileValues = file ? readConfigFile(file.path, file.namedBy) : {};
+  const issues: ConfigIssue[] = file ? unknownFileKeys(fileValues, file.path) : [];
+  const warnings: string[] = [];
+
+  const values: Record<string, unknown> = {};
+  const sources = {} as Record<SettingKey, SettingSource>;
+  for (const key of settingKeys) {
+    const spec = specOf(key);
+    const candidate = pickCandidate(key, env, fileValues, file?.path, options.overrides ?? {}, warnings);
+    const origin = candidate?.origin ?? { source: "default", name: "default" };
+    sources[key] = origin;
+    let value = spec.default;
+    if (candidate) {
+      const parsed = spec.kind.parse(candidate.raw, context);
+      if (!parsed.ok) {
+        issues.push({
+          setting: spec.env,
+          problem: parsed.problem,
+          allowed: spec.kind.allowed,
+          origin: describeSource(origin, { env: spec.env, yamlKey: yamlKeyOf(key) }),
+        });
+        continue;
+      }
+      value = parsed.value;
+    }
+    values[key] = spec.kind.resolve ? spec.kind.resolve(value, context) : value;
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  const config = deepFreeze(values as GatewayConfig);
+  for (const rule of crossChecks) {
+    const problem = rule.check(config, sources);
+    if (problem === undefined) continue;
+    if (rule.severity === "warning") {
+      warnings.push(problem);
+      continue;
+    }
+    issues.push({
+      setting: rule.settings.map((key) => settingsSchema[key].env).join(" and "),
+      problem,
+      origin: rule.settings
+        .map((key) => {
+          const env = settingsSchema[key].env;
+          return `${env}: ${describeSource(sources[key], { env, yamlKey: yamlKeyOf(key) })}`;
+        })
+        .join("; "),
+    });
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  warnings.push(...unknownEnvWarnings(env));
+  const pathExists = options.pathExists ?? existsSync;
+  if (sources.serialPort.source === "default" && pathExists(PYTHON_GATEWAY_DEFAULT_PORT)) {
+    warnings.push(
+      `SERIAL_PORT is not set, so the built-in simulator runs, but ${PYTHON_GATEWAY_DEFAULT_PORT} exists (the Python gateway's default); set SERIAL_PORT=${PYTHON_GATEWAY_DEFAULT_PORT} to use it`,
+    );
+  }
+  return {
+    config,
+    sources: Object.freeze(sources),
+    warnings: Object.freeze(warnings),
+    configFile: file?.path,
+  };
+}

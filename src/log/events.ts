@@ -1,0 +1,140 @@
+/**
+ * The events the gateway logs, one typed table: name → fields, level, message. Every such line
+ * carries `event: "<name>"` plus its fields, so operators can filter (`jq 'select(.event=="write.done")'`)
+ * and every module logs the same thing the same way. Use `logEvent(logger, name, fields)`.
+ * Add an event here (and to the README's "Logs" table) rather than logging free-form text.
+ */
+import type { Level, Logger } from "pino";
+
+/** How a write ended: confirmed by the controller, refused before reaching the bus, or failed on it. */
+export type WriteOutcome = "confirmed" | "refused" | "failed";
+
+export interface LogEventFields {
+  /** The gateway is up; `endpoint` as in `describeSerialEndpoint`. */
+  "gateway.started": { version: string; endpoint: string; apiUrl: string };
+  /** No serial port configured: said loudly, at warn, so nobody mistakes simulated data for real. */
+  "simulator.active": { reason: string };
+  "gateway.stopping": { signal: string };
+  "gateway.stopped": { durationMs: number };
+  /** Which file was read, and the settings that differ from their defaults (secrets masked). */
+  "config.loaded": { configFile: string | null; changed: Record<string, unknown> };
+  "config.warning": { warning: string };
+  "link.up": { endpoint: string };
+  "link.down": { endpoint: string; reason: string; reconnectInMs?: number };
+  /** `how`: claimed from a panel probe, taken from GM3_SOURCE_ADDRESS, or read from STATE_DIR. */
+  "address.claimed": { address: number; how: "auto-claim" | "configured" | "persisted" };
+  "address.released": { address: number; reason: string };
+  "discovery.done": { count: number; seconds: number; regulatorCount?: number; panelCount?: number };
+  "poll.cycle": {
+    cycle: number;
+    parameters: number;
+    changed: number;
+    durationMs: number;
+    failedBatches: number;
+  };
+  "alarms.read": { count: number; active: number };
+  /** Every write: who asked (client address, `mqtt`, `cli`), what, old → new, how it ended, how long. */
+  "write.done": {
+    who: string;
+    parameter: string;
+    index: number;
+    oldValue: unknown;
+    newValue: unknown;
+    outcome: WriteOutcome;
+    durationMs: number;
+    reason?: string;
+  };
+  "api.request": { method: string; url: string; statusCode: number; durationMs: number; client: string };
+  /** Bytes the framer discarded, CRC errors, unexpected or late responses; `rawHex` via `rawHex()`. */
+  "protocol.error": {
+    reason: string;
+    rawHex: string;
+    source?: number;
+    destination?: number;
+    command?: string;
+  };
+}
+
+export type LogEventName = keyof LogEventFields;
+
+interface EventSpec<F> {
+  level: Level | ((fields: F) => Level);
+  message(fields: F): string;
+}
+
+const HTTP_SERVER_ERROR = 500;
+const HTTP_CLIENT_ERROR = 400;
+
+/** Reads that succeed are routine (Home Assistant polls every 10 s): debug. Others are worth a line. */
+function apiRequestLevel(fields: LogEventFields["api.request"]): Level {
+  if (fields.statusCode === HTTP_SERVER_ERROR) return "error";
+  if (fields.statusCode >= HTTP_CLIENT_ERROR) return "info";
+  return fields.method === "GET" || fields.method === "HEAD" ? "debug" : "info";
+}
+
+const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
+export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFields[E]> } = {
+  "gateway.started": {
+    level: "info",
+    message: (f) => `gateway ${f.version} started: bus on ${f.endpoint}, API at ${f.apiUrl}`,
+  },
+  "simulator.active": {
+    level: "warn",
+    message: (f) => `SIMULATED HEAT PUMP: ${f.reason}; the data served is not from a real controller`,
+  },
+  "gateway.stopping": { level: "info", message: (f) => `stopping (${f.signal})` },
+  "gateway.stopped": { level: "info", message: (f) => `stopped in ${f.durationMs} ms` },
+  "config.loaded": {
+    level: "info",
+    message: (f) => `configuration loaded from ${f.configFile ?? "defaults and environment"}`,
+  },
+  "config.warning": { level: "warn", message: (f) => `configuration: ${f.warning}` },
+  "link.up": { level: "info", message: (f) => `link up: ${f.endpoint}` },
+  "link.down": {
+    level: "warn",
+    message: (f) =>
+      `link down: ${f.endpoint} (${f.reason})` +
+      (f.reconnectInMs === undefined ? "" : `; reconnecting in ${f.reconnectInMs / 1000} s`),
+  },
+  "address.claimed": { level: "info", message: (f) => `using bus address ${f.address} (${f.how})` },
+  "address.released": { level: "warn", message: (f) => `gave up bus address ${f.address}: ${f.reason}` },
+  "discovery.done": { level: "info", message: (f) => `discovered ${f.count} parameters in ${f.seconds} s` },
+  "poll.cycle": {
+    level: "debug",
+    message: (f) =>
+      `poll ${f.cycle}: ${f.parameters} parameters, ${f.changed} changed, ${f.failedBatches} failed batches, ${f.durationMs} ms`,
+  },
+  "alarms.read": { level: "debug", message: (f) => `alarm log read: ${f.count} alarms, ${f.active} active` },
+  "write.done": {
+    level: (f) => (f.outcome === "failed" ? "warn" : "info"),
+    message: (f) =>
+      `write ${f.parameter} (${f.index}) ${show(f.oldValue)} → ${show(f.newValue)}: ${f.outcome}` +
+      `${f.reason ? ` (${f.reason})` : ""} in ${f.durationMs} ms, by ${f.who}`,
+  },
+  "api.request": {
+    level: apiRequestLevel,
+    message: (f) => `${f.method} ${f.url} → ${f.statusCode} in ${f.durationMs} ms`,
+  },
+  "protocol.error": { level: "debug", message: (f) => `protocol error: ${f.reason}` },
+};
+
+export const logEventNames = Object.keys(logEventSpecs) as LogEventName[];
+
+/** Logs one event at its level with its fields and message; nothing is built when the level is off. */
+export function logEvent<E extends LogEventName>(logger: Logger, event: E, fields: LogEventFields[E]): void {
+  const spec = logEventSpecs[event] as EventSpec<LogEventFields[E]>;
+  const level = typeof spec.level === "function" ? spec.level(fields) : spec.level;
+  if (!logger.isLevelEnabled(level)) return;
+  const line: Record<string, unknown> = { event, ...fields };
+  logger[level](line, spec.message(fields));
+}
+
+/** Logged raw bytes are capped: a garbage burst should not become a megabyte log line. */
+export const MAX_LOGGED_BYTES = 256;
+
+/** Bytes as hex for `rawHex` fields, truncated with a note past `maxBytes`. */
+export function rawHex(bytes: Uint8Array, maxBytes = MAX_LOGGED_BYTES): string {
+  const shown = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, maxBytes)).toString("hex");
+  return bytes.length > maxBytes ? `${shown}…(+${bytes.length - maxBytes} bytes)` : shown;
+}

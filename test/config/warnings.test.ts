@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { type Environment, loadConfig } from "../../src/config/index.js";
+
+const warningsOf = (env: Environment, pathExists: (path: string) => boolean = () => false) =>
+  loadConfig({ env, cwd: "/", pathExists }).warnings;
+
+describe("configuration warnings (start-up continues)", () => {
+  it("accepts API_WORKERS other than 1 but says it is ignored", () => {
+    expect(warningsOf({ API_WORKERS: "4" })).toEqual([
+      "API_WORKERS=4 is ignored: the gateway runs as one process, the only owner of the bus, and serves requests concurrently",
+    ]);
+    expect(warningsOf({ API_WORKERS: "1" })).toEqual([]);
+  });
+
+  it("warns about short API keys", () => {
+    expect(warningsOf({ API_KEY: "short" })[0]).toMatch(/^API_KEY is shorter than 16 characters/);
+    expect(warningsOf({ API_KEY: "a-long-enough-random-key" })).toEqual([]);
+  });
+
+  it("warns about a gateway address outside the range where tokens are granted", () => {
+    expect(warningsOf({ GM3_SOURCE_ADDRESS: "131" })[0]).toMatch(
+      /^GM3_SOURCE_ADDRESS=131 is outside 105–130/,
+    );
+    expect(warningsOf({ GM3_SOURCE_ADDRESS: "114" })).toEqual([]);
+  });
+
+  it("warns when a token wait would outlast the write timeout", () => {
+    expect(warningsOf({ TOKEN_REQUIRED: "no", TOKEN_WAIT_TIMEOUT: "9", WRITE_TIMEOUT: "8" })[0]).toMatch(
+      /^TOKEN_WAIT_TIMEOUT \(9 s\) is not shorter than WRITE_TIMEOUT \(8 s\)/,
+    );
+    expect(warningsOf({ TOKEN_REQUIRED: "yes", TOKEN_WAIT_TIMEOUT: "9" })).toEqual([]);
+  });
+
+  it("warns about MQTT settings while MQTT is off, and panel writes in read-only mode", () => {
+    expect(warningsOf({ MQTT_PUBLISH: "all", MQTT_DISCOVERY: "false" })).toEqual([
+      "MQTT_DISCOVERY, MQTT_PUBLISH have no effect: MQTT_URL is empty, so MQTT is off",
+    ]);
+    expect(warningsOf({ MQTT_PUBLISH: "all", MQTT_URL: "mqtt://broker" })).toEqual([]);
+    expect(warningsOf({ READ_ONLY: "1", ALLOW_PANEL_WRITES: "1" })).toEqual([
+      "ALLOW_PANEL_WRITES has no effect: READ_ONLY refuses every write",
+    ]);
+  });
+
+  it("flags unknown GM3_ and ECONEXT_ variables, suggesting the right name", () => {
+    expect(
+      warningsOf({ GM3_SOURCE_ADRESS: "114", ECONEXT_THERMOSTAT_ENABLED: "true", HOME: "/root" }),
+    ).toEqual([
+      "Unknown environment variable GM3_SOURCE_ADRESS is ignored; did you mean GM3_SOURCE_ADDRESS?",
+      "ECONEXT_THERMOSTAT_ENABLED is ignored: this gateway has no such feature yet",
+    ]);
+  });
+
+  it("points Python-gateway users at /dev/econext when it exists and no port is set", () => {
+    const checked: string[] = [];
+    const exists = (path: string) => {
+      checked.push(path);
+      return true;
+    };
+    expect(warningsOf({}, exists)).toEqual([
+      "SERIAL_PORT is not set, so the built-in simulator runs, but /dev/econext exists (the Python gateway's default); set SERIAL_PORT=/dev/econext to use it",
+    ]);
+    expect(checked).toEqual(["/dev/econext"]);
+    expect(warningsOf({ SERIAL_PORT: "sim://" }, exists)).toEqual([]);
+  });
+});
