@@ -6,17 +6,18 @@
  */
 import { EventEmitter } from "node:events";
 import { cpuUsage } from "node:process";
+import pino from "pino";
 import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
+import { type Logger, logEvent } from "../log/index.js";
 import { StateDirectory } from "../state/state-file.js";
 import { ParameterStore } from "../store/parameter-store.js";
 import type { Link, LinkKind } from "../transport/link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
 import { type Alarm, readAlarmHistory, sameAlarms } from "./alarms.js";
 import { discoverSpace } from "./discovery.js";
-import { type CoreLogger, silentLogger } from "./logger.js";
-import { pollSpace } from "./poller.js";
+import { type PollOutcome, pollSpace } from "./poller.js";
 import {
   type ControllerIdentity,
   identityOf,
@@ -68,13 +69,15 @@ export interface GatewayCoreOptions {
   /** A claimed address not confirmed by a token grant within this time is dropped. */
   tentativeAddressTimeoutMs: number;
   simulator: boolean;
-  logger?: CoreLogger;
+  logger?: Logger;
 }
 
 export interface GatewayCoreEvents {
   /** Link, token, discovery or poll state changed (not for every statistic). */
   status: [];
   alarms: [alarms: Alarm[]];
+  /** Discovery progress, for a progress bar. */
+  progress: [progress: { space: "regulator" | "panel"; discovered: number }];
 }
 
 const ADDRESS_FILE = "bus-address.json";
@@ -115,7 +118,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   readonly address: AddressManager;
   readonly bus: Gm3Bus;
   readonly writer: SafeWriter;
-  private readonly log: CoreLogger;
+  private readonly log: Logger;
   private readonly stateDirectory: StateDirectory | undefined;
   private session: Session | undefined;
   private running: Promise<void> | undefined;
@@ -156,7 +159,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   constructor(private readonly options: GatewayCoreOptions) {
     super();
-    this.log = options.logger ?? silentLogger;
+    this.log = options.logger ?? pino({ level: "silent" });
     this.stateDirectory = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
     this.store = new ParameterStore({ ttlMs: options.cacheTtlMs, maxSize: options.cacheMaxSize });
     this.supervisor = new LinkSupervisor({
@@ -178,10 +181,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       tentativeTimeoutMs: options.tentativeAddressTimeoutMs,
       persist: async (address) => {
         await this.stateDirectory?.write(ADDRESS_FILE, { address, claimedAt: new Date().toISOString() });
-        this.log.info(
-          { event: "address.persisted", address },
-          `bus address ${address} confirmed by the panel and saved`,
-        );
+        logEvent(this.log, "address.claimed", { address, how: "auto-claim" });
       },
     });
     this.bus = new Gm3Bus(this.supervisor, this.address, {
@@ -214,7 +214,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.started = true;
     if (this.options.sourceAddress === "auto" && this.stateDirectory) {
       const saved = await this.stateDirectory.read(ADDRESS_FILE, isSavedAddress);
-      if (saved) this.address.restore(saved.address);
+      if (saved) {
+        this.address.restore(saved.address);
+        logEvent(this.log, "address.claimed", { address: saved.address, how: "persisted" });
+      }
+    } else if (this.options.sourceAddress !== "auto") {
+      logEvent(this.log, "address.claimed", { address: this.options.sourceAddress, how: "configured" });
     }
     if (this.stateDirectory) await this.restoreFromSnapshot();
     this.supervisor.start();
@@ -230,7 +235,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     await this.running?.catch(() => {});
     await this.supervisor.stop();
     this.address.dispose();
-    await this.saveSnapshotNow("stop");
+    await this.saveSnapshotNow();
     this.setLinkState("stopped");
   }
 
@@ -305,10 +310,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       if (this.linkStatus.state === "waiting") this.linkStatus.reconnects++;
       this.setLinkState("up");
       this.linkStatus.lastError = undefined;
-      this.log.info(
-        { event: "link.up", kind: link.kind, target: link.target },
-        `bus link up (${link.target})`,
-      );
+      logEvent(this.log, "link.up", { endpoint: link.target });
       this.startSession();
     });
     this.supervisor.on("down", ({ error, retryInMs, attempt }) => {
@@ -319,55 +321,40 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.setLinkState("waiting");
       // After a lost link the structure is re-read before it is trusted again (PROTOCOL.md §16.7).
       if (wasUp) this.needDiscovery = true;
-      this.log[attempt <= 1 || attempt % 10 === 0 ? "warn" : "debug"](
-        { event: "link.down", code: error.code, hint: error.hint, retryInMs, attempt },
-        `bus link down: ${error.message}${error.hint ? ` — ${error.hint}` : ""}; retrying in ${Math.round(retryInMs / 100) / 10} s`,
-      );
+      // A loss while up, then one line per ten retries: an unplugged adapter must not flood the log.
+      if (wasUp || attempt <= 1 || attempt % 10 === 0) {
+        logEvent(this.log, "link.down", {
+          endpoint: this.options.link.target,
+          reason: `${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
+          reconnectInMs: retryInMs,
+        });
+      }
     });
     this.address.on("change", ({ address, state, previous }) => {
-      this.log.info(
-        { event: "address.change", address, state, previous },
-        address === undefined ? `bus address ${previous} released` : `bus address ${address} (${state})`,
-      );
+      if (address === undefined && previous !== undefined) {
+        logEvent(this.log, "address.released", {
+          address: previous,
+          reason: "the panel did not confirm the claim",
+        });
+      } else if (state === "tentative") {
+        this.log.debug({ address }, `answering the panel's probe of the free address ${address}`);
+      }
       this.emit("status");
     });
     this.bus.on("token", ({ holding }) => {
       if (holding) this.lastTokenGrantAt = Date.now();
-      this.log.trace(
-        { event: holding ? "token.granted" : "token.returned" },
-        holding ? "token granted" : "token returned",
-      );
     });
     this.writer.onWrite(({ request, outcome, error, durationMs }) => {
-      if (outcome) {
-        this.log.info(
-          {
-            event: "write",
-            origin: request.origin,
-            parameter: outcome.name,
-            index: outcome.index,
-            oldValue: String(outcome.oldValue),
-            newValue: String(outcome.newValue),
-            outcome: "confirmed",
-            confirmation: outcome.confirmation,
-            durationMs,
-          },
-          `write ${outcome.name}: ${String(outcome.oldValue)} → ${String(outcome.newValue)} (${outcome.confirmation}, ${durationMs} ms, by ${request.origin})`,
-        );
-      } else if (error) {
-        this.log.warn(
-          {
-            event: "write",
-            origin: request.origin,
-            target: String(request.target),
-            value: String(request.value),
-            outcome: error.failure,
-            sent: error.sent,
-            durationMs,
-          },
-          `write ${String(request.target)} = ${String(request.value)} failed (${error.failure}): ${error.message}`,
-        );
-      }
+      logEvent(this.log, "write.done", {
+        who: request.origin,
+        parameter: outcome?.name ?? String(request.target),
+        index: outcome?.index ?? -1,
+        oldValue: outcome?.oldValue,
+        newValue: outcome ? outcome.newValue : request.value,
+        outcome: outcome ? "confirmed" : error?.sent ? "failed" : "refused",
+        durationMs,
+        reason: error ? `${error.failure}: ${error.message}` : outcome?.confirmation,
+      });
     });
   }
 
@@ -389,10 +376,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       .then(() => this.runSession(session))
       .catch((error: unknown) => {
         if (error instanceof SessionAborted) return;
-        this.log.error(
-          { event: "core.error", err: error },
-          `unexpected error in the bus loop: ${(error as Error).message}`,
-        );
+        this.log.error({ err: error }, `unexpected error in the bus loop: ${(error as Error).message}`);
       });
   }
 
@@ -421,12 +405,13 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     const started = Date.now();
     this.discovery = { ...this.discovery, state: "running", progress: undefined, lastError: undefined };
     this.emit("status");
-    this.log.info({ event: "discovery.start" }, "discovering parameters");
+    this.log.debug({}, "discovering parameters");
     const common = {
       batchSize: this.options.paramsPerRequest,
       attemptsPerIndex: this.options.discoveryAttemptsPerIndex,
       onProgress: (p: { space: "regulator" | "panel"; discovered: number }) => {
         this.discovery.progress = { space: p.space, discovered: p.discovered };
+        this.emit("progress", this.discovery.progress);
       },
     };
     try {
@@ -446,10 +431,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         });
       } catch (error) {
         if (!(error instanceof BusError) || error.reason === "link-down") throw error;
-        this.log.warn(
-          { event: "discovery.panel-failed", reason: error.reason },
-          `the panel's parameters could not be read (${error.message}); serving the controller's only`,
-        );
+        logEvent(this.log, "discovery.failed", {
+          reason: `the panel's parameters could not be read (${error.message}); serving the controller's only`,
+        });
       }
       session.check();
       this.store.setDefinitions([...regulator.definitions, ...panel.definitions]);
@@ -469,30 +453,19 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.snapshotUnverified = false;
       this.servingSnapshot = false;
       this.knownIdentity = undefined;
-      this.log.info(
-        {
-          event: "discovery.done",
-          regulator: regulator.definitions.length,
-          panel: panel.definitions.length,
-          batches: this.discovery.batches,
-          seconds: durationMs / 1000,
-        },
-        `discovered ${regulator.definitions.length} + ${panel.definitions.length} parameters in ${(durationMs / 1000).toFixed(1)} s`,
-      );
+      logEvent(this.log, "discovery.done", {
+        count: this.store.size,
+        seconds: Math.round(durationMs / 100) / 10,
+        regulatorCount: regulator.definitions.length,
+        panelCount: panel.definitions.length,
+      });
       this.emit("status");
       return true;
     } catch (error) {
       if (error instanceof SessionAborted || session.aborted) throw new SessionAborted();
-      this.discovery = {
-        ...this.discovery,
-        state: "failed",
-        progress: undefined,
-        lastError: (error as Error).message,
-      };
-      this.log.warn(
-        { event: "discovery.failed", err: (error as Error).message },
-        `discovery failed: ${(error as Error).message}`,
-      );
+      const reason = (error as Error).message;
+      this.discovery = { ...this.discovery, state: "failed", progress: undefined, lastError: reason };
+      logEvent(this.log, "discovery.failed", { reason });
       this.emit("status");
       return false;
     }
@@ -501,47 +474,62 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private async pollOnce(session: Session): Promise<boolean> {
     const started = Date.now();
     const cpuBefore = cpuUsage();
-    const regulator = await pollSpace(this.bus, this.store, {
-      space: "regulator",
-      destination: this.options.controllerAddress,
-      batchSize: this.options.paramsPerRequest,
-    });
-    session.check();
-    const panel =
-      this.store.definitionsOf("panel").length > 0
-        ? await pollSpace(this.bus, this.store, {
-            space: "panel",
-            destination: this.options.panelAddress,
-            batchSize: this.options.paramsPerRequest,
-          })
-        : { values: 0, batches: 0, failures: [] };
-    session.check();
+    let changed = 0;
+    const countChange = () => {
+      changed++;
+    };
+    this.store.on("change", countChange);
+    let regulator: PollOutcome;
+    let panel: PollOutcome = { values: 0, batches: 0, failures: [] };
+    try {
+      regulator = await pollSpace(this.bus, this.store, {
+        space: "regulator",
+        destination: this.options.controllerAddress,
+        batchSize: this.options.paramsPerRequest,
+      });
+      session.check();
+      if (this.store.definitionsOf("panel").length > 0) {
+        panel = await pollSpace(this.bus, this.store, {
+          space: "panel",
+          destination: this.options.panelAddress,
+          batchSize: this.options.paramsPerRequest,
+        });
+      }
+      session.check();
+    } finally {
+      this.store.off("change", countChange);
+    }
     const failures = [...regulator.failures, ...panel.failures];
     const cpu = cpuUsage(cpuBefore);
     this.poll.lastDurationMs = Date.now() - started;
     this.poll.lastCpuMs = (cpu.user + cpu.system) / 1000;
     this.poll.cycles++;
+    logEvent(this.log, "poll.cycle", {
+      cycle: this.poll.cycles,
+      parameters: regulator.values + panel.values,
+      changed,
+      durationMs: this.poll.lastDurationMs,
+      failedBatches: failures.length,
+    });
     if (failures.length > 0) {
       this.poll.consecutiveFailures++;
       this.poll.lastError = failures.map((f) => f.message).join("; ");
-      this.log.warn(
-        { event: "poll.incomplete", failures: failures.length, reasons: failures.map((f) => f.reason) },
-        `poll cycle incomplete: ${this.poll.lastError}`,
-      );
+      logEvent(this.log, "poll.incomplete", {
+        cycle: this.poll.cycles,
+        failedBatches: failures.length,
+        reasons: [...new Set(failures.map((f) => f.reason))],
+        detail: this.poll.lastError,
+      });
       if (this.snapshotUnverified && failures.some((f) => f.reason === "garbled")) {
         // Values do not parse with the saved descriptors: the firmware may have changed.
         this.needDiscovery = true;
-        this.log.info(
-          { event: "snapshot.rejected" },
-          "saved parameter definitions do not match the controller; rediscovering",
-        );
+        logEvent(this.log, "controller.changed", {
+          reason: "the saved parameter definitions do not fit the controller",
+        });
       }
       if (regulator.values === 0 && this.poll.consecutiveFailures >= this.options.unresponsiveCycles) {
+        logEvent(this.log, "controller.unresponsive", { cycles: this.poll.consecutiveFailures });
         this.poll.consecutiveFailures = 0;
-        this.log.warn(
-          { event: "controller.unresponsive" },
-          "the controller does not answer; reopening the link",
-        );
         void this.supervisor.restart("the controller stopped answering");
       }
       this.emit("status");
@@ -553,16 +541,6 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.poll.lastCompletedAt = this.store.lastPollAt;
     this.checkIdentity();
     this.servingSnapshot = false;
-    this.log.debug(
-      {
-        event: "poll.done",
-        values: regulator.values + panel.values,
-        batches: regulator.batches + panel.batches,
-        ms: this.poll.lastDurationMs,
-        cpuMs: this.poll.lastCpuMs,
-      },
-      "poll cycle complete",
-    );
     this.emit("status");
     await this.maybeSaveSnapshot();
     return true;
@@ -572,10 +550,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private checkIdentity(): void {
     const current = identityOf(this.store);
     if (this.knownIdentity && !sameIdentity(this.knownIdentity, current)) {
-      this.log.info(
-        { event: "controller.changed", before: this.knownIdentity, now: current },
-        "the controller's identity changed; rediscovering its parameters",
-      );
+      logEvent(this.log, "controller.changed", {
+        reason: `the controller's identity changed (UID ${this.knownIdentity.uid} → ${current.uid}, software ${this.knownIdentity.software} → ${current.software})`,
+      });
       this.needDiscovery = true;
     }
     this.knownIdentity = current;
@@ -591,17 +568,14 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         this._alarms = alarms;
         this.emit("alarms", alarms);
       }
-      this.log.debug(
-        { event: "alarms.read", count: alarms.length },
-        `alarm history: ${alarms.length} record(s)`,
-      );
+      logEvent(this.log, "alarms.read", {
+        count: alarms.length,
+        active: alarms.filter((a) => a.toDate === null).length,
+      });
     } catch (error) {
       if (!(error instanceof BusError)) throw error;
       // Keep the previous list rather than publishing an empty one.
-      this.log.warn(
-        { event: "alarms.failed", reason: error.reason },
-        `alarm history not read: ${error.message}`,
-      );
+      logEvent(this.log, "alarms.failed", { reason: error.reason, detail: error.message });
     }
   }
 
@@ -624,19 +598,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         regulatorCount: this.store.definitionsOf("regulator").length,
         panelCount: this.store.definitionsOf("panel").length,
       };
-      this.log.info(
-        {
-          event: "snapshot.restored",
-          count: restored.count,
-          savedAt: new Date(restored.savedAt).toISOString(),
-        },
-        `restored ${restored.count} parameters from the last run; the first poll refreshes them`,
-      );
+      logEvent(this.log, "snapshot.restored", {
+        count: restored.count,
+        savedAt: new Date(restored.savedAt).toISOString(),
+      });
     } catch (error) {
-      this.log.warn(
-        { event: "snapshot.unreadable", err: (error as Error).message },
-        "ignoring an unreadable parameter snapshot",
-      );
+      logEvent(this.log, "snapshot.failed", { operation: "restore", reason: (error as Error).message });
     }
   }
 
@@ -645,20 +612,19 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.lastSnapshotAt === 0 ||
       (this.options.snapshotIntervalMs > 0 &&
         Date.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs);
-    if (due) await this.saveSnapshotNow("poll");
+    if (due) await this.saveSnapshotNow();
   }
 
-  private async saveSnapshotNow(reason: string): Promise<void> {
+  private async saveSnapshotNow(): Promise<void> {
     if (!this.stateDirectory || this.store.size === 0 || !this.store.firstPollComplete) return;
     try {
       await saveSnapshot(this.stateDirectory, this.store);
       this.lastSnapshotAt = Date.now();
-      this.log.debug({ event: "snapshot.saved", reason }, "parameter snapshot saved");
     } catch (error) {
-      this.log.warn(
-        { event: "snapshot.failed", err: (error as Error).message },
-        `cannot save the parameter snapshot in ${this.options.stateDir}: ${(error as Error).message}`,
-      );
+      logEvent(this.log, "snapshot.failed", {
+        operation: "save",
+        reason: `${(error as Error).message} (STATE_DIR ${this.options.stateDir})`,
+      });
     }
   }
 }

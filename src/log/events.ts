@@ -32,7 +32,18 @@ export interface LogEventFields {
     durationMs: number;
     failedBatches: number;
   };
+  "discovery.failed": { reason: string };
+  /** Some batches of a poll cycle failed after all retries; their values stay as they were. */
+  "poll.incomplete": { cycle: number; failedBatches: number; reasons: string[]; detail: string };
   "alarms.read": { count: number; active: number };
+  "alarms.failed": { reason: string; detail: string };
+  /** Definitions and last values restored from STATE_DIR at start-up. */
+  "snapshot.restored": { count: number; savedAt: string };
+  "snapshot.failed": { operation: "save" | "restore"; reason: string };
+  /** The controller's UID or firmware changed, or the saved definitions do not fit it: rediscovering. */
+  "controller.changed": { reason: string };
+  /** Poll cycles in a row without any answer: the link is reopened. */
+  "controller.unresponsive": { cycles: number };
   /** Every write: who asked (client address, `mqtt`, `cli`), what, old → new, how it ended, how long. */
   "write.done": {
     who: string;
@@ -105,7 +116,29 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
     message: (f) =>
       `poll ${f.cycle}: ${f.parameters} parameters, ${f.changed} changed, ${f.failedBatches} failed batches, ${f.durationMs} ms`,
   },
+  "discovery.failed": { level: "warn", message: (f) => `discovery failed: ${f.reason}; retrying` },
+  "poll.incomplete": {
+    level: "warn",
+    message: (f) => `poll ${f.cycle} incomplete: ${f.failedBatches} failed batch(es): ${f.detail}`,
+  },
   "alarms.read": { level: "debug", message: (f) => `alarm log read: ${f.count} alarms, ${f.active} active` },
+  "alarms.failed": {
+    level: "warn",
+    message: (f) => `alarm log not read (${f.reason}): ${f.detail}; keeping the last list`,
+  },
+  "snapshot.restored": {
+    level: "info",
+    message: (f) => `restored ${f.count} parameters saved at ${f.savedAt}; the first poll refreshes them`,
+  },
+  "snapshot.failed": {
+    level: "warn",
+    message: (f) => `parameter snapshot ${f.operation} failed: ${f.reason}`,
+  },
+  "controller.changed": { level: "info", message: (f) => `${f.reason}; rediscovering the parameters` },
+  "controller.unresponsive": {
+    level: "warn",
+    message: (f) => `the controller did not answer ${f.cycles} poll cycles in a row; reopening the link`,
+  },
   "write.done": {
     level: (f) => (f.outcome === "failed" ? "warn" : "info"),
     message: (f) =>
