@@ -89,9 +89,12 @@ export class ValueError extends Error {
   }
 }
 
+/** Beyond this magnitude a number has no hundredths left to round, and ×100 could overflow to Infinity. */
+const ROUNDING_LIMIT = Number.MAX_SAFE_INTEGER / 100;
+
 /** Floats are served rounded to 2 decimals (PROTOCOL.md §6); non-finite values stay as they are. */
 export function roundFloat(value: number): number {
-  if (!Number.isFinite(value)) return value;
+  if (!Number.isFinite(value) || Math.abs(value) >= ROUNDING_LIMIT) return value;
   const rounded = Math.round(value * 100) / 100;
   return Object.is(rounded, -0) ? 0 : rounded;
 }
