@@ -111,61 +111,95 @@ export interface ReadValue {
   size: number;
 }
 
+/** Wire size by type code: bytes for fixed-size types, 0 for strings, -1 for undefined codes. */
+const WIRE_SIZE: Int8Array = (() => {
+  const sizes = new Int8Array(16).fill(-1);
+  for (const [code, info] of Object.entries(TYPE_INFO)) sizes[Number(code)] = info.size ?? 0;
+  return sizes;
+})();
+
+/** Receives a value from {@link readValueInto}; reuse one per payload to avoid allocation. */
+export interface ValueSlot {
+  value: ParameterValue;
+}
+
+/** 8 bytes to reassemble floats through, with explicit little-endian reads. */
+const scratchBytes = new Uint8Array(8);
+const scratchView = new DataView(scratchBytes.buffer);
+
+/**
+ * Reads the value of `type` at `offset` into `slot.value` and returns the offset after it (a
+ * string's NUL included), or -1 when the type is undefined or the value runs past the end —
+ * {@link readValue} then says why. The allocation-free hot path of value responses.
+ */
+export function readValueInto(type: number, bytes: Buffer, offset: number, slot: ValueSlot): number {
+  const size = type >= 0 && type < WIRE_SIZE.length ? WIRE_SIZE[type]! : -1;
+  if (size < 0) return -1;
+  const next = offset + size;
+  if (size > 0 && next > bytes.length) return -1;
+  const b = bytes;
+  switch (type) {
+    case TypeCode.UINT8:
+      slot.value = b[offset]!;
+      return next;
+    case TypeCode.UINT32:
+      slot.value = (b[offset]! | (b[offset + 1]! << 8) | (b[offset + 2]! << 16)) + b[offset + 3]! * 0x1000000;
+      return next;
+    case TypeCode.FLOAT:
+      scratchBytes[0] = b[offset]!;
+      scratchBytes[1] = b[offset + 1]!;
+      scratchBytes[2] = b[offset + 2]!;
+      scratchBytes[3] = b[offset + 3]!;
+      slot.value = roundFloat(scratchView.getFloat32(0, true));
+      return next;
+    case TypeCode.UINT16:
+      slot.value = b[offset]! | (b[offset + 1]! << 8);
+      return next;
+    case TypeCode.STRING: {
+      let nul = offset;
+      while (nul < b.length && b[nul] !== 0) nul++;
+      if (nul === b.length) return -1;
+      slot.value = b.toString("utf8", offset, nul);
+      return nul + 1;
+    }
+    case TypeCode.INT8:
+      slot.value = (b[offset]! << 24) >> 24;
+      return next;
+    case TypeCode.INT16:
+      slot.value = ((b[offset]! | (b[offset + 1]! << 8)) << 16) >> 16;
+      return next;
+    case TypeCode.INT32:
+      slot.value = b[offset]! | (b[offset + 1]! << 8) | (b[offset + 2]! << 16) | (b[offset + 3]! << 24);
+      return next;
+    case TypeCode.BOOL:
+      slot.value = b[offset] !== 0;
+      return next;
+    default: {
+      // 64-bit integers and doubles: rare, read through a view.
+      scratchBytes.set(b.subarray(offset, next));
+      if (type === TypeCode.DOUBLE) slot.value = roundFloat(scratchView.getFloat64(0, true));
+      else if (type === TypeCode.INT64) slot.value = narrowInteger(scratchView.getBigInt64(0, true));
+      else slot.value = narrowInteger(scratchView.getBigUint64(0, true));
+      return next;
+    }
+  }
+}
+
 /** Reads one value of `type` at `offset`; a value that runs past the end is an error. */
 export function readValue(type: number, bytes: Buffer, offset: number): Result<ReadValue, ValueError> {
+  const slot: ValueSlot = { value: 0 };
+  const next = readValueInto(type, bytes, offset, slot);
+  if (next >= 0) return ok({ value: slot.value, size: next - offset });
   if (!isTypeCode(type)) return err(new ValueError("unknown-type", `type code ${type} is not defined`));
   const info = TYPE_INFO[type];
-  if (info.size === undefined) {
-    const nul = bytes.indexOf(0, offset);
-    if (nul === -1)
-      return err(new ValueError("truncated", `string at offset ${offset} has no terminating NUL`));
-    return ok({ value: bytes.toString("utf8", offset, nul), size: nul - offset + 1 });
-  }
-  if (offset + info.size > bytes.length) {
-    return err(
-      new ValueError(
-        "truncated",
-        `${info.name} at offset ${offset} needs ${info.size} bytes, ${bytes.length - offset} left`,
-      ),
-    );
-  }
-  let value: ParameterValue = 0;
-  switch (type) {
-    case TypeCode.INT8:
-      value = bytes.readInt8(offset);
-      break;
-    case TypeCode.INT16:
-      value = bytes.readInt16LE(offset);
-      break;
-    case TypeCode.INT32:
-      value = bytes.readInt32LE(offset);
-      break;
-    case TypeCode.UINT8:
-      value = bytes[offset]!;
-      break;
-    case TypeCode.UINT16:
-      value = bytes.readUInt16LE(offset);
-      break;
-    case TypeCode.UINT32:
-      value = bytes.readUInt32LE(offset);
-      break;
-    case TypeCode.FLOAT:
-      value = roundFloat(bytes.readFloatLE(offset));
-      break;
-    case TypeCode.DOUBLE:
-      value = roundFloat(bytes.readDoubleLE(offset));
-      break;
-    case TypeCode.BOOL:
-      value = bytes[offset] !== 0;
-      break;
-    case TypeCode.INT64:
-      value = narrowInteger(bytes.readBigInt64LE(offset));
-      break;
-    case TypeCode.UINT64:
-      value = narrowInteger(bytes.readBigUInt64LE(offset));
-      break;
-  }
-  return ok({ value, size: info.size });
+  if (info.size === undefined)
+    return err(new ValueError("truncated", `string at offset ${offset} has no terminating NUL`));
+  return err(
+    new ValueError(
+      "truncated",
+      `${info.name} at offset ${offset} needs ${info.size} bytes, ${bytes.length - offset} left`,
+    ),
+  );
 }
 
 /** Decodes a value that occupies all of `bytes` (a string may omit its NUL). */

@@ -215,6 +215,38 @@ describe("Framer: resynchronising", () => {
     expect(framer.pendingBytes).toBeLessThan(1024);
   });
 
+  it("ignores stale bytes left in its buffer beyond the pending data", () => {
+    const { framer, discards } = recordingFramer();
+    expect(framer.push(identify().subarray(0, 5))).toEqual([]);
+    // Completes the frame and leaves "68 ff" pending; the old bytes behind it include a 0x68.
+    expect(framer.push(Buffer.concat([identify().subarray(5), hex("68 ff")])).map((f) => f.offset)).toEqual([
+      0,
+    ]);
+    expect(framer.pendingBytes).toBe(2);
+    expect(framer.push(hex("ff 00"))).toEqual([]);
+    expect(discards.map((d) => [d.offset, d.length, d.reason])).toEqual([
+      [11, 1, "bad-length"],
+      [12, 3, "no-begin-marker"],
+    ]);
+    expect(framer.pendingBytes).toBe(0);
+  });
+
+  it("handles a large chunk arriving while a frame is pending, and keeps working after it", () => {
+    const { framer, discards } = recordingFramer();
+    const frames = Array.from({ length: 500 }, (_, i) =>
+      frameBytes({ payload: Buffer.alloc(i % 40, i & 0xff) }),
+    );
+    const stream = Buffer.concat([...frames, identify().subarray(0, 4)]);
+    expect(framer.push(identify().subarray(0, 6))).toEqual([]);
+    const big = Buffer.concat([identify().subarray(6), stream]);
+    const out = framer.push(big);
+    expect(out).toHaveLength(501);
+    expect(out.at(-1)?.raw).toEqual(frames.at(-1));
+    expect(framer.pendingBytes).toBe(4);
+    expect(framer.push(identify().subarray(4)).map((f) => f.offset)).toEqual([6 + big.length - 4]);
+    expect(discards).toEqual([]);
+  });
+
   it("honours a smaller maxFrameLength and rejects an invalid one", () => {
     const big = frameBytes({ payload: Buffer.alloc(100, 1) });
     const { framer, discards } = recordingFramer({ maxFrameLength: 64 });

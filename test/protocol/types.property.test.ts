@@ -172,6 +172,40 @@ describe("value codec properties", () => {
     );
   });
 
+  it("every fixed-size type reads any bytes at any offset exactly as Node's Buffer readers do", () => {
+    const oracle: Record<number, (b: Buffer, o: number) => ParameterValue> = {
+      [TypeCode.INT8]: (b, o) => b.readInt8(o),
+      [TypeCode.INT16]: (b, o) => b.readInt16LE(o),
+      [TypeCode.INT32]: (b, o) => b.readInt32LE(o),
+      [TypeCode.UINT8]: (b, o) => b.readUInt8(o),
+      [TypeCode.UINT16]: (b, o) => b.readUInt16LE(o),
+      [TypeCode.UINT32]: (b, o) => b.readUInt32LE(o),
+      [TypeCode.FLOAT]: (b, o) => roundFloat(b.readFloatLE(o)),
+      [TypeCode.DOUBLE]: (b, o) => roundFloat(b.readDoubleLE(o)),
+      [TypeCode.BOOL]: (b, o) => b.readUInt8(o) !== 0,
+      [TypeCode.INT64]: (b, o) => normalised(b.readBigInt64LE(o)),
+      [TypeCode.UINT64]: (b, o) => normalised(b.readBigUInt64LE(o)),
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(oracle).map(Number)),
+        fc.uint8Array({ minLength: 8, maxLength: 24 }),
+        fc.nat(),
+        (type, bytes, at) => {
+          const buffer = Buffer.from(bytes);
+          const size = TYPE_INFO[type as TypeCode].size!;
+          const offset = at % (buffer.length - size + 1);
+          const read = readValue(type, buffer, offset);
+          if (!read.ok) throw read.error;
+          expect(read.value).toEqual({ value: oracle[type]!(buffer, offset), size });
+          // One byte short is refused.
+          expect(readValue(type, buffer.subarray(0, offset + size - 1), offset).ok).toBe(false);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("string: any bytes decode without throwing (UTF-8 with replacement)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 60 }), (bytes) => {

@@ -4,7 +4,14 @@
  * takes a type lookup and is strict: the payload must be consumed exactly.
  */
 import type { Result } from "../result.js";
-import { encodeValue, type ParameterValue, readValue, typeName } from "../types.js";
+import {
+  encodeValue,
+  type ParameterValue,
+  readValue,
+  readValueInto,
+  typeName,
+  type ValueSlot,
+} from "../types.js";
 import { decodeWith, PayloadError, PayloadReader, PayloadWriter } from "./reader.js";
 
 export interface ParameterReading {
@@ -30,7 +37,11 @@ export function decodeGetParamsResponse(
     const reader = new PayloadReader(payload, "GET_PARAMS response");
     const count = reader.u8("count");
     const firstIndex = reader.u16("first index");
-    const values: ParameterReading[] = [];
+    const values: ParameterReading[] = new Array(count);
+    // Hot path of polling and sniffing: no per-value allocation beyond the reading itself;
+    // error messages are built only on failure.
+    const slot: ValueSlot = { value: 0 };
+    let offset = reader.offset;
     for (let i = 0; i < count; i++) {
       const index = firstIndex + i;
       const type = typeOf(index);
@@ -40,17 +51,24 @@ export function decodeGetParamsResponse(
           payload,
         );
       }
-      const flag = reader.u8(`flag of index ${index}`);
-      const read = readValue(type, payload, reader.offset);
-      if (!read.ok) {
+      if (offset >= payload.length) {
+        reader.offset = offset;
+        reader.u8(`flag of index ${index}`); // throws, naming the field and offset
+      }
+      const flag = payload[offset]!;
+      const next = readValueInto(type, payload, offset + 1, slot);
+      if (next < 0) {
+        const read = readValue(type, payload, offset + 1);
+        const reason = read.ok ? "unreadable" : read.error.message;
         throw new PayloadError(
-          `GET_PARAMS response: value of index ${index} (${typeName(type)}): ${read.error.message}`,
+          `GET_PARAMS response: value of index ${index} (${typeName(type)}): ${reason}`,
           payload,
         );
       }
-      reader.offset += read.value.size;
-      values.push({ index, flag, value: read.value.value });
+      values[i] = { index, flag, value: slot.value };
+      offset = next;
     }
+    reader.offset = offset;
     reader.end();
     return { firstIndex, values };
   });
