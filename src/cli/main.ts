@@ -10,8 +10,9 @@ import {
   UsageError,
 } from "./command.js";
 import { decodeCommand } from "./decode.js";
+import { simCommand } from "./sim.js";
 
-const commands: CliCommand[] = [decodeCommand];
+const commands: CliCommand[] = [decodeCommand, simCommand];
 
 function mainHelp(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
