@@ -47,26 +47,36 @@ export class RealClock implements SimClock {
     return this.last;
   }
 
-  private realNow(): number {
+  /** Real milliseconds since the clock started, ignoring the due-time view of callbacks. */
+  realNow(): number {
     return performance.now() - this.origin;
   }
 
   private schedule(id: number, due: number, run: () => void): void {
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(id);
-        const previous = this.logical;
-        this.logical = Math.max(due, this.last);
-        this.last = this.logical;
-        try {
-          run();
-        } finally {
-          this.logical = previous;
-        }
-      },
-      Math.max(0, due - this.realNow()),
-    );
-    this.timers.set(id, timer);
+    const fire = () => {
+      this.timers.delete(id);
+      const previous = this.logical;
+      this.logical = Math.max(due, this.last);
+      this.last = this.logical;
+      try {
+        run();
+      } finally {
+        this.logical = previous;
+      }
+    };
+    // Node's timers have 1 ms granularity and may fire a fraction of a millisecond early; the last
+    // stretch is waited out on the event loop (setImmediate), so nothing happens before its time.
+    const arm = (remaining: number) =>
+      this.timers.set(
+        id,
+        remaining > 1 ? setTimeout(wait, remaining - 1) : (setImmediate(wait) as unknown as NodeJS.Timeout),
+      );
+    const wait = () => {
+      const remaining = due - this.realNow();
+      if (remaining <= 0) fire();
+      else arm(remaining);
+    };
+    arm(due - this.realNow()); // never synchronously, even when already due
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
@@ -78,7 +88,10 @@ export class RealClock implements SimClock {
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!handle) return;
     const timer = this.timers.get(handle.id);
-    if (timer) clearTimeout(timer);
+    if (timer) {
+      clearTimeout(timer);
+      clearImmediate(timer as unknown as NodeJS.Immediate);
+    }
     this.timers.delete(handle.id);
   }
 
