@@ -27,7 +27,8 @@ export function parseTcpAddress(text: string): { host: string; port: number } {
 }
 
 function simulationOptions(values: Record<string, unknown>): Partial<SimulationOptions> {
-  const options: Partial<SimulationOptions> = {};
+  // A long-running simulator keeps a short bus log: it is for tests, not for the command line.
+  const options: Partial<SimulationOptions> = { maxLogEntries: 10_000 };
   if (values.baud !== undefined) options.baudRate = integer(values.baud, "--baud", 300, 4_000_000);
   if (values.seed !== undefined) options.seed = integer(values.seed, "--seed", 0, 2 ** 32 - 1);
   if (values.address !== undefined)

@@ -3,7 +3,7 @@
  * (PROTOCOL.md §19.5): work-time counters tick once a second, the main-loop counter and raw ADC
  * values jitter, temperatures drift slowly, power and COP step now and then, energy counters creep
  * up, fan speeds jitter, and parameter 388 toggles between two values. Flag bytes never change.
- * Rules name parameters (first index with that name), so a profile without one simply skips it.
+ * Indices outside the space, or holding no finite number, are skipped.
  */
 import { encodeValue, type ParameterValue, roundFloat } from "../protocol/index.js";
 import type { ParameterSpace } from "./parameter-space.js";
@@ -11,89 +11,60 @@ import type { Random } from "./random.js";
 
 export type LiveRule =
   /** +`perSecond` every second. */
-  | { kind: "counter"; names: readonly string[]; perSecond: number }
+  | { kind: "counter"; indices: readonly number[]; perSecond: number }
   /** Integer ±`step` with probability `probability` per second, within ±`span` of the start value. */
-  | { kind: "jitter"; names: readonly string[]; step: number; probability: number; span: number }
+  | { kind: "jitter"; indices: readonly number[]; step: number; probability: number; span: number }
   /** Random walk of ±`step` (2 decimals) with probability `probability` per second, within ±`span`. */
-  | { kind: "drift"; names: readonly string[]; step: number; probability: number; span: number }
+  | { kind: "drift"; indices: readonly number[]; step: number; probability: number; span: number }
   /** +`step` with probability `probability` per second (energy counters). */
-  | { kind: "creep"; names: readonly string[]; step: number; probability: number }
+  | { kind: "creep"; indices: readonly number[]; step: number; probability: number }
   /** Uniform integer in [min, max] every second. */
-  | { kind: "noise"; names: readonly string[]; min: number; max: number }
+  | { kind: "noise"; indices: readonly number[]; min: number; max: number }
   /** Alternates between the two values with probability `probability` per second. */
-  | { kind: "toggle"; names: readonly string[]; values: readonly [number, number]; probability: number };
+  | { kind: "toggle"; indices: readonly number[]; values: readonly [number, number]; probability: number };
 
-/** The controller's moving parameters, after the capture. */
+/**
+ * The ecoMAX360i controller's moving parameters, by index, after the capture (names repeat, e.g.
+ * `workTime` is 919 and 924, and only 924/925 tick — so rules name indices, not names).
+ */
 export const CONTROLLER_LIVE_RULES: readonly LiveRule[] = [
-  { kind: "counter", names: ["workTime", "periodicWorkTime"], perSecond: 1 },
-  { kind: "noise", names: ["curmainloop"], min: 2000, max: 2050 },
-  {
-    kind: "jitter",
-    names: ["bin_ADCA1", "bin_ADCA2", "bin_ADCA3", "bin_ADCA4", "bin_ADCA7"],
-    step: 1,
-    probability: 0.5,
-    span: 20,
-  },
+  // workTime, periodicWorkTime
+  { kind: "counter", indices: [924, 925], perSecond: 1 },
+  // curmainloop
+  { kind: "noise", indices: [4], min: 2000, max: 2050 },
+  // bin_ADCA1…4, bin_ADCA7 (raw ADC)
+  { kind: "jitter", indices: [22, 23, 24, 25, 28], step: 1, probability: 0.5, span: 20 },
+  // ADCA1, TempBuforDown, TempPowGz, TempCircuit2…7, TempReturn, AxenReturnTemp, AxenDischargeTemp,
+  // AxenSuctionTemp, THERMOSTAT_100
   {
     kind: "drift",
-    names: [
-      "ADCA1",
-      "TempBuforDown",
-      "TempPowGz",
-      "TempCircuit2",
-      "TempCircuit3",
-      "TempCircuit4",
-      "TempCircuit5",
-      "TempCircuit6",
-      "TempCircuit7",
-      "TempReturn",
-      "AxenReturnTemp",
-      "AxenDischargeTemp",
-      "AxenSuctionTemp",
-      "THERMOSTAT_100",
-    ],
+    indices: [32, 63, 65, 66, 67, 70, 71, 72, 73, 74, 1135, 1137, 1139, 524],
     step: 0.1,
     probability: 0.15,
     span: 2,
   },
-  {
-    kind: "drift",
-    names: ["ElectricPower", "HeatingPower", "HeatingCopTemporary", "HeatingCopAverage"],
-    step: 0.02,
-    probability: 0.1,
-    span: 0.5,
-  },
-  {
-    kind: "creep",
-    names: ["HeatingPower_all", "EnerCount_HeatCh", "EnerProd_HeatCh"],
-    step: 0.01,
-    probability: 0.1,
-  },
-  { kind: "creep", names: ["AXEN_REGISTER_1202_1203", "AXEN_REGISTER_1212_1213"], step: 1, probability: 0.1 },
+  // ElectricPower, HeatingPower, HeatingCopTemporary, HeatingCopAverage
+  { kind: "drift", indices: [1047, 1048, 1050, 1051], step: 0.02, probability: 0.1, span: 0.5 },
+  // HeatingPower_all, EnerCount_HeatCh, EnerProd_HeatCh
+  { kind: "creep", indices: [713, 1324, 1327], step: 0.01, probability: 0.1 },
+  // AXEN_REGISTER_1202_1203, AXEN_REGISTER_1212_1213 (energy counters, 0.01 kWh units)
+  { kind: "creep", indices: [1285, 1290], step: 1, probability: 0.1 },
+  // AxenFanSpeed, HPStatusFanRPM, AXEN_REGISTER_72, _42, _49, _52, _53, _75, _76
   {
     kind: "jitter",
-    names: [
-      "AxenFanSpeed",
-      "HPStatusFanRPM",
-      "AXEN_REGISTER_72",
-      "AXEN_REGISTER_42",
-      "AXEN_REGISTER_49",
-      "AXEN_REGISTER_52",
-      "AXEN_REGISTER_53",
-      "AXEN_REGISTER_75",
-      "AXEN_REGISTER_76",
-    ],
+    indices: [1138, 1366, 1219, 1189, 1196, 1199, 1200, 1222, 1223],
     step: 1,
     probability: 0.2,
     span: 10,
   },
-  { kind: "toggle", names: ["Serwer_zewnetrzny"], values: [3, 128], probability: 0.05 },
+  // Serwer_zewnetrzny
+  { kind: "toggle", indices: [388], values: [3, 128], probability: 0.05 },
 ];
 
-/** The thermostat's room temperature drifts; its run-time counter ticks. */
+/** The thermostat's room temperature (IntrSens) drifts; its run-time counter (Run) ticks. */
 export const THERMOSTAT_LIVE_RULES: readonly LiveRule[] = [
-  { kind: "drift", names: ["IntrSens"], step: 0.05, probability: 0.1, span: 1 },
-  { kind: "counter", names: ["Run"], perSecond: 1 },
+  { kind: "drift", indices: [0], step: 0.05, probability: 0.1, span: 1 },
+  { kind: "counter", indices: [30], perSecond: 1 },
 ];
 
 /** "No sensor" temperatures are left alone (PROTOCOL.md §6). */
@@ -114,9 +85,8 @@ export class LiveValues {
     private readonly random: Random,
   ) {
     for (const rule of rules) {
-      for (const name of rule.names) {
-        const index = space.indexOf(name);
-        if (index === undefined) continue;
+      for (const index of rule.indices) {
+        if (index >= space.count) continue;
         const value = space.getValue(index);
         if (typeof value !== "number" || !Number.isFinite(value) || value === NO_SENSOR) continue;
         this.bound.push({ rule, index, start: value });

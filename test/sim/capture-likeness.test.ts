@@ -5,7 +5,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Command, commandName, type Frame, Framer } from "../../src/protocol/index.js";
+import {
+  Command,
+  commandName,
+  decodeGetParamsResponse,
+  type Frame,
+  Framer,
+} from "../../src/protocol/index.js";
 import type { BusLogEntry } from "../../src/sim/bus-log.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { defaultProfile } from "../../src/sim/profile/load.js";
@@ -151,6 +157,16 @@ describe("thirty seconds of simulated bus vs the real capture", () => {
           Math.max(2, Math.ceil(count * 0.15)),
         );
       }
+      // Flag bytes by PROTOCOL.md §8.5's rule: the capture's for all but 34 of the 1,447 indices.
+      const realFlags = new Map<number, number>();
+      for (const frame of captured) {
+        if (frame.command !== Command.GET_PARAMS_RESPONSE || frame.source !== 1) continue;
+        const batch = decodeGetParamsResponse(frame.payload, (i) => profile.regulator[i]?.typeCode);
+        if (batch.ok) for (const v of batch.value.values) realFlags.set(v.index, v.flag);
+      }
+      expect(realFlags.size).toBe(1447);
+      const same = [...realFlags].filter(([index, flag]) => sim.controller.space.getFlag(index) === flag);
+      expect(same.length).toBe(1413);
       const realSweep = sweepSizes(captured).find((sweep) => sweep.size === 15)!;
       const simSweep = sweepSizes(frames).find((sweep) => sweep.size === 15)!;
       for (const [first, size] of realSweep) {
