@@ -14,7 +14,8 @@ export {
 } from "./clock.js";
 export { type ControllerOptions, SimController, type WriteRecord } from "./controller.js";
 export { BusEndpoint, LinkUnpluggedError } from "./endpoint.js";
-export { DEFAULT_FAULTS, type FaultCounts, type FaultOptions, Faults } from "./faults.js";
+export { FAULT_SPEC_HELP, FaultSpecError, parseFaultSpec } from "./fault-spec.js";
+export { DEFAULT_FAULTS, type FaultCounts, type FaultOptions, Faults, validateFaults } from "./faults.js";
 export { CONTROLLER_LIVE_RULES, type LiveRule, THERMOSTAT_LIVE_RULES } from "./live-values.js";
 export {
   DEFAULT_ALARMS,
@@ -36,7 +37,9 @@ export {
 export { type PollerStats, SimPoller } from "./poller.js";
 export type { SimLimit, SimParameter, SimProfile } from "./profile/format.js";
 export { defaultProfile, defaultProfilePath, loadProfile, ProfileError } from "./profile/load.js";
+export { PtyError, SimPty, type SimPtyOptions } from "./pty.js";
 export { Random } from "./random.js";
 export { Simulation, type SimulationEvents } from "./simulation.js";
+export { SimTcpServer, type SimTcpServerOptions } from "./tcp.js";
 export { SimThermostat, ThermostatIndex } from "./thermostat.js";
 export { BITS_PER_BYTE, type Transceiver, Wire } from "./wire.js";

@@ -170,6 +170,11 @@ export class SimPanel extends SimDevice<PanelEvents> {
 
   // --- public API ---------------------------------------------------------------------------
 
+  /** Parameters in the panel space (423 with the ecoMAX360i profile). */
+  get parameterCount(): number {
+    return this.space.count;
+  }
+
   /** The alarm history served to alarm reads, in index order (index 0 first). */
   get alarms(): AlarmRecord[] {
     return [...this.alarmHistory];

@@ -79,6 +79,11 @@ export class SimThermostat extends SimDevice {
     });
   }
 
+  /** Parameters in the thermostat table (35). */
+  get parameterCount(): number {
+    return this.space.count;
+  }
+
   getValue(index: number): ParameterValue {
     return this.space.getValue(index);
   }

@@ -80,6 +80,15 @@ describe("attach(): endpoints on the wire", () => {
     expect(sim.bus.stats.collisions).toBe(1);
   });
 
+  it("reports the parameter count of each space", () => {
+    const { sim } = track(quietSimulation());
+    expect([sim.controller.parameterCount, sim.panel.parameterCount, sim.thermostat.parameterCount]).toEqual([
+      1447, 423, 35,
+    ]);
+    expect(sim.getValue(10_001)).toBe(20.73);
+    expect(sim.getValue(103)).toBe(46);
+  });
+
   it("cannot attach to a stopped simulation", async () => {
     const { sim } = track(quietSimulation());
     await sim.stop();
