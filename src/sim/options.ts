@@ -53,8 +53,11 @@ export interface SimulationOptions {
   thermostatLatencyMs: number;
   pollerTurnaroundMs: number;
   pollerReplyTimeoutMs: number;
-  /** A cue less than this long after the last sweep started is ignored (the capture shows such probes). */
-  pollerMinSweepIntervalMs: number;
+  /**
+   * A cue less than this long after the last sweep started is ignored (the capture shows such
+   * probes). Undefined: 55 % of `panelCycleMs` (1,430 ms by default).
+   */
+  pollerMinSweepIntervalMs: number | undefined;
 
   /** False: the panel only answers requests (and manual token grants); no cycle, no broadcasts. */
   panelCycle: boolean;
@@ -155,7 +158,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<SimulationOptions, "clock" | "profil
   thermostatLatencyMs: 2,
   pollerTurnaroundMs: 2,
   pollerReplyTimeoutMs: 200,
-  pollerMinSweepIntervalMs: 1_500,
+  pollerMinSweepIntervalMs: undefined,
   panelCycle: true,
   panelCycleMs: 2_600,
   panelQuietGapMs: 30,
@@ -229,7 +232,6 @@ const DURATIONS = [
   "thermostatLatencyMs",
   "pollerTurnaroundMs",
   "pollerReplyTimeoutMs",
-  "pollerMinSweepIntervalMs",
   "panelQuietGapMs",
   "scanIntervalMs",
   "identifyTimeoutMs",
@@ -274,6 +276,10 @@ export function resolveOptions(options: Partial<SimulationOptions> = {}): Simula
   for (const name of DURATIONS) {
     const value = resolved[name];
     if (!(Number.isFinite(value) && value >= 0)) fail(name, "a duration ≥ 0 ms", value);
+  }
+  const minSweep = resolved.pollerMinSweepIntervalMs;
+  if (minSweep !== undefined && !(Number.isFinite(minSweep) && minSweep >= 0)) {
+    fail("pollerMinSweepIntervalMs", "a duration ≥ 0 ms", minSweep);
   }
   for (const name of POSITIVE_DURATIONS) {
     const value = resolved[name];

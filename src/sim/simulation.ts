@@ -120,7 +120,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
           blockCount: Math.ceil(controllerSpace.count / 100),
           turnaroundMs: o.pollerTurnaroundMs,
           replyTimeoutMs: o.pollerReplyTimeoutMs,
-          minSweepIntervalMs: o.pollerMinSweepIntervalMs,
+          minSweepIntervalMs: o.pollerMinSweepIntervalMs ?? 0.55 * o.panelCycleMs,
         })
       : undefined;
     const live = random.fork("live-values");
