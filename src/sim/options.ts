@@ -168,7 +168,8 @@ export const DEFAULT_OPTIONS: Readonly<Omit<SimulationOptions, "clock" | "profil
   identifyTimeoutMs: 100,
   panelReplyTimeoutMs: 200,
   tokenGrantIntervalMs: 10_000,
-  tokenReturnTimeoutMs: 5_000,
+  // Longer than the 6.6 s the field gateway holds the token for a full discovery (PROTOCOL.md §18).
+  tokenReturnTimeoutMs: 10_000,
   deviceTableIntervalMs: 30_000,
   clockBroadcastIntervalMs: 30_000,
   thermostatPollIntervalMs: 10_000,
