@@ -49,9 +49,9 @@ export class BusEndpoint extends Duplex {
       callback(new Error(`endpoint ${this.name} is detached from the simulated bus`));
       return;
     }
-    // Accepted into the transmitter at once, like a UART's buffer; the wire paces the bytes.
-    this.wire.transmit(this.transceiver, chunk);
-    callback();
+    // Like a serial port's write + drain: done once the bytes have left on the wire, so a writer
+    // that closes after its last write does not cut its own frame off.
+    this.wire.transmit(this.transceiver, chunk, () => callback());
   }
 
   override _read(): void {}

@@ -215,9 +215,15 @@ export class Wire extends EventEmitter<WireEvents> {
   /** Stops all timers; nothing more is transmitted or delivered. */
   close(): void {
     this.closed = true;
+    const unfinished = [
+      ...this.active.flatMap((burst) => burst.onEnd),
+      ...this.queue.flatMap((q) => (q.onEnd ? [q.onEnd] : [])),
+    ];
     for (const burst of this.active) this.clock.clearTimeout(burst.timer);
     this.active.length = 0;
     this.queue.length = 0;
+    // Writers waiting for their bytes to leave are released: nothing more will be sent.
+    for (const callback of unfinished) callback();
     for (const waiter of this.quietWaiters) this.clock.clearTimeout(waiter.timer);
     this.quietWaiters.clear();
     for (const party of [...this.tracks.keys()]) this.flushTrack(party);
