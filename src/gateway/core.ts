@@ -155,6 +155,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   /** Definitions came from a snapshot and are not yet confirmed by a poll. */
   private snapshotUnverified = false;
   private servingSnapshot = false;
+  /** A complete poll has been stored since the link last came up. */
+  private polledSinceConnect = false;
   private lastSnapshotAt = 0;
 
   constructor(private readonly options: GatewayCoreOptions) {
@@ -261,10 +263,14 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     });
   }
 
+  /**
+   * All parameters known and refreshed by a complete poll since the link (re)connected — or, just
+   * after a restart, restored from the snapshot. False while the link is down.
+   */
   dataReady(): boolean {
     return (
       this.supervisor.state === "up" &&
-      (this.store.firstPollComplete || this.servingSnapshot) &&
+      (this.polledSinceConnect || this.servingSnapshot) &&
       this.store.size > 0
     );
   }
@@ -308,6 +314,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private wireEvents(): void {
     this.supervisor.on("up", (link) => {
       if (this.linkStatus.state === "waiting") this.linkStatus.reconnects++;
+      this.polledSinceConnect = false;
       this.setLinkState("up");
       this.linkStatus.lastError = undefined;
       logEvent(this.log, "link.up", { endpoint: link.target });
@@ -538,6 +545,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.poll.consecutiveFailures = 0;
     this.poll.lastError = undefined;
     this.store.markPollComplete();
+    this.polledSinceConnect = true;
     this.poll.lastCompletedAt = this.store.lastPollAt;
     this.checkIdentity();
     this.servingSnapshot = false;

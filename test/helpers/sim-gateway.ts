@@ -35,6 +35,8 @@ export const FAST_SIM: Partial<SimulationOptions> = {
   wireDelay: false,
   panelCycleMs: 150,
   tokenGrantIntervalMs: 100,
+  // A grant lost to an injected fault stalls the panel until this timeout, as on a real bus.
+  tokenReturnTimeoutMs: 1_000,
   scanIntervalMs: 300,
   deviceTableIntervalMs: 500,
   clockBroadcastIntervalMs: 1_000,
