@@ -410,6 +410,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   private async discover(session: Session): Promise<boolean> {
     const started = Date.now();
+    const waitedBefore = this.bus.stats.tokenWaitMsTotal;
     this.discovery = { ...this.discovery, state: "running", progress: undefined, lastError: undefined };
     this.emit("status");
     this.log.debug({}, "discovering parameters");
@@ -444,7 +445,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       }
       session.check();
       this.store.setDefinitions([...regulator.definitions, ...panel.definitions]);
-      const durationMs = Date.now() - started;
+      // Time on the bus, not time spent waiting for the panel to grant the token.
+      const waitedMs = this.bus.stats.tokenWaitMsTotal - waitedBefore;
+      const durationMs = Date.now() - started - waitedMs;
       this.discovery = {
         state: "complete",
         source: "bus",
@@ -463,6 +466,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       logEvent(this.log, "discovery.done", {
         count: this.store.size,
         seconds: Math.round(durationMs / 100) / 10,
+        tokenWaitSeconds: Math.round(waitedMs / 100) / 10,
         regulatorCount: regulator.definitions.length,
         panelCount: panel.definitions.length,
       });
