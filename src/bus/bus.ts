@@ -356,9 +356,9 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       return;
     }
     this.clearLinger();
+    if (!this.holding) this.markWaitingForToken();
     if (this.address.address === undefined) return; // nothing may be sent without an address
     if (!this.holding) {
-      this.markWaitingForToken();
       if (this.options.tokenRequired) return;
       const waited = Date.now() - (this.waitingForTokenSince ?? Date.now());
       if (waited < this.options.tokenWaitTimeoutMs) {

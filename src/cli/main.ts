@@ -3,6 +3,7 @@
 import { ConfigError } from "../config/errors.js";
 import { packageVersion } from "../version.js";
 import {
+  BusCommandError,
   type CliCommand,
   type CliIo,
   commandHelp,
@@ -12,10 +13,23 @@ import {
 } from "./command.js";
 import { configCommand } from "./config.js";
 import { decodeCommand } from "./decode.js";
+import { getCommand } from "./get.js";
+import { scanCommand } from "./scan.js";
 import { serveCommand } from "./serve.js";
+import { setCommand } from "./set.js";
 import { simCommand } from "./sim.js";
+import { sniffCommand } from "./sniff.js";
 
-const commands: CliCommand[] = [serveCommand, simCommand, decodeCommand, configCommand];
+const commands: CliCommand[] = [
+  serveCommand,
+  simCommand,
+  decodeCommand,
+  sniffCommand,
+  scanCommand,
+  getCommand,
+  setCommand,
+  configCommand,
+];
 
 /** Flags of `gm3` itself, not of a command. */
 const GLOBAL_FLAGS = new Set(["--help", "-h", "--version", "-v"]);
@@ -65,6 +79,10 @@ export async function runCli(
     if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr.write(`gm3 ${command.name}: ${error.message}\n`);
       return ExitCode.USAGE;
+    }
+    if (error instanceof BusCommandError) {
+      io.stderr.write(`gm3 ${command.name}: ${error.message}\n`);
+      return ExitCode.BUS_FAILURE;
     }
     throw error;
   }
