@@ -351,7 +351,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.bus.on("token", ({ holding }) => {
       if (holding) this.lastTokenGrantAt = Date.now();
     });
-    this.writer.onWrite(({ request, outcome, error, durationMs }) => {
+    this.writer.on("write", ({ request, outcome, error, durationMs }) => {
       logEvent(this.log, "write.done", {
         who: request.origin,
         parameter: outcome?.name ?? String(request.target),
