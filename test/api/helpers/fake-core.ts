@@ -19,7 +19,10 @@ export function definition(
   extra: Partial<ParameterDefinition> = {},
   unit = "",
 ): ParameterDefinition {
-  return { ...definitionFromDescriptor(space, wireIndex, makeDescriptor({ name, unit, typeByte })), ...extra };
+  return {
+    ...definitionFromDescriptor(space, wireIndex, makeDescriptor({ name, unit, typeByte })),
+    ...extra,
+  };
 }
 
 export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatus {
@@ -28,7 +31,14 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
     startedAt: now - 5000,
     simulator: false,
     readOnly: false,
-    link: { kind: "sim", target: "sim://", state: "up", since: now - 4000, lastError: undefined, reconnects: 0 },
+    link: {
+      kind: "sim",
+      target: "sim://",
+      state: "up",
+      since: now - 4000,
+      lastError: undefined,
+      reconnects: 0,
+    },
     bus: {
       address: 131,
       addressState: "fixed",
