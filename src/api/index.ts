@@ -17,6 +17,7 @@ export { assessHealth, type HealthAssessment, type HealthState, STALE_POLL_FACTO
 export { ParametersView, parameterFieldsJson } from "./parameters-view.js";
 export { createWriteRateLimitHook, WriteRateLimiter } from "./rate-limit.js";
 export { NOT_CONNECTED, type NotReady, notReadyReason } from "./readiness.js";
+export { createRequestLogHook } from "./request-log.js";
 export { GATEWAY_NAME } from "./routes/service.js";
 export * as schemas from "./schemas.js";
 export { type ApiServerDeps, createApiServer } from "./server.js";

@@ -9,8 +9,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { GatewayConfig } from "../config/index.js";
 import { ANY_ORIGIN } from "../config/index.js";
-import { type Logger, logEvent } from "../log/index.js";
-import { createAuthHook } from "./auth.js";
+import type { Logger } from "../log/index.js";
+import { ApiKeyCheck, createAuthHook } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import type { ApiCore } from "./core.js";
 import { DOCS_PREFIX, registerDocsRoutes, registerOpenApi } from "./docs.js";
@@ -18,6 +18,7 @@ import { handleError, sendApiError } from "./errors.js";
 import { useJsonBodyParser } from "./json-body.js";
 import { ParametersView } from "./parameters-view.js";
 import { WriteRateLimiter } from "./rate-limit.js";
+import { createRequestLogHook } from "./request-log.js";
 import { registerAlarmRoutes } from "./routes/alarms.js";
 import { registerParameterRoutes } from "./routes/parameters.js";
 import { registerServiceRoutes } from "./routes/service.js";
@@ -53,12 +54,23 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A string where a number belongs is an error (422), not something to coerce.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
-    frameworkErrors: (error, _request, reply) => {
-      sendApiError(reply, 400, "bad-url", `${error.message}`);
+    frameworkErrors: (error, request, reply) => {
+      const url = request.url.slice(0, MAX_LOGGED_URL);
+      if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+        // No parameter has such a name: the same answer as any unknown name.
+        sendApiError(
+          reply,
+          404,
+          "not-found",
+          `no such resource: a path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+        );
+        return;
+      }
+      sendApiError(reply, 400, "bad-url", `the URL ${url} is not valid (bad percent-encoding?)`);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const view = new ParametersView(core.store);
+  const view = new ParametersView(core.store, { maxStaleMs: config.pollIntervalMs });
   const ctx: ApiContext = {
     core,
     config,
@@ -75,6 +87,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   });
 
   useJsonBodyParser(app);
+  // Bodies are JSON only: text/plain gets 415 instead of a string that fails validation.
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler(
     handleError((error, request) => {
       logger.error(
@@ -91,21 +105,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
       `no such endpoint: ${request.method} ${request.url.slice(0, MAX_LOGGED_URL)} (the API is described at ${DOCS_PREFIX})`,
     ),
   );
-  app.addHook("onResponse", (request, reply, done) => {
-    logEvent(logger, "api.request", {
-      method: request.method,
-      url: request.url.slice(0, MAX_LOGGED_URL),
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      client: request.ip,
-    });
-    done();
-  });
+  app.addHook("onResponse", createRequestLogHook(logger));
   // Swagger UI's own routes are documentation: public like /openapi.json.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, access: "public" };
   });
-  app.addHook("onRequest", createAuthHook({ apiKey: config.apiKey, apiReadKey: config.apiReadKey }));
+  const keys = { apiKey: config.apiKey, apiReadKey: config.apiReadKey };
+  // Without keys there is nothing to check: no hook on the hot path.
+  if (new ApiKeyCheck(keys).enabled) app.addHook("onRequest", createAuthHook(keys));
 
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {

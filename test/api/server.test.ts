@@ -104,17 +104,34 @@ describe("GET /api/parameters", () => {
     expect((await app.inject({ method: "GET", url: "/api/parameters/UID" })).statusCode).toBe(503);
   });
 
-  it("rebuilds the cached body only after a change", async () => {
+  it("rebuilds the cached body after a complete poll or a confirmed write, not per polled value", async () => {
     const { app, core } = await start();
     const view = app.gm3Api.view;
-    const first = await app.inject({ method: "GET", url: "/api/parameters" });
-    await app.inject({ method: "GET", url: "/api/parameters" });
+    const read = async () => (await app.inject({ method: "GET", url: "/api/parameters" })).json();
+    expect((await read()).parameters["103"].value).toBe(46);
+    await read();
     expect(view.buildCount).toBe(1);
+    // A poll batch brings a new value: still the last complete poll's picture…
     core.store.setValue(103, 47, 0, Date.now());
-    const after = await app.inject({ method: "GET", url: "/api/parameters" });
+    expect((await read()).parameters["103"].value).toBe(46);
+    // …until the poll completes.
+    core.store.markPollComplete();
+    expect((await read()).parameters["103"].value).toBe(47);
     expect(view.buildCount).toBe(2);
-    expect(first.json().parameters["103"].value).toBe(46);
-    expect(after.json().parameters["103"].value).toBe(47);
+    // A confirmed write shows at once.
+    core.store.setValue(103, 48, 0, Date.now(), "write");
+    expect((await read()).parameters["103"].value).toBe(48);
+    expect(view.buildCount).toBe(3);
+  });
+
+  it("picks up values of an incomplete poll once the body is older than the poll interval", async () => {
+    const { app, core } = await start();
+    const view = app.gm3Api.view;
+    const now = Date.now();
+    view.json(now);
+    core.store.setValue(103, 50, 0, now);
+    expect(JSON.parse(view.json(now + 9_999).toString()).parameters["103"].value).toBe(46);
+    expect(JSON.parse(view.json(now + 10_000).toString()).parameters["103"].value).toBe(50);
   });
 
   it("sends gzip to clients that accept it, with the same JSON inside", async () => {
