@@ -33,7 +33,8 @@ export function coreOptionsFromConfig(
   const endpoint = parsed.endpoint;
   return {
     link: {
-      create: () => createLink(endpoint, { baudRate: config.serialBaudRate, attachSimulator: extras.attachSimulator }),
+      create: () =>
+        createLink(endpoint, { baudRate: config.serialBaudRate, attachSimulator: extras.attachSimulator }),
       kind: endpoint.kind === "device" ? "serial" : endpoint.kind === "tcp" ? "tcp" : "sim",
       target: linkTargetName(endpoint),
       reconnectDelayMinMs: config.reconnectDelayMinMs,

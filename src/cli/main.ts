@@ -12,8 +12,9 @@ import {
 } from "./command.js";
 import { configCommand } from "./config.js";
 import { decodeCommand } from "./decode.js";
+import { simCommand } from "./sim.js";
 
-const commands: CliCommand[] = [decodeCommand, configCommand];
+const commands: CliCommand[] = [decodeCommand, simCommand, configCommand];
 
 function mainHelp(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -14,6 +14,9 @@ import { FRAME_BEGIN, FRAME_END, MAX_FRAME_LENGTH, MIN_FRAME_LENGTH, PAYLOAD_OFF
 import { crc16Xmodem } from "./crc.js";
 import type { Frame } from "./frame.js";
 
+/** Room for a pending candidate (< 1 maximum frame) plus a typical chunk. */
+const BUFFER_CAPACITY = 2 * MAX_FRAME_LENGTH;
+
 export interface FramedFrame extends Frame {
   /** The frame's bytes as received (a private copy). */
   raw: Buffer;
@@ -47,7 +50,7 @@ export interface FramerOptions {
 }
 
 export class Framer {
-  private buffer = Buffer.alloc(2 * MAX_FRAME_LENGTH);
+  private buffer = Buffer.alloc(BUFFER_CAPACITY);
   private buffered = 0;
   /** Stream offset of the first buffered byte. */
   private base = 0;
@@ -81,21 +84,32 @@ export class Framer {
   /** Adds received bytes; returns the frames they completed, in wire order. */
   push(chunk: Uint8Array): FramedFrame[] {
     if (chunk.length === 0) return [];
+    const wasEmpty = this.buffered === 0;
     let data: Buffer;
-    if (this.buffered === 0) {
+    let end: number;
+    if (wasEmpty) {
       // Nothing pending: scan the caller's chunk in place, copy only what is left over.
       data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      end = data.length;
     } else {
       this.ensureCapacity(this.buffered + chunk.length);
       this.buffer.set(chunk, this.buffered);
       this.buffered += chunk.length;
-      data = this.buffer.subarray(0, this.buffered);
+      data = this.buffer;
+      end = this.buffered;
     }
     const frames: FramedFrame[] = [];
-    const consumed = this.scan(data, frames);
-    const rest = data.length - consumed;
-    this.ensureCapacity(rest);
-    data.copy(this.buffer, 0, consumed);
+    const consumed = this.scan(data, end, frames);
+    const rest = end - consumed;
+    if (this.buffer.length > BUFFER_CAPACITY) {
+      // A large chunk arrived while a frame was pending: keep the tail, give the memory back.
+      const small = Buffer.alloc(BUFFER_CAPACITY);
+      data.copy(small, 0, consumed, end);
+      this.buffer = small;
+    } else if (consumed > 0 || wasEmpty) {
+      // Move the unfinished tail to the start of the buffer (it is already there otherwise).
+      data.copy(this.buffer, 0, consumed, end);
+    }
     this.buffered = rest;
     this.base += consumed;
     return frames;
@@ -126,14 +140,13 @@ export class Framer {
     this.buffer = grown;
   }
 
-  /** Emits frames from `data` into `out`; returns how many leading bytes are finished with. */
-  private scan(data: Buffer, out: FramedFrame[]): number {
+  /** Emits frames from `data[0, end)` into `out`; returns how many leading bytes are finished with. */
+  private scan(data: Buffer, end: number, out: FramedFrame[]): number {
     let pos = 0;
-    const end = data.length;
     while (pos < end) {
       if (data[pos] !== FRAME_BEGIN) {
         const next = data.indexOf(FRAME_BEGIN, pos);
-        const stop = next === -1 ? end : next;
+        const stop = next === -1 || next > end ? end : next;
         this.discard(data, pos, stop, "no-begin-marker");
         pos = stop;
         continue;
@@ -201,7 +214,8 @@ export class Framer {
   }
 
   private emit(data: Buffer, pos: number, total: number): FramedFrame {
-    const raw = Buffer.from(data.subarray(pos, pos + total));
+    const raw = Buffer.allocUnsafe(total); // fully overwritten below
+    data.copy(raw, 0, pos, pos + total);
     this.stats.frames++;
     return {
       destination: raw[3]! | (raw[4]! << 8),

@@ -2,9 +2,9 @@
  * Interprets a frame by its command: the typed view used by `decode`, `sniff` and the simulator.
  * Never throws; a payload that does not fit its command's layout gives `{ kind: "malformed" }`.
  */
-import { Command, ServiceFunction } from "./constants.js";
+import { Address, Command, ServiceFunction } from "./constants.js";
 import type { Frame } from "./frame.js";
-import { type AlarmRecord, decodeAlarmRecord } from "./payloads/alarm.js";
+import { ALARM_RECORD_LENGTH, type AlarmRecord, decodeAlarmRecord } from "./payloads/alarm.js";
 import { decodeGetParamsResponse, type ParameterReading, type TypeLookup } from "./payloads/get-params.js";
 import { decodeIdentity } from "./payloads/identify.js";
 import { decodeModifyRequest, decodeModifyResponse, type ModifyRequest } from "./payloads/modify-param.js";
@@ -127,7 +127,11 @@ export function interpretFrame(frame: Frame, options: InterpretOptions = {}): Me
     case Command.SERVICE:
       return interpretService(frame);
     case Command.SERVICE_RESPONSE: {
-      const alarm = payload.length >= 15 ? decodeAlarmRecord(payload) : undefined;
+      // Only the panel answers alarm reads; a thermostat's 0xE8 is a pairing answer, not a record.
+      const alarm =
+        frame.source === Address.PANEL && payload.length >= ALARM_RECORD_LENGTH
+          ? decodeAlarmRecord(payload)
+          : undefined;
       return alarm?.ok
         ? { kind: "service-response", body: payload, alarm: alarm.value }
         : { kind: "service-response", body: payload };

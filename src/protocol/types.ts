@@ -89,9 +89,12 @@ export class ValueError extends Error {
   }
 }
 
+/** Beyond this magnitude a number has no hundredths left to round, and ×100 could overflow to Infinity. */
+const ROUNDING_LIMIT = Number.MAX_SAFE_INTEGER / 100;
+
 /** Floats are served rounded to 2 decimals (PROTOCOL.md §6); non-finite values stay as they are. */
 export function roundFloat(value: number): number {
-  if (!Number.isFinite(value)) return value;
+  if (!Number.isFinite(value) || Math.abs(value) >= ROUNDING_LIMIT) return value;
   const rounded = Math.round(value * 100) / 100;
   return Object.is(rounded, -0) ? 0 : rounded;
 }
@@ -108,61 +111,110 @@ export interface ReadValue {
   size: number;
 }
 
+/** Wire size by type code: bytes for fixed-size types, 0 for strings, -1 for undefined codes. */
+const WIRE_SIZE: Int8Array = (() => {
+  const sizes = new Int8Array(16).fill(-1);
+  for (const [code, info] of Object.entries(TYPE_INFO)) sizes[Number(code)] = info.size ?? 0;
+  return sizes;
+})();
+
+/** Receives a value from {@link readValueInto}; reuse one per payload to avoid allocation. */
+export interface ValueSlot {
+  value: ParameterValue;
+}
+
+/** 8 bytes to reassemble floats through, with explicit little-endian reads. */
+const scratchBytes = new Uint8Array(8);
+const scratchView = new DataView(scratchBytes.buffer);
+
+/**
+ * Reads the value of `type` at `offset` into `slot.value` and returns the offset after it (a
+ * string's NUL included), or -1 when the type is undefined or the value runs past the end —
+ * {@link readValue} then says why. The allocation-free hot path of value responses.
+ */
+export function readValueInto(type: number, bytes: Buffer, offset: number, slot: ValueSlot): number {
+  const size = type >= 0 && type < WIRE_SIZE.length ? WIRE_SIZE[type]! : -1;
+  if (size < 0) return -1;
+  const next = offset + size;
+  if (size > 0 && next > bytes.length) return -1;
+  // The types this controller uses most, kept small enough to be inlined into callers' loops.
+  switch (type) {
+    case TypeCode.UINT8:
+      slot.value = bytes[offset]!;
+      return next;
+    case TypeCode.UINT32:
+      slot.value =
+        (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) +
+        bytes[offset + 3]! * 0x1000000;
+      return next;
+    case TypeCode.FLOAT:
+      scratchBytes[0] = bytes[offset]!;
+      scratchBytes[1] = bytes[offset + 1]!;
+      scratchBytes[2] = bytes[offset + 2]!;
+      scratchBytes[3] = bytes[offset + 3]!;
+      slot.value = roundFloat(scratchView.getFloat32(0, true));
+      return next;
+    case TypeCode.UINT16:
+      slot.value = bytes[offset]! | (bytes[offset + 1]! << 8);
+      return next;
+    default:
+      return readOtherValueInto(type, bytes, offset, next, slot);
+  }
+}
+
+function readOtherValueInto(
+  type: number,
+  bytes: Buffer,
+  offset: number,
+  next: number,
+  slot: ValueSlot,
+): number {
+  switch (type) {
+    case TypeCode.STRING: {
+      let nul = offset;
+      while (nul < bytes.length && bytes[nul] !== 0) nul++;
+      if (nul === bytes.length) return -1;
+      slot.value = bytes.toString("utf8", offset, nul);
+      return nul + 1;
+    }
+    case TypeCode.INT8:
+      slot.value = (bytes[offset]! << 24) >> 24;
+      return next;
+    case TypeCode.INT16:
+      slot.value = ((bytes[offset]! | (bytes[offset + 1]! << 8)) << 16) >> 16;
+      return next;
+    case TypeCode.INT32:
+      slot.value =
+        bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24);
+      return next;
+    case TypeCode.BOOL:
+      slot.value = bytes[offset] !== 0;
+      return next;
+    default:
+      // 64-bit integers and doubles: rare, read through the scratch view.
+      scratchBytes.set(bytes.subarray(offset, next));
+      if (type === TypeCode.DOUBLE) slot.value = roundFloat(scratchView.getFloat64(0, true));
+      else if (type === TypeCode.INT64) slot.value = narrowInteger(scratchView.getBigInt64(0, true));
+      else slot.value = narrowInteger(scratchView.getBigUint64(0, true));
+      return next;
+  }
+}
+
 /** Reads one value of `type` at `offset`; a value that runs past the end is an error. */
 export function readValue(type: number, bytes: Buffer, offset: number): Result<ReadValue, ValueError> {
+  const slot: ValueSlot = { value: 0 };
+  const next = readValueInto(type, bytes, offset, slot);
+  if (next >= 0) return ok({ value: slot.value, size: next - offset });
   if (!isTypeCode(type)) return err(new ValueError("unknown-type", `type code ${type} is not defined`));
   const info = TYPE_INFO[type];
-  if (info.size === undefined) {
-    const nul = bytes.indexOf(0, offset);
-    if (nul === -1)
-      return err(new ValueError("truncated", `string at offset ${offset} has no terminating NUL`));
-    return ok({ value: bytes.toString("utf8", offset, nul), size: nul - offset + 1 });
-  }
-  if (offset + info.size > bytes.length) {
-    return err(
-      new ValueError(
-        "truncated",
-        `${info.name} at offset ${offset} needs ${info.size} bytes, ${bytes.length - offset} left`,
-      ),
-    );
-  }
-  let value: ParameterValue = 0;
-  switch (type) {
-    case TypeCode.INT8:
-      value = bytes.readInt8(offset);
-      break;
-    case TypeCode.INT16:
-      value = bytes.readInt16LE(offset);
-      break;
-    case TypeCode.INT32:
-      value = bytes.readInt32LE(offset);
-      break;
-    case TypeCode.UINT8:
-      value = bytes[offset]!;
-      break;
-    case TypeCode.UINT16:
-      value = bytes.readUInt16LE(offset);
-      break;
-    case TypeCode.UINT32:
-      value = bytes.readUInt32LE(offset);
-      break;
-    case TypeCode.FLOAT:
-      value = roundFloat(bytes.readFloatLE(offset));
-      break;
-    case TypeCode.DOUBLE:
-      value = roundFloat(bytes.readDoubleLE(offset));
-      break;
-    case TypeCode.BOOL:
-      value = bytes[offset] !== 0;
-      break;
-    case TypeCode.INT64:
-      value = narrowInteger(bytes.readBigInt64LE(offset));
-      break;
-    case TypeCode.UINT64:
-      value = narrowInteger(bytes.readBigUInt64LE(offset));
-      break;
-  }
-  return ok({ value, size: info.size });
+  if (info.size === undefined)
+    return err(new ValueError("truncated", `string at offset ${offset} has no terminating NUL`));
+  return err(
+    new ValueError(
+      "truncated",
+      `${info.name} at offset ${offset} needs ${info.size} bytes, ${bytes.length - offset} left`,
+    ),
+  );
 }
 
 /** Decodes a value that occupies all of `bytes` (a string may omit its NUL). */

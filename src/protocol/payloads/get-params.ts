@@ -4,8 +4,15 @@
  * takes a type lookup and is strict: the payload must be consumed exactly.
  */
 import type { Result } from "../result.js";
-import { encodeValue, type ParameterValue, readValue, typeName } from "../types.js";
-import { decodeWith, PayloadError, PayloadReader, PayloadWriter } from "./reader.js";
+import {
+  encodeValue,
+  type ParameterValue,
+  readValue,
+  readValueInto,
+  typeName,
+  type ValueSlot,
+} from "../types.js";
+import { PayloadError, PayloadReader, PayloadWriter } from "./reader.js";
 
 export interface ParameterReading {
   index: number;
@@ -26,34 +33,55 @@ export function decodeGetParamsResponse(
   payload: Buffer,
   typeOf: TypeLookup,
 ): Result<ValueBatch, PayloadError> {
-  return decodeWith(() => {
-    const reader = new PayloadReader(payload, "GET_PARAMS response");
-    const count = reader.u8("count");
-    const firstIndex = reader.u16("first index");
-    const values: ParameterReading[] = [];
-    for (let i = 0; i < count; i++) {
-      const index = firstIndex + i;
-      const type = typeOf(index);
-      if (type === undefined) {
-        throw new PayloadError(
-          `GET_PARAMS response: index ${index} has no known type; cannot find value boundaries`,
-          payload,
-        );
-      }
-      const flag = reader.u8(`flag of index ${index}`);
-      const read = readValue(type, payload, reader.offset);
-      if (!read.ok) {
-        throw new PayloadError(
-          `GET_PARAMS response: value of index ${index} (${typeName(type)}): ${read.error.message}`,
-          payload,
-        );
-      }
-      reader.offset += read.value.size;
-      values.push({ index, flag, value: read.value.value });
+  // No closure around the loop (unlike decodeWith): this is the hot path of polling and sniffing.
+  try {
+    return { ok: true, value: readValueBatch(payload, typeOf) };
+  } catch (error) {
+    if (error instanceof PayloadError) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** The strict parse; throws PayloadError. Error messages are built only on failure. */
+function readValueBatch(payload: Buffer, typeOf: TypeLookup): ValueBatch {
+  const reader = new PayloadReader(payload, "GET_PARAMS response");
+  const count = reader.u8("count");
+  const firstIndex = reader.u16("first index");
+  const values: ParameterReading[] = new Array(count);
+  const slot: ValueSlot = { value: 0 };
+  const length = payload.length;
+  let offset = reader.offset;
+  for (let i = 0; i < count; i++) {
+    const index = firstIndex + i;
+    const type = typeOf(index);
+    if (type === undefined) {
+      throw new PayloadError(
+        `GET_PARAMS response: index ${index} has no known type; cannot find value boundaries`,
+        payload,
+      );
     }
-    reader.end();
-    return { firstIndex, values };
-  });
+    if (offset >= length) {
+      reader.offset = offset;
+      reader.u8(`flag of index ${index}`); // throws, naming the field and offset
+    }
+    const flag = payload[offset]!;
+    const next = readValueInto(type, payload, offset + 1, slot);
+    if (next < 0) throw valueError(payload, index, type, offset + 1);
+    values[i] = { index, flag, value: slot.value };
+    offset = next;
+  }
+  reader.offset = offset;
+  reader.end();
+  return { firstIndex, values };
+}
+
+function valueError(payload: Buffer, index: number, type: number, offset: number): PayloadError {
+  const read = readValue(type, payload, offset);
+  const reason = read.ok ? "unreadable" : read.error.message;
+  return new PayloadError(
+    `GET_PARAMS response: value of index ${index} (${typeName(type)}): ${reason}`,
+    payload,
+  );
 }
 
 export interface ValueToEncode {

@@ -1,0 +1,151 @@
+/**
+ * `gm3 sim`: runs the simulated heat-pump bus and exposes it over TCP (like ser2net) and/or on a
+ * pseudo-terminal (a real tty through socat), until SIGINT/SIGTERM.
+ */
+import { FAULT_SPEC_HELP, FaultSpecError, parseFaultSpec } from "../sim/fault-spec.js";
+import { type SimulationOptions, SimulationOptionsError } from "../sim/options.js";
+import { PtyError, SimPty } from "../sim/pty.js";
+import { Simulation } from "../sim/simulation.js";
+import { SimTcpServer } from "../sim/tcp.js";
+import { type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
+
+function integer(text: unknown, flag: string, min: number, max: number): number {
+  const value = Number(text);
+  if (typeof text !== "string" || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be an integer ${min}..${max}, got "${String(text)}"`);
+  }
+  return value;
+}
+
+/** "HOST:PORT" or "PORT" (host 127.0.0.1). */
+export function parseTcpAddress(text: string): { host: string; port: number } {
+  const colon = text.lastIndexOf(":");
+  const host = colon === -1 ? "127.0.0.1" : text.slice(0, colon).replace(/^\[|\]$/g, "");
+  const port = integer(colon === -1 ? text : text.slice(colon + 1), "--tcp port", 0, 65535);
+  if (host === "") throw new UsageError(`--tcp needs HOST:PORT, e.g. 127.0.0.1:8899; got "${text}"`);
+  return { host, port };
+}
+
+function simulationOptions(values: Record<string, unknown>): Partial<SimulationOptions> {
+  // A long-running simulator keeps a short bus log: it is for tests, not for the command line.
+  const options: Partial<SimulationOptions> = { maxLogEntries: 10_000 };
+  if (values.baud !== undefined) options.baudRate = integer(values.baud, "--baud", 300, 4_000_000);
+  if (values.seed !== undefined) options.seed = integer(values.seed, "--seed", 0, 2 ** 32 - 1);
+  if (values.address !== undefined)
+    options.controllerAddress = integer(values.address, "--address", 0, 0xfffe);
+  if (values["no-poller"] === true) options.poller = false;
+  if (values.fast === true) options.wireDelay = false;
+  const gateways = (values.gateway as string[] | undefined) ?? [];
+  if (gateways.length > 0)
+    options.registeredGateways = gateways.map((g) => integer(g, "--gateway", 0, 0xfffe));
+  if (typeof values.faults === "string") {
+    try {
+      options.faults = parseFaultSpec(values.faults);
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new UsageError(`--faults: ${error.message}`);
+      throw error;
+    }
+  }
+  return options;
+}
+
+/** Runs the simulator until `stop` aborts; the CLI ties `stop` to SIGINT/SIGTERM. */
+export async function runSimulator(
+  values: Record<string, unknown>,
+  io: CliIo,
+  stop: AbortSignal,
+): Promise<number> {
+  const tcp = typeof values.tcp === "string" ? parseTcpAddress(values.tcp) : undefined;
+  const ptyPath = typeof values.pty === "string" ? values.pty : undefined;
+  if (!tcp && !ptyPath) {
+    throw new UsageError("say where to expose the bus: --tcp 127.0.0.1:PORT and/or --pty PATH");
+  }
+  let simulation: Simulation;
+  try {
+    simulation = new Simulation(simulationOptions(values));
+  } catch (error) {
+    if (error instanceof SimulationOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+  const server = tcp ? new SimTcpServer(simulation, tcp) : undefined;
+  const pty = ptyPath ? new SimPty(simulation, { path: ptyPath }) : undefined;
+  const shutdown = async () => {
+    await server?.close();
+    await pty?.stop();
+    await simulation.stop();
+  };
+  // If the process goes away some other way, do not leave socat behind.
+  const onExit = () => pty?.stop();
+  process.once("exit", onExit);
+  try {
+    simulation.start();
+    const o = simulation.options;
+    io.stdout.write(
+      `gm3 sim: simulated ecoMAX360i bus at ${o.baudRate} baud, wire delay ${o.wireDelay ? "on" : "off"}, ` +
+        `poller ${o.poller ? "on" : "off"}, seed ${o.seed}\n`,
+    );
+    if (server) {
+      const bound = await server.listen().catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
+      io.stdout.write(
+        `gm3 sim: TCP on ${bound.host}:${bound.port} (connect like ser2net: tcp://${bound.host}:${bound.port})\n`,
+      );
+    }
+    if (pty) {
+      await pty.start().catch((error: Error) => {
+        throw error instanceof PtyError ? new UsageError(error.message) : error;
+      });
+      io.stdout.write(`gm3 sim: serial tty at ${pty.path} (open it like a USB adapter)\n`);
+    }
+    io.stdout.write("gm3 sim: running; stop with Ctrl+C\n");
+    if (!stop.aborted)
+      await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
+    return ExitCode.OK;
+  } finally {
+    await shutdown();
+    process.off("exit", onExit);
+    io.stdout.write("gm3 sim: stopped\n");
+  }
+}
+
+export const simCommand: CliCommand = {
+  name: "sim",
+  summary: "run the simulated heat-pump bus (controller, panel, thermostat, poller) over TCP or a tty",
+  usage: "[--tcp HOST:PORT] [--pty PATH] [--baud N] [--no-poller] [--fast] [--faults SPEC] [--seed N]",
+  optionHelp: {
+    "--tcp <host:port>": "serve the bus over TCP, one client = one transceiver (port 0 = any free port)",
+    "--pty <path>": "create a pseudo-terminal at PATH (needs socat) that serial tools open like an adapter",
+    "--baud <n>": "wire speed (default 115200; 38400 also occurs)",
+    "--no-poller": "leave out the 0xFFFF poller that sweeps the controller every cycle",
+    "--fast": "no wire delay: frames take no time on the wire",
+    "--faults <spec>": FAULT_SPEC_HELP,
+    "--seed <n>": "seed of every random choice (default 1)",
+    "--gateway <address>": "a gateway address the panel already knows (repeatable)",
+    "--address <n>": "controller bus address (default 1)",
+  },
+  options: {
+    tcp: { type: "string" },
+    pty: { type: "string" },
+    baud: { type: "string" },
+    "no-poller": { type: "boolean" },
+    fast: { type: "boolean" },
+    faults: { type: "string" },
+    seed: { type: "string" },
+    gateway: { type: "string", multiple: true },
+    address: { type: "string" },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      return await runSimulator(values, io, controller.signal);
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
+  },
+};

@@ -1,0 +1,172 @@
+/**
+ * Fault injection: each fault happens at its configured rate (seeded, so reproducible; checked
+ * against binomial bounds) and never by default.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { VirtualClock } from "../../src/sim/clock.js";
+import { LinkUnpluggedError } from "../../src/sim/endpoint.js";
+import type { FaultOptions } from "../../src/sim/faults.js";
+import { Simulation } from "../../src/sim/simulation.js";
+
+let sim: Simulation | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+function run(faults: Partial<FaultOptions>, seconds = 30, seed = 11) {
+  const clock = new VirtualClock();
+  sim = new Simulation({ clock, seed, faults });
+  sim.start();
+  clock.advance(seconds * 1000);
+  return { sim, clock };
+}
+
+/** Observed count of `p`-events among `n` trials lies within 4 standard deviations. */
+function expectBinomial(observed: number, n: number, p: number): void {
+  const sigma = Math.sqrt(n * p * (1 - p));
+  expect(n).toBeGreaterThan(100);
+  expect(Math.abs(observed - n * p)).toBeLessThanOrEqual(4 * sigma + 1);
+}
+
+describe("faults are off by default", () => {
+  it("a default run has no corrupted, dropped, truncated, delayed or noise frame", () => {
+    const { sim: s } = run({});
+    expect(Object.values(s.faults.counts).every((count) => count === 0)).toBe(true);
+    const entries = s.bus.log.entries;
+    expect(entries.every((e) => e.frame !== undefined && !e.collided)).toBe(true);
+    expect(entries.some((e) => e.sender === "noise")).toBe(false);
+    expect(s.poller!.stats.timeouts).toBe(0);
+    expect(s.faults.config).toMatchObject({
+      crcErrorRate: 0,
+      dropResponseRate: 0,
+      truncateRate: 0,
+      noiseRate: 0,
+      extraLatencyRate: 0,
+      tokenGrants: true,
+    });
+  });
+
+  it("rejects a rate outside 0..1", () => {
+    expect(() => new Simulation({ clock: new VirtualClock(), faults: { crcErrorRate: 1.5 } })).toThrow(
+      /crcErrorRate must be a probability/,
+    );
+  });
+});
+
+describe("rate faults", () => {
+  it("corrupts the CRC of the configured share of the controller's frames", () => {
+    const { sim: s } = run({ crcErrorRate: 0.2, appliesTo: [1] });
+    const controller = s.bus.log.entries.filter((e) => e.sender === "controller");
+    const corrupted = controller.filter((e) => e.frame === undefined);
+    expect(corrupted.length).toBe(s.faults.counts.crcErrors);
+    expectBinomial(corrupted.length, controller.length, 0.2);
+    // Whole frames with only the CRC wrong: same length as a frame, END marker intact.
+    for (const entry of corrupted) {
+      expect(entry.bytes.length).toBe(entry.bytes.readUInt16LE(1) + 6);
+      expect(entry.bytes.at(-1)).toBe(0x16);
+    }
+    expect(s.bus.log.entries.filter((e) => e.sender !== "controller").every((e) => e.frame)).toBe(true);
+  });
+
+  it("drops the configured share of replies", () => {
+    const { sim: s } = run({ dropResponseRate: 0.25, appliesTo: [1] });
+    const requests = s.controller.requestCounts.GET_PARAMS ?? 0;
+    expectBinomial(
+      s.faults.counts.droppedResponses,
+      requests + (s.controller.requestCounts.MODIFY_PARAM ?? 0),
+      0.25,
+    );
+    const poller = s.poller!.stats;
+    expect(poller.timeouts + poller.replies).toBe(poller.requests - (s.poller!.busy ? 1 : 0));
+    expect(poller.timeouts).toBeGreaterThan(0);
+  });
+
+  it("truncates the configured share of frames", () => {
+    const { sim: s } = run({ truncateRate: 0.15, appliesTo: [1] });
+    const controller = s.bus.log.entries.filter((e) => e.sender === "controller");
+    const truncated = controller.filter((e) => e.frame === undefined);
+    expect(truncated.length).toBe(s.faults.counts.truncatedFrames);
+    expectBinomial(truncated.length, controller.length, 0.15);
+    for (const entry of truncated) expect(entry.bytes.length).toBeLessThan(entry.bytes.readUInt16LE(1) + 6);
+  });
+
+  it("puts noise bytes between the configured share of frames, and the devices resynchronise", () => {
+    const { sim: s } = run({ noiseRate: 0.1, noiseMaxBytes: 8 });
+    const entries = s.bus.log.entries;
+    const noise = entries.filter((e) => e.sender === "noise");
+    const frames = entries.filter((e) => e.sender !== "noise");
+    expect(noise.length).toBe(s.faults.counts.noiseBursts);
+    expectBinomial(noise.length, frames.length, 0.1);
+    for (const entry of noise) {
+      expect(entry.frame).toBeUndefined();
+      expect(entry.bytes.length).toBeGreaterThanOrEqual(1);
+      expect(entry.bytes.length).toBeLessThanOrEqual(8);
+    }
+    expect(noise.some((e) => e.bytes[0] === 0x68 && e.bytes.length >= 3)).toBe(true); // false frame starts
+    // Every poller request was still understood and answered.
+    expect(s.poller!.stats.timeouts).toBe(0);
+  });
+
+  it("delays the configured share of replies by extraLatencyMs", () => {
+    const { sim: s } = run({ extraLatencyRate: 0.3, extraLatencyMs: 50, appliesTo: [1] });
+    const entries = s.bus.log.entries;
+    const byteMs = s.bus.byteTimeMs;
+    const delays: number[] = [];
+    entries.forEach((entry, i) => {
+      if (entry.sender !== "poller") return;
+      const reply = entries
+        .slice(i + 1)
+        .find((e) => e.sender === "controller" && e.frame?.destination === 0xffff);
+      if (reply) delays.push(reply.timeMs - (entry.timeMs + entry.bytes.length * byteMs));
+    });
+    const delayed = delays.filter((d) => d >= 50);
+    expect(delays.filter((d) => d < 50).every((d) => d < 5)).toBe(true);
+    expectBinomial(delayed.length, delays.length, 0.3);
+    expect(s.faults.counts.delayedResponses).toBeGreaterThanOrEqual(delayed.length);
+  });
+
+  it("applies rates only to the listed device addresses", () => {
+    const { sim: s } = run({ crcErrorRate: 1, appliesTo: [165] });
+    const bad = s.bus.log.entries.filter((e) => e.frame === undefined);
+    expect(bad.length).toBeGreaterThan(0);
+    expect(new Set(bad.map((e) => e.sender))).toEqual(new Set(["thermostat"]));
+  });
+});
+
+describe("timed faults", () => {
+  it("silences the controller for N ms", () => {
+    const clock = new VirtualClock();
+    sim = new Simulation({ clock });
+    sim.start();
+    clock.advance(5_000);
+    sim.faults.silenceController(4_000);
+    expect(sim.faults.controllerSilent).toBe(true);
+    clock.advance(10_000);
+    const controller = sim.bus.log.entries.filter((e) => e.sender === "controller").map((e) => e.timeMs);
+    expect(controller.filter((t) => t >= 5_000 && t < 9_000)).toEqual([]);
+    expect(controller.filter((t) => t >= 9_000).length).toBeGreaterThan(10);
+    expect(sim.faults.counts.silencedRequests).toBeGreaterThan(0);
+    // The poller's requests in the window went unanswered (the panel's writes were silenced too).
+    expect(sim.poller!.stats.timeouts).toBeGreaterThan(0);
+    expect(sim.poller!.stats.timeouts).toBeLessThanOrEqual(sim.faults.counts.silencedRequests);
+  });
+
+  it("unplugs the link: endpoints are dropped, attach fails until it is plugged back", async () => {
+    const clock = new VirtualClock();
+    sim = new Simulation({ clock, panelCycle: false, poller: false });
+    sim.start();
+    const endpoint = sim.attach();
+    const failed = new Promise<Error>((resolve) => endpoint.once("error", resolve));
+    sim.faults.unplug(1_000);
+    expect(await failed).toBeInstanceOf(LinkUnpluggedError);
+    expect(endpoint.destroyed).toBe(true);
+    expect(() => sim!.attach()).toThrow(LinkUnpluggedError);
+    clock.advance(999);
+    expect(() => sim!.attach()).toThrow(/unplugged/);
+    clock.advance(1);
+    const again = sim.attach();
+    expect(again.attached).toBe(true);
+    expect(sim.faults.counts.unplugs).toBe(1);
+  });
+});
