@@ -5,7 +5,7 @@
  * It is rebuilt when a poll completes, when a write is confirmed (the next GET must show it), when
  * the definitions change — not for every value a poll batch brings in, so a poll costs one rebuild
  * and the body is a consistent picture of the last complete poll. Values from a poll that did not
- * complete are picked up once the body is older than `maxStaleMs` (the poll interval).
+ * complete are picked up once the body is older than `maxStaleMs` (two poll intervals).
  */
 import { gzip } from "node:zlib";
 import type { ParameterChange, ParameterEntry, ParameterStore } from "../store/parameter-store.js";

@@ -70,7 +70,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const view = new ParametersView(core.store, { maxStaleMs: config.pollIntervalMs });
+  // Values of a poll that did not complete show after two poll intervals at most.
+  const view = new ParametersView(core.store, { maxStaleMs: 2 * config.pollIntervalMs });
   const ctx: ApiContext = {
     core,
     config,

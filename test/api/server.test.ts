@@ -124,14 +124,14 @@ describe("GET /api/parameters", () => {
     expect(view.buildCount).toBe(3);
   });
 
-  it("picks up values of an incomplete poll once the body is older than the poll interval", async () => {
+  it("picks up values of an incomplete poll once the body is older than two poll intervals", async () => {
     const { app, core } = await start();
     const view = app.gm3Api.view;
     const now = Date.now();
     view.json(now);
     core.store.setValue(103, 50, 0, now);
-    expect(JSON.parse(view.json(now + 9_999).toString()).parameters["103"].value).toBe(46);
-    expect(JSON.parse(view.json(now + 10_000).toString()).parameters["103"].value).toBe(50);
+    expect(JSON.parse(view.json(now + 19_999).toString()).parameters["103"].value).toBe(46);
+    expect(JSON.parse(view.json(now + 20_000).toString()).parameters["103"].value).toBe(50);
   });
 
   it("sends gzip to clients that accept it, with the same JSON inside", async () => {
