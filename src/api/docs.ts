@@ -37,5 +37,9 @@ export async function registerDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get(OPENAPI_PATH, { config: { access: "public" }, schema: { hide: true } }, (_request, reply) =>
     sendJson(reply, 200, app.swagger()),
   );
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io.
+    uiConfig: { deepLinking: true, validatorUrl: null },
+  });
 }

@@ -482,6 +482,9 @@ describe("routing and documentation", () => {
     expect(page.body).not.toMatch(/https?:\/\/(?!localhost)[^"']*\.(js|css)/);
     const script = await app.inject({ method: "GET", url: "/docs/static/swagger-ui-bundle.js" });
     expect(script.statusCode).toBe(200);
+    // Nothing leaves the LAN: not even the spec validator badge.
+    const initializer = await app.inject({ method: "GET", url: "/docs/static/swagger-initializer.js" });
+    expect(initializer.body).toContain('"validatorUrl":null');
   });
 });
 
