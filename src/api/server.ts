@@ -50,6 +50,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   const app = Fastify({
     // Requests are logged once each through the typed api.request event below.
     logger: false,
+    // Answered in the API's error shape by the hook below instead.
+    return503OnClosing: false,
     bodyLimit: config.apiBodyLimitBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A string where a number belongs is an error (422), not something to coerce.
@@ -107,6 +109,17 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     ),
   );
   app.addHook("onResponse", createRequestLogHook(logger));
+  // Graceful shutdown: requests arriving on open connections get a clear 503.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onRequest", (_request, reply, done) => {
+    if (!closing) return done();
+    reply.header("connection", "close");
+    sendApiError(reply, 503, "shutting-down", "the gateway is shutting down; retry in a few seconds");
+  });
   // Swagger UI's own routes are documentation: public like /openapi.json.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, access: "public" };

@@ -1,9 +1,12 @@
 /** The API on a stand-in core: shapes, routing, errors, readiness, health, thermostat. */
+
+import pino from "pino";
 import { Value } from "typebox/value";
 import { afterEach, describe, expect, it } from "vitest";
-import { schemas } from "../../src/api/index.js";
+import { createApiServer, schemas } from "../../src/api/index.js";
 import { WriteError } from "../../src/gateway/write-errors.js";
-import { fakeServer, type TestServer } from "./helpers/server.js";
+import { FakeCore } from "./helpers/fake-core.js";
+import { fakeServer, fillStore, type TestServer, testConfig } from "./helpers/server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -516,5 +519,47 @@ describe("request log", () => {
     expect(typeof lines[0]?.durationMs).toBe("number");
     expect(lines[1]).toMatchObject({ statusCode: 401, level: "info" });
     expect(capture.text()).not.toContain("sekrit-key-123");
+  });
+});
+
+describe("shutdown", () => {
+  it("answers requests that arrive while the server closes with a 503 in the error shape", async () => {
+    const core = new FakeCore();
+    fillStore(core);
+    const app = await createApiServer({
+      core,
+      config: testConfig(),
+      logger: pino({ level: "silent" }),
+      version: "1",
+    });
+    const http = await import("node:http");
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let address = "";
+    const get = () =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${address}/api/parameters/UID`, { agent }, (res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    let duringClose: { status: number; body: string } | undefined;
+    // Runs after the API's own preClose hook, on the connection kept alive from before.
+    app.addHook("preClose", async () => {
+      duringClose = await get();
+    });
+    address = await app.listen({ host: "127.0.0.1", port: 0 });
+    expect((await get()).status).toBe(200);
+    await app.close();
+    agent.destroy();
+    expect(duringClose?.status).toBe(503);
+    expect(JSON.parse(duringClose?.body ?? "")).toEqual({
+      error: "shutting-down",
+      detail: "the gateway is shutting down; retry in a few seconds",
+    });
   });
 });
