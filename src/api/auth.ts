@@ -13,7 +13,7 @@ export type ApiAccess = "public" | "read" | "write";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** What a client must present for this route (default: `read`, `write` for other methods than GET/HEAD/OPTIONS). */
+    /** What a client must present for this route (default: `read` for GET/HEAD, `write` otherwise; OPTIONS is public). */
     access?: ApiAccess;
   }
 }
@@ -71,10 +71,10 @@ export class ApiKeyCheck {
 export function accessOf(request: FastifyRequest): ApiAccess {
   const configured = request.routeOptions.config?.access;
   if (configured) return configured;
-  // Unknown routes answer 404 to anyone: nothing behind them to protect.
-  if (request.is404) return "public";
-  const method = request.method;
-  return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "read" : "write";
+  // Unknown routes answer 404 to anyone: nothing behind them to protect. CORS preflights carry no
+  // credentials by design.
+  if (request.is404 || request.method === "OPTIONS") return "public";
+  return request.method === "GET" || request.method === "HEAD" ? "read" : "write";
 }
 
 /** An onRequest hook enforcing the keys for every route of the instance it is added to. */

@@ -219,4 +219,28 @@ describe("CORS", () => {
     });
     expect(res.headers["access-control-allow-origin"]).toBeUndefined();
   });
+
+  it("answers preflights without a key when keys are set (browsers send none)", async () => {
+    server = await fakeServer({ env: { CORS_ORIGINS: "http://dash.local:8080", API_KEY: WRITE_KEY } });
+    const preflight = await server.app.inject({
+      method: "OPTIONS",
+      url: "/api/parameters/HDWTSetPoint",
+      headers: {
+        origin: "http://dash.local:8080",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe("http://dash.local:8080");
+    expect(String(preflight.headers["access-control-allow-headers"]).toLowerCase()).toContain(
+      "authorization",
+    );
+    const read = await server.app.inject({
+      method: "GET",
+      url: "/api/parameters",
+      headers: { origin: "http://dash.local:8080" },
+    });
+    expect(read.statusCode).toBe(401);
+  });
 });
