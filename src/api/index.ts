@@ -3,6 +3,7 @@ export { type ApiAccess, ApiKeyCheck, type ApiKeys, accessOf, createAuthHook, pr
 export { type ApiContext, sendJson, sendNotReady } from "./context.js";
 export type { ApiCore } from "./core.js";
 export { DOCS_PREFIX, OPENAPI_PATH } from "./docs.js";
+export { acceptsGzip } from "./encoding.js";
 export {
   ApiError,
   type ApiErrorBody,

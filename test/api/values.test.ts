@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  acceptsGzip,
   apiValue,
   floatJson,
   limitJson,
@@ -60,5 +61,17 @@ describe("timestamps", () => {
     const ms = new Date(2026, 1, 6, 12, 0, 5, 7).getTime();
     expect(naiveLocalIso(ms)).toBe("2026-02-06T12:00:05.007000");
     expect(naiveLocalIsoSeconds(ms)).toBe("2026-02-06T12:00:05");
+  });
+});
+
+describe("Accept-Encoding", () => {
+  it("accepts gzip unless it is missing or refused with q=0", () => {
+    expect(acceptsGzip("gzip, deflate")).toBe(true);
+    expect(acceptsGzip("deflate, GZIP;q=0.5")).toBe(true);
+    expect(acceptsGzip("br, gzip;q=0")).toBe(false);
+    expect(acceptsGzip("gzip;q=0.000")).toBe(false);
+    expect(acceptsGzip("identity")).toBe(false);
+    expect(acceptsGzip("")).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 });

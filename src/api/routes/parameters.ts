@@ -1,9 +1,10 @@
 /** GET /api/parameters, GET and POST /api/parameters/{name} (HA-COMPAT.md §3, §4, §6). */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import { WriteError } from "../../gateway/write-errors.js";
 import { typeName } from "../../protocol/index.js";
 import type { ParameterEntry } from "../../store/parameter-store.js";
 import { type ApiContext, sendJson, sendNotReady, type TypedApp } from "../context.js";
+import { acceptsGzip } from "../encoding.js";
 import { sendApiError } from "../errors.js";
 import { parameterFieldsJson } from "../parameters-view.js";
 import { createWriteRateLimitHook } from "../rate-limit.js";
@@ -23,11 +24,6 @@ const TAG = "parameters";
 const MAX_ECHOED_NAME = 80;
 
 const echo = (name: string) => (name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name);
-
-function acceptsGzip(request: FastifyRequest): boolean {
-  const accept = request.headers["accept-encoding"];
-  return typeof accept === "string" && /\bgzip\b/i.test(accept) && !/\bgzip\s*;\s*q=0(\.0*)?\b/i.test(accept);
-}
 
 function sendNotFound(reply: FastifyReply, name: string): void {
   sendApiError(reply, 404, "not-found", `Parameter not found: ${echo(name)}`);
@@ -63,7 +59,7 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
     (request, reply) => {
       if (!core.dataReady()) return sendNotReady(reply, core);
       reply.header("vary", "accept-encoding");
-      if (acceptsGzip(request)) {
+      if (acceptsGzip(request.headers["accept-encoding"])) {
         const compressed = view.gzip();
         if (compressed) {
           reply.header("content-encoding", "gzip");
