@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, loadavg } from "node:os";
 import { cpuUsage } from "node:process";
 import Fastify from "fastify";
+import { createLogger } from "../src/log/index.js";
 import { startSimApi } from "../test/helpers/sim-api.js";
 
 const CONNECTIONS = 50;
@@ -108,6 +109,8 @@ async function measure(label: string, url: string, run: Omit<Run, "label" | "pat
 async function main(): Promise<void> {
   const gw = await startSimApi({
     env: { POLL_INTERVAL: "1" },
+    // Link and poll trouble under load is worth seeing.
+    logger: createLogger({ logLevel: "warn", logFormat: "pretty" }, process.stderr),
     // The bus at its real speed with drifting values: every poll changes values and rebuilds the body.
     sim: { wireDelay: true, liveValues: true },
   });
@@ -150,9 +153,11 @@ async function main(): Promise<void> {
   const pollsBefore = gw.core.status().poll.cycles;
   const buildsBefore = gw.app.gm3Api.view.buildCount;
   for (const run of runs) await measure(run.label, `${address}${run.path}`, run, idle);
+  const after = gw.core.status();
   console.log(
-    `\n(${gw.core.status().poll.cycles - pollsBefore} polls and ${gw.app.gm3Api.view.buildCount - buildsBefore} ` +
-      `body rebuilds during the runs)`,
+    `\n(${after.poll.cycles - pollsBefore} polls and ${gw.app.gm3Api.view.buildCount - buildsBefore} body rebuilds ` +
+      `during the runs; link reconnects ${after.link.reconnects}, bus timeouts ${after.bus.stats.timeouts}, ` +
+      `failed requests ${JSON.stringify(after.bus.stats.failures)})`,
   );
   await gw.close();
 
