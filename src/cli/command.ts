@@ -32,6 +32,11 @@ export interface CliCommand {
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CliIo): Promise<number>;
 }
 
+/** The bus or the device failed; the CLI prints the message (which says what to check) and exits 1. */
+export class BusCommandError extends Error {
+  override readonly name = "BusCommandError";
+}
+
 /** A user error with a message that says what to do; the CLI prints it and exits 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";

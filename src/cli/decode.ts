@@ -1,20 +1,16 @@
 /** `gm3 decode <file>`: frames of a raw capture, one line each (or NDJSON with --json). */
 import { readFile } from "node:fs/promises";
 import {
-  Address,
   commandName,
   type DiscardReason,
   describeFrame,
-  ecosterTypeOf,
   type FramedFrame,
   Framer,
   interpretFrame,
-  THERMOSTAT_ADDRESS_RANGE,
-  type TypeLookup,
 } from "../protocol/index.js";
 import { type CliCommand, ExitCode, UsageError } from "./command.js";
 import { toJsonLine } from "./json.js";
-import { loadTypeTable, type TypeTable, typeOfParameter } from "./type-table.js";
+import { loadTypeTable, typeLookupsFor } from "./type-table.js";
 
 interface Discard {
   offset: number;
@@ -41,15 +37,6 @@ async function readCapture(path: string): Promise<Buffer> {
   }
 }
 
-function typeLookups(controllerTypes: TypeTable | undefined) {
-  return (address: number): TypeLookup | undefined => {
-    if (address === Address.CONTROLLER && controllerTypes) return typeOfParameter(controllerTypes);
-    if (address >= THERMOSTAT_ADDRESS_RANGE.first && address <= THERMOSTAT_ADDRESS_RANGE.last)
-      return ecosterTypeOf;
-    return undefined;
-  };
-}
-
 export const decodeCommand: CliCommand = {
   name: "decode",
   summary: "decode a raw byte capture of the bus into frames",
@@ -67,7 +54,7 @@ export const decodeCommand: CliCommand = {
       throw new UsageError("decode takes exactly one capture file: gm3 decode <file>");
     const bytes = await readCapture(positionals[0]!);
     const controllerTypes = typeof values.types === "string" ? await loadTypeTable(values.types) : undefined;
-    const typeOf = typeLookups(controllerTypes);
+    const typeOf = typeLookupsFor(controllerTypes);
     const json = values.json === true;
 
     const discards: Discard[] = [];

@@ -3,6 +3,7 @@
 import { ConfigError } from "../config/errors.js";
 import { packageVersion } from "../version.js";
 import {
+  BusCommandError,
   type CliCommand,
   type CliIo,
   commandHelp,
@@ -12,16 +13,33 @@ import {
 } from "./command.js";
 import { configCommand } from "./config.js";
 import { decodeCommand } from "./decode.js";
+import { getCommand } from "./get.js";
+import { scanCommand } from "./scan.js";
+import { serveCommand } from "./serve.js";
+import { setCommand } from "./set.js";
 import { simCommand } from "./sim.js";
+import { sniffCommand } from "./sniff.js";
 
-const commands: CliCommand[] = [decodeCommand, simCommand, configCommand];
+const commands: CliCommand[] = [
+  serveCommand,
+  simCommand,
+  decodeCommand,
+  sniffCommand,
+  scanCommand,
+  getCommand,
+  setCommand,
+  configCommand,
+];
+
+/** Flags of `gm3` itself, not of a command. */
+const GLOBAL_FLAGS = new Set(["--help", "-h", "--version", "-v"]);
 
 function mainHelp(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
   return [
     `gm3 ${packageVersion} — gateway for GM3 (Plum ecoMAX360i / ecoTRONIC) heat pumps on RS-485`,
     "",
-    "Usage: gm3 <command> [options]      (gm3 <command> --help for its options)",
+    "Usage: gm3 [command] [options]      (no command: serve; gm3 <command> --help for its options)",
     "",
     "Commands:",
     ...lines,
@@ -32,10 +50,14 @@ export async function runCli(
   argv: string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const [name, ...rest] = argv;
+  // No command, or only options (e.g. `gm3 --config x.yaml`), runs the gateway.
+  const [name, ...rest] =
+    argv[0] === undefined || (argv[0].startsWith("-") && !GLOBAL_FLAGS.has(argv[0]))
+      ? ["serve", ...argv]
+      : argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(`${mainHelp()}\n`);
-    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+    return ExitCode.OK;
   }
   if (name === "--version" || name === "-v") {
     io.stdout.write(`${packageVersion}\n`);
@@ -57,6 +79,10 @@ export async function runCli(
     if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr.write(`gm3 ${command.name}: ${error.message}\n`);
       return ExitCode.USAGE;
+    }
+    if (error instanceof BusCommandError) {
+      io.stderr.write(`gm3 ${command.name}: ${error.message}\n`);
+      return ExitCode.BUS_FAILURE;
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 /** Loads parameter types from a dump (`{ "<index>": { "info": <type byte>, … } }`) for decoding. */
 import { readFile } from "node:fs/promises";
-import type { TypeLookup } from "../protocol/index.js";
+import { Address, ecosterTypeOf, THERMOSTAT_ADDRESS_RANGE, type TypeLookup } from "../protocol/index.js";
 import { UsageError } from "./command.js";
 
 /** Type code by wire index of the controller (regulator space only). */
@@ -27,4 +27,14 @@ export async function loadTypeTable(path: string): Promise<TypeTable> {
 
 export function typeOfParameter(table: TypeTable): TypeLookup {
   return (index) => table.get(index);
+}
+
+/** Type lookups by responding address: the controller from a dump, thermostats from their table. */
+export function typeLookupsFor(controllerTypes: TypeTable | undefined) {
+  return (address: number): TypeLookup | undefined => {
+    if (address === Address.CONTROLLER && controllerTypes) return typeOfParameter(controllerTypes);
+    if (address >= THERMOSTAT_ADDRESS_RANGE.first && address <= THERMOSTAT_ADDRESS_RANGE.last)
+      return ecosterTypeOf;
+    return undefined;
+  };
 }

@@ -155,6 +155,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   /** Definitions came from a snapshot and are not yet confirmed by a poll. */
   private snapshotUnverified = false;
   private servingSnapshot = false;
+  /** A complete poll has been stored since the link last came up. */
+  private polledSinceConnect = false;
   private lastSnapshotAt = 0;
 
   constructor(private readonly options: GatewayCoreOptions) {
@@ -261,10 +263,14 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     });
   }
 
+  /**
+   * All parameters known and refreshed by a complete poll since the link (re)connected — or, just
+   * after a restart, restored from the snapshot. False while the link is down.
+   */
   dataReady(): boolean {
     return (
       this.supervisor.state === "up" &&
-      (this.store.firstPollComplete || this.servingSnapshot) &&
+      (this.polledSinceConnect || this.servingSnapshot) &&
       this.store.size > 0
     );
   }
@@ -308,6 +314,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private wireEvents(): void {
     this.supervisor.on("up", (link) => {
       if (this.linkStatus.state === "waiting") this.linkStatus.reconnects++;
+      this.polledSinceConnect = false;
       this.setLinkState("up");
       this.linkStatus.lastError = undefined;
       logEvent(this.log, "link.up", { endpoint: link.target });
@@ -344,7 +351,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.bus.on("token", ({ holding }) => {
       if (holding) this.lastTokenGrantAt = Date.now();
     });
-    this.writer.onWrite(({ request, outcome, error, durationMs }) => {
+    this.writer.on("write", ({ request, outcome, error, durationMs }) => {
       logEvent(this.log, "write.done", {
         who: request.origin,
         parameter: outcome?.name ?? String(request.target),
@@ -403,6 +410,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   private async discover(session: Session): Promise<boolean> {
     const started = Date.now();
+    const waitedBefore = this.bus.stats.tokenWaitMsTotal;
     this.discovery = { ...this.discovery, state: "running", progress: undefined, lastError: undefined };
     this.emit("status");
     this.log.debug({}, "discovering parameters");
@@ -437,7 +445,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       }
       session.check();
       this.store.setDefinitions([...regulator.definitions, ...panel.definitions]);
-      const durationMs = Date.now() - started;
+      // Time on the bus, not time spent waiting for the panel to grant the token.
+      const waitedMs = this.bus.stats.tokenWaitMsTotal - waitedBefore;
+      const durationMs = Date.now() - started - waitedMs;
       this.discovery = {
         state: "complete",
         source: "bus",
@@ -456,6 +466,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       logEvent(this.log, "discovery.done", {
         count: this.store.size,
         seconds: Math.round(durationMs / 100) / 10,
+        tokenWaitSeconds: Math.round(waitedMs / 100) / 10,
         regulatorCount: regulator.definitions.length,
         panelCount: panel.definitions.length,
       });
@@ -538,6 +549,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.poll.consecutiveFailures = 0;
     this.poll.lastError = undefined;
     this.store.markPollComplete();
+    this.polledSinceConnect = true;
     this.poll.lastCompletedAt = this.store.lastPollAt;
     this.checkIdentity();
     this.servingSnapshot = false;

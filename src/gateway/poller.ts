@@ -82,8 +82,9 @@ export async function pollSpace(
       } catch (error) {
         if (!(error instanceof BusError)) throw error;
         outcome.failures.push(error);
-        if (error.reason === "link-down") return outcome;
-        break; // this batch's remaining values stay stale; the next batch may still work
+        // Every attempt failed: the device is not answering now. Stop this cycle here rather than
+        // spend a timeout on each remaining batch; the next cycle tries again.
+        return outcome;
       }
       outcome.batches++;
       if ("end" in reply || reply.values.length === 0) break;

@@ -4,6 +4,7 @@
  * parameter back and report what the controller now holds. Nothing reaches the bus for a write
  * that fails validation; an ambiguous failure is resolved by a read-back, never by resending.
  */
+import { EventEmitter } from "node:events";
 import type { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { Priority } from "../bus/request.js";
@@ -45,27 +46,24 @@ export interface WriteOutcome {
   timestamp: number;
 }
 
-export type WriteListener = (event: {
+/** Reported after every write attempt, confirmed or not (for logs, metrics, live clients). */
+export interface WriteEvent {
   request: WriteRequest;
   outcome?: WriteOutcome;
   error?: WriteError;
   durationMs: number;
-}) => void;
+}
 
-export class SafeWriter {
+export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
   /** Writes to the same parameter run one after another. */
   private readonly chains = new Map<number, Promise<unknown>>();
-  private listener: WriteListener | undefined;
 
   constructor(
     private readonly bus: Gm3Bus,
     private readonly store: ParameterStore,
     private readonly options: WriterOptions,
-  ) {}
-
-  /** Called after every write attempt, successful or not (for logs and metrics). */
-  onWrite(listener: WriteListener): void {
-    this.listener = listener;
+  ) {
+    super();
   }
 
   /** Resolves the target as the API does; throws not-found. */
@@ -79,14 +77,14 @@ export class SafeWriter {
     const started = Date.now();
     try {
       const outcome = await this.validateAndWrite(request, started);
-      this.listener?.({ request, outcome, durationMs: Date.now() - started });
+      this.emit("write", { request, outcome, durationMs: Date.now() - started });
       return outcome;
     } catch (error) {
       const writeError =
         error instanceof WriteError
           ? error
           : new WriteError("not-confirmed", `write failed: ${(error as Error).message}`);
-      this.listener?.({ request, error: writeError, durationMs: Date.now() - started });
+      this.emit("write", { request, error: writeError, durationMs: Date.now() - started });
       throw writeError;
     }
   }

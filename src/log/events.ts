@@ -24,7 +24,14 @@ export interface LogEventFields {
   /** `how`: claimed from a panel probe, taken from GM3_SOURCE_ADDRESS, or read from STATE_DIR. */
   "address.claimed": { address: number; how: "auto-claim" | "configured" | "persisted" };
   "address.released": { address: number; reason: string };
-  "discovery.done": { count: number; seconds: number; regulatorCount?: number; panelCount?: number };
+  /** `seconds` on the bus; `tokenWaitSeconds` waiting for the panel's grants before and between. */
+  "discovery.done": {
+    count: number;
+    seconds: number;
+    tokenWaitSeconds?: number;
+    regulatorCount?: number;
+    panelCount?: number;
+  };
   "poll.cycle": {
     cycle: number;
     parameters: number;
@@ -110,7 +117,12 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   },
   "address.claimed": { level: "info", message: (f) => `using bus address ${f.address} (${f.how})` },
   "address.released": { level: "warn", message: (f) => `gave up bus address ${f.address}: ${f.reason}` },
-  "discovery.done": { level: "info", message: (f) => `discovered ${f.count} parameters in ${f.seconds} s` },
+  "discovery.done": {
+    level: "info",
+    message: (f) =>
+      `discovered ${f.count} parameters in ${f.seconds} s` +
+      (f.tokenWaitSeconds ? ` (plus ${f.tokenWaitSeconds} s waiting for the token)` : ""),
+  },
   "poll.cycle": {
     level: "debug",
     message: (f) =>

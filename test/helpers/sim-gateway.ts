@@ -35,6 +35,8 @@ export const FAST_SIM: Partial<SimulationOptions> = {
   wireDelay: false,
   panelCycleMs: 150,
   tokenGrantIntervalMs: 100,
+  // A grant lost to an injected fault stalls the panel until this timeout, as on a real bus.
+  tokenReturnTimeoutMs: 1_000,
   scanIntervalMs: 300,
   deviceTableIntervalMs: 500,
   clockBroadcastIntervalMs: 1_000,
@@ -43,12 +45,14 @@ export const FAST_SIM: Partial<SimulationOptions> = {
   registeredGateways: [TEST_GATEWAY_ADDRESS],
 };
 
-export function fastCoreOptions(sim: Simulation, stateDir: string | undefined): GatewayCoreOptions {
+/** Core options for tests; the link defaults to an in-process attachment to `sim`. */
+export function fastCoreOptions(
+  stateDir: string | undefined,
+  link: Pick<GatewayCoreOptions["link"], "create" | "kind" | "target">,
+): GatewayCoreOptions {
   return {
     link: {
-      create: () => new StreamLink("sim", "sim://", () => sim.attach("gateway")),
-      kind: "sim",
-      target: "sim://",
+      ...link,
       reconnectDelayMinMs: 50,
       reconnectDelayMaxMs: 400,
       silenceTimeoutMs: 3_000,
@@ -90,7 +94,12 @@ export async function startSimGateway(options: SimGatewayOptions = {}): Promise<
     stateDir = await mkdtemp(join(tmpdir(), "gm3-state-"));
     ownStateDir = true;
   }
-  const core = new GatewayCore({ ...fastCoreOptions(sim, stateDir), ...options.core });
+  const link = {
+    create: () => new StreamLink("sim", "sim://", () => sim.attach("gateway")),
+    kind: "sim" as const,
+    target: "sim://",
+  };
+  const core = new GatewayCore({ ...fastCoreOptions(stateDir, link), ...options.core });
   await core.start();
   const stop = async () => {
     await core.stop();

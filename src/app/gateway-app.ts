@@ -1,0 +1,98 @@
+/**
+ * The composition root: configuration → (simulator) → link → bus → services → store → bridges,
+ * and a graceful stop that returns the token and closes everything.
+ */
+import type { GatewayConfig, LoadedConfig } from "../config/index.js";
+import { parseSerialPort } from "../config/index.js";
+import { GatewayCore } from "../gateway/core.js";
+import { type Logger, logEvent, logLoadedConfig } from "../log/index.js";
+import type { Simulation } from "../sim/index.js";
+import { coreOptionsFromConfig } from "./core-options.js";
+import { createDemoSimulation } from "./demo-simulation.js";
+
+export interface GatewayApp {
+  config: GatewayConfig;
+  core: GatewayCore;
+  /** The in-process simulator, when no serial port is configured. */
+  simulation: Simulation | undefined;
+  /** Where the HTTP API listens, once started. */
+  apiUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** A component started after the core (HTTP API, MQTT, …), stopped before it. */
+export interface Bridge {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  loaded: LoadedConfig;
+  logger: Logger;
+  /** Starts the bridges (HTTP, WebSocket, MQTT, …) once the core runs; returns them and the API URL. */
+  startBridges?: (app: { config: GatewayConfig; core: GatewayCore; logger: Logger }) => Promise<{
+    bridges: Bridge[];
+    apiUrl?: string;
+  }>;
+}
+
+export async function startGatewayApp(options: StartOptions): Promise<GatewayApp> {
+  const { loaded, logger } = options;
+  const { config } = loaded;
+  logLoadedConfig(logger, loaded);
+  const endpoint = parseSerialPort(config.serialPort);
+  let simulation: Simulation | undefined;
+  if (endpoint.ok && endpoint.endpoint.kind === "simulator") {
+    simulation = createDemoSimulation({
+      baudRate: config.serialBaudRate,
+      controllerAddress: config.controllerAddress,
+      panelAddress: config.panelAddress,
+    });
+    simulation.start();
+    logEvent(logger, "simulator.active", {
+      reason:
+        "SERIAL_PORT is not set, so the built-in simulated heat pump is used (set SERIAL_PORT to your adapter)",
+    });
+  }
+  const sim = simulation;
+  const core = new GatewayCore(
+    coreOptionsFromConfig(config, {
+      logger: logger.child({ module: "core" }),
+      attachSimulator: sim ? () => sim.attach("gateway") : undefined,
+    }),
+  );
+  await core.start();
+  let bridges: Bridge[] = [];
+  let apiUrl: string | undefined;
+  try {
+    if (options.startBridges) {
+      const started = await options.startBridges({ config, core, logger });
+      bridges = started.bridges;
+      apiUrl = started.apiUrl;
+    }
+  } catch (error) {
+    await core.stop();
+    await sim?.stop();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    core,
+    simulation: sim,
+    apiUrl,
+    stop() {
+      stopping ??= (async () => {
+        // Bridges first (no new requests), then the core (in-flight write, token), then the simulator.
+        for (const bridge of [...bridges].reverse()) {
+          await bridge
+            .stop()
+            .catch((error: unknown) => logger.warn({ err: error }, `stopping ${bridge.name} failed`));
+        }
+        await core.stop();
+        await sim?.stop();
+      })();
+      return stopping;
+    },
+  };
+}
