@@ -2,12 +2,24 @@
  * Starts the client-facing bridges on top of a running core: the HTTP API (with the other
  * bridges that mount on it) and returns them with the URL it listens on.
  */
+import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/index.js";
 import type { GatewayConfig } from "../config/index.js";
+import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
 import type { Logger } from "../log/index.js";
 import { packageVersion } from "../version.js";
 import type { Bridge } from "./gateway-app.js";
+
+/** The API (and Home Assistant) matter more than the dashboard: a missing build only warns. */
+async function addDashboard(server: FastifyInstance, logger: Logger): Promise<void> {
+  try {
+    await registerDashboard(server, { logger });
+  } catch (error) {
+    if (!(error instanceof DashboardNotBuiltError)) throw error;
+    logger.warn(`dashboard not served: ${error.message}`);
+  }
+}
 
 export async function startBridges(app: {
   config: GatewayConfig;
@@ -23,6 +35,7 @@ export async function startBridges(app: {
     version: packageVersion,
   });
   try {
+    if (config.dashboardEnabled) await addDashboard(server, logger.child({ module: "dashboard" }));
     await server.listen({ host: config.apiHost, port: config.apiPort });
   } catch (error) {
     await server.close();

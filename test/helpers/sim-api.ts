@@ -21,6 +21,8 @@ export interface SimApiOptions {
   waitForData?: boolean;
   thermostat?: ThermostatApi;
   logger?: Logger;
+  /** Adds plugins of other bridges (dashboard, WebSocket) before the server is ready. */
+  register?: (app: FastifyInstance, config: GatewayConfig) => Promise<void>;
 }
 
 export interface SimApi extends SimGateway {
@@ -63,6 +65,7 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       version: "0.0.0-test",
       thermostat: options.thermostat,
     });
+    await options.register?.(app, config);
     await app.ready();
     if (options.waitForData !== false) await gateway.core.waitForData(15_000);
   } catch (error) {

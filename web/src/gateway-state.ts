@@ -1,0 +1,80 @@
+/** The gateway as the page sees it: health, connection, alarms. Views subscribe to changes. */
+import type { Alarm, HealthState } from "./types.js";
+
+/**
+ * `live`: WebSocket open; `polling`: WebSocket unavailable, the page asks every few seconds;
+ * `offline`: the gateway does not answer; `connecting`: first load.
+ */
+export type ConnectionMode = "connecting" | "live" | "polling" | "offline";
+
+export interface GatewayView {
+  mode: ConnectionMode;
+  /** Why the mode is what it is (e.g. the WebSocket's failure). */
+  modeDetail: string;
+  /** Seconds between polls while polling. */
+  pollEveryMs: number;
+  health: HealthState | undefined;
+  healthReason: string | null;
+  simulator: boolean;
+  simulatorWarning: string | undefined;
+  readOnly: boolean;
+  version: string | undefined;
+  /** Last answer of any kind from the gateway (ms). */
+  lastContactAt: number | undefined;
+  /** Why there are no values yet (503 before the first poll, a missing key, …). */
+  waiting: string | undefined;
+  /** The alarm log, newest first; undefined until read. */
+  alarms: Alarm[] | undefined;
+  alarmsError: string | undefined;
+  /** Keys are configured and none was given (the person cancelled the prompt). */
+  needsKey: boolean;
+}
+
+/** Without contact for this long the values count as old, whatever the last health said. */
+export const STALE_CONTACT_MS = 30_000;
+
+export class GatewayState {
+  private view: GatewayView = {
+    mode: "connecting",
+    modeDetail: "",
+    pollEveryMs: 5_000,
+    health: undefined,
+    healthReason: null,
+    simulator: false,
+    simulatorWarning: undefined,
+    readOnly: false,
+    version: undefined,
+    lastContactAt: undefined,
+    waiting: undefined,
+    alarms: undefined,
+    alarmsError: undefined,
+    needsKey: false,
+  };
+  private readonly listeners = new Set<(view: GatewayView) => void>();
+
+  get current(): Readonly<GatewayView> {
+    return this.view;
+  }
+
+  update(changes: Partial<GatewayView>): void {
+    this.view = { ...this.view, ...changes };
+    for (const listener of this.listeners) listener(this.view);
+  }
+
+  subscribe(listener: (view: GatewayView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Why the values on screen may be old, or undefined when they are current. */
+  staleReason(now: number): string | undefined {
+    const v = this.view;
+    if (v.mode === "offline") return "the gateway does not answer";
+    if (v.lastContactAt !== undefined && now - v.lastContactAt > STALE_CONTACT_MS) {
+      return "no answer from the gateway for a while";
+    }
+    if (v.health !== undefined && v.health !== "healthy")
+      return v.healthReason ?? `the gateway is ${v.health}`;
+    return undefined;
+  }
+}

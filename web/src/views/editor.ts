@@ -1,0 +1,176 @@
+/**
+ * Changing one writable parameter: the range is shown, bad input is refused here with the reason
+ * (no request), and a valid value goes to POST /api/parameters/{index} — the gateway's safe write
+ * path. The answer is the controller's read-back value, or the gateway's error as it said it.
+ * The index (not the name) is sent because names repeat and a name means its lowest index.
+ */
+import { type ApiClient, ApiError } from "../api.js";
+import { h, uid } from "../dom.js";
+import { formatRange, formatValue, unitSymbol, wireType } from "../format.js";
+import type { GatewayState } from "../gateway-state.js";
+import type { ParameterStore } from "../store.js";
+import type { Parameter, WriteResult } from "../types.js";
+import { parseInput } from "../validate.js";
+
+export interface EditorContext {
+  api: ApiClient;
+  store: ParameterStore;
+  state: GatewayState;
+}
+
+export interface EditorOptions {
+  /** A unit to show when the API has none (overview tiles know theirs). */
+  unit?: string;
+  /** Called when the person closes the editor (Cancel, Escape). */
+  onClose: () => void;
+}
+
+export function createEditor(
+  ctx: EditorContext,
+  parameter: Parameter,
+  options: EditorOptions,
+): HTMLFormElement {
+  const inputId = uid("edit");
+  const messageId = uid("edit-msg");
+  const unit = unitSymbol(parameter.unit) || options.unit || "";
+  const wire = wireType(parameter.type);
+  const range = formatRange(parameter.min, parameter.max);
+  const rules = [
+    range ? `range ${range}${unit ? ` ${unit}` : ""}` : "no range given",
+    wire.kind === "integer" ? `whole numbers (${wire.name})` : wire.name,
+  ].join(", ");
+
+  const input =
+    wire.kind === "bool"
+      ? h(
+          "select",
+          { id: inputId, "aria-describedby": messageId },
+          h("option", { value: "on" }, "on"),
+          h("option", { value: "off" }, "off"),
+        )
+      : h("input", {
+          id: inputId,
+          type: "text",
+          inputmode: wire.kind === "string" ? undefined : "decimal",
+          autocomplete: "off",
+          spellcheck: "false",
+          "aria-describedby": messageId,
+        });
+  input.value =
+    wire.kind === "bool" ? (parameter.value ? "on" : "off") : formatValue(parameter.value, parameter.type);
+  if (input.value === "—") input.value = "";
+
+  const message = h("p", { id: messageId, class: "editor-message", role: "status", "aria-live": "polite" });
+  const submit = h(
+    "button",
+    { type: "submit", class: "primary", "aria-label": `Set ${parameter.name}` },
+    "Set",
+  );
+  const cancel = h("button", { type: "button", onclick: () => options.onClose() }, "Cancel");
+
+  const show = (kind: "info" | "error" | "ok" | "busy", text: string, extra?: Node) => {
+    message.className = `editor-message ${kind}`;
+    message.textContent = text;
+    if (extra) message.append(" ", extra);
+  };
+
+  const readOnlyMode = () => ctx.state.current.readOnly;
+  const form = h(
+    "form",
+    {
+      class: "editor",
+      "aria-label": `Change ${parameter.name}`,
+      novalidate: true,
+      onkeydown: (event: KeyboardEvent) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          options.onClose();
+        }
+      },
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        void send();
+      },
+    },
+    h(
+      "label",
+      { for: inputId },
+      `New value for ${parameter.name}`,
+      h("span", { class: "editor-rules" }, ` (${rules})`),
+    ),
+    h(
+      "div",
+      { class: "editor-row" },
+      input,
+      unit ? h("span", { class: "unit" }, unit) : null,
+      submit,
+      cancel,
+    ),
+    message,
+  );
+
+  if (readOnlyMode()) {
+    submit.disabled = true;
+    input.disabled = true;
+    show("error", "The gateway is in read-only mode (READ_ONLY): it sends no writes to the heat pump.");
+  }
+
+  async function send(): Promise<void> {
+    if (readOnlyMode()) {
+      show("error", "The gateway is in read-only mode (READ_ONLY): it sends no writes to the heat pump.");
+      return;
+    }
+    const current = ctx.store.get(parameter.index) ?? parameter;
+    const parsed = parseInput(current, input.value);
+    if (!parsed.ok) {
+      input.setAttribute("aria-invalid", "true");
+      show("error", `Not sent: ${parsed.reason}`);
+      input.focus();
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    submit.disabled = true;
+    show("busy", "Writing… waiting for the controller to confirm.");
+    try {
+      const result = await ctx.api.post<WriteResult>(`api/parameters/${parameter.index}`, {
+        value: parsed.value,
+      });
+      ctx.store.applyValue(result.index, result.new_value);
+      const shown = formatValue(result.new_value, current.type);
+      show(
+        "ok",
+        `Confirmed by the controller: ${shown}${unit ? ` ${unit}` : ""} (${result.confirmation}, ${result.duration_ms} ms).`,
+      );
+      input.value = shown;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const again =
+          error.status === 403 && error.code === "forbidden"
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "link",
+                  onclick: async () => {
+                    if (await ctx.api.askForKey("Enter the read-write key (API_KEY).")) void send();
+                  },
+                },
+                "Use another key",
+              )
+            : undefined;
+        const status = error.status === 0 ? "no answer" : `${error.status} ${error.code}`;
+        show("error", `Refused by the gateway (${status}): ${error.detail}`, again);
+      } else {
+        show("error", `Failed: ${(error as Error).message}`);
+      }
+    } finally {
+      submit.disabled = readOnlyMode();
+    }
+  }
+
+  queueMicrotask(() => {
+    input.focus();
+    if (input instanceof HTMLInputElement) input.select();
+  });
+  return form;
+}

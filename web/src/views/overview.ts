@@ -1,0 +1,221 @@
+/**
+ * Overview: tiles of the values a person looks at first (tiles.ts chooses them by name). Values
+ * update in place; everything turns grey with a "stale" note when the data may be old; writable
+ * setpoints can be changed in the tile.
+ */
+import { h, setText } from "../dom.js";
+import { formatDuration } from "../format.js";
+import { chooseTiles, gateNames, type Tile, type TileGroup, tileText } from "../tiles.js";
+import { createEditor, type EditorContext } from "./editor.js";
+
+interface TileNodes {
+  tile: Tile;
+  root: HTMLElement;
+  value: HTMLElement;
+  unit: HTMLElement;
+  editHost: HTMLElement;
+  editButton: HTMLButtonElement | undefined;
+}
+
+/** Marks the moment the first values were on screen (read by bench/dashboard.ts). */
+export const FIRST_VALUES_MARK = "gm3:first-values";
+
+export class OverviewView {
+  readonly root: HTMLElement;
+  private readonly groupsHost: HTMLElement;
+  private readonly staleNote: HTMLElement;
+  private readonly emptyNote: HTMLElement;
+  private nodes = new Map<number, TileNodes[]>();
+  private signature = "";
+  private gates = new Set<number>();
+  private editing: number | undefined;
+  private marked = false;
+
+  constructor(
+    private readonly ctx: EditorContext,
+    private readonly showTrend: (index: number) => void,
+  ) {
+    this.staleNote = h("p", { class: "stale-note", role: "status", hidden: true });
+    this.emptyNote = h("p", { class: "empty" }, "Waiting for the first values from the gateway…");
+    this.groupsHost = h("div", { class: "groups" });
+    this.root = h(
+      "section",
+      { class: "view overview", "aria-labelledby": "overview-title" },
+      h("h2", { id: "overview-title", class: "visually-hidden" }, "Overview"),
+      this.staleNote,
+      this.emptyNote,
+      this.groupsHost,
+    );
+    ctx.store.subscribe((event) => {
+      if (event.kind === "structure") this.rebuild();
+      else this.update(event.indices);
+    });
+    ctx.state.subscribe(() => this.refreshStale());
+  }
+
+  /** Rebuilds tiles when the chosen set changes (a circuit switched on, a rediscovery). */
+  rebuild(): void {
+    const groups = chooseTiles(this.ctx.store.byNameLookup);
+    const signature = groups.map((g) => `${g.title}:${g.tiles.map((t) => t.index).join(",")}`).join("|");
+    if (signature === this.signature) {
+      this.update([...this.nodes.keys()]);
+      return;
+    }
+    this.signature = signature;
+    this.gates = new Set(
+      gateNames()
+        .map((name) => this.ctx.store.byNameLookup(name)?.index)
+        .filter((i): i is number => i !== undefined),
+    );
+    this.nodes.clear();
+    this.editing = undefined;
+    this.groupsHost.replaceChildren(...groups.map((g) => this.renderGroup(g)));
+    this.emptyNote.hidden = groups.length > 0;
+    this.update([...this.nodes.keys()]);
+  }
+
+  /** Called every second: the stale note's age, and the stale look. */
+  tick(): void {
+    this.refreshStale();
+  }
+
+  private renderGroup(group: TileGroup): HTMLElement {
+    const titleId = `group-${group.key}`;
+    return h(
+      "section",
+      { class: "group", "aria-labelledby": titleId },
+      h("h3", { id: titleId }, group.title),
+      h("div", { class: "tiles" }, ...group.tiles.map((tile) => this.renderTile(tile))),
+    );
+  }
+
+  private renderTile(tile: Tile): HTMLElement {
+    const parameter = this.ctx.store.get(tile.index);
+    const labelId = `tile-${tile.key}`;
+    const value = h("span", { class: "value", "data-index": tile.index });
+    const unit = h("span", { class: "unit" });
+    const editHost = h("div", { class: "tile-editor" });
+    const editButton = parameter?.writable
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "small",
+            "aria-label": `Change ${tile.label}`,
+            "aria-expanded": "false",
+            onclick: () => this.toggleEditor(tile),
+          },
+          "Change",
+        )
+      : undefined;
+    const root = h(
+      "article",
+      { class: "tile", "aria-labelledby": labelId, "data-tile": tile.key },
+      h("h4", { id: labelId, class: "tile-label" }, tile.label),
+      h("p", { class: "tile-value" }, value, " ", unit),
+      h(
+        "p",
+        { class: "tile-meta param-name", title: `${tile.name}, parameter ${tile.index}` },
+        `${tile.name} · ${tile.index}`,
+      ),
+      h(
+        "div",
+        { class: "tile-actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "small",
+            "aria-label": `Trend of ${tile.label}`,
+            onclick: () => this.showTrend(tile.index),
+          },
+          "Trend",
+        ),
+        editButton,
+      ),
+      editHost,
+    );
+    const nodes: TileNodes = { tile, root, value, unit, editHost, editButton };
+    const list = this.nodes.get(tile.index) ?? [];
+    list.push(nodes);
+    this.nodes.set(tile.index, list);
+    return root;
+  }
+
+  private toggleEditor(tile: Tile): void {
+    const list = this.nodes.get(tile.index) ?? [];
+    const nodes = list.find((n) => n.tile.key === tile.key);
+    const parameter = this.ctx.store.get(tile.index);
+    if (!nodes || !parameter) return;
+    if (nodes.editHost.firstChild) {
+      this.closeEditor(nodes);
+      return;
+    }
+    nodes.editButton?.setAttribute("aria-expanded", "true");
+    nodes.root.classList.add("editing");
+    nodes.editHost.replaceChildren(
+      createEditor(this.ctx, parameter, { unit: tile.unit, onClose: () => this.closeEditor(nodes) }),
+    );
+    this.editing = tile.index;
+  }
+
+  private closeEditor(nodes: TileNodes): void {
+    nodes.editHost.replaceChildren();
+    nodes.root.classList.remove("editing");
+    nodes.editButton?.setAttribute("aria-expanded", "false");
+    nodes.editButton?.focus();
+    this.editing = undefined;
+  }
+
+  private update(indices: number[]): void {
+    let any = false;
+    for (const index of indices) {
+      const list = this.nodes.get(index);
+      if (!list) continue;
+      const parameter = this.ctx.store.get(index);
+      for (const nodes of list) {
+        const shown = tileText(nodes.tile, parameter);
+        if (nodes.value.textContent !== shown.text) {
+          nodes.value.textContent = shown.text;
+          if (nodes.root.dataset.ready) flash(nodes.root);
+        }
+        setText(nodes.unit, shown.unit);
+        nodes.root.dataset.ready = "1";
+        any = true;
+      }
+    }
+    if (any && !this.marked && this.ctx.store.size > 0) {
+      this.marked = true;
+      performance.mark(FIRST_VALUES_MARK);
+    }
+    // A gate value (CircuitNactive, HeatingCooling) may have changed the chosen set.
+    if (indices.some((i) => this.gates.has(i))) this.rebuildIfGatesMoved();
+  }
+
+  private rebuildIfGatesMoved(): void {
+    const groups = chooseTiles(this.ctx.store.byNameLookup);
+    const signature = groups.map((g) => `${g.title}:${g.tiles.map((t) => t.index).join(",")}`).join("|");
+    if (signature !== this.signature && this.editing === undefined) this.rebuild();
+  }
+
+  private refreshStale(): void {
+    const now = Date.now();
+    const reason = this.ctx.state.staleReason(now);
+    this.root.classList.toggle("stale", reason !== undefined);
+    if (reason === undefined) {
+      this.staleNote.hidden = true;
+      return;
+    }
+    const last = this.ctx.store.lastValuesAt;
+    const age = last === undefined ? "" : ` Last values received ${formatDuration(now - last)} ago.`;
+    setText(this.staleNote, `Stale: these values may be old — ${reason}.${age}`);
+    this.staleNote.hidden = false;
+  }
+}
+
+/** Restarts a short highlight: two alternating animations, so no forced layout is needed. */
+export function flash(element: HTMLElement): void {
+  if (element.classList.contains("flash-a")) element.classList.replace("flash-a", "flash-b");
+  else if (element.classList.contains("flash-b")) element.classList.replace("flash-b", "flash-a");
+  else element.classList.add("flash-a");
+}
