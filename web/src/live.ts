@@ -59,6 +59,11 @@ export class LiveSource {
   }
 
   private async heartbeat(): Promise<void> {
+    await this.checkHealth();
+    setTimeout(() => void this.heartbeat(), HEALTH_EVERY_MS);
+  }
+
+  private async checkHealth(): Promise<void> {
     try {
       const response = await fetch("health", { headers: { accept: "application/json" }, cache: "no-store" });
       const body = (await response.json()) as HealthBody;
@@ -75,7 +80,6 @@ export class LiveSource {
     } catch {
       this.state.update({ mode: "offline", modeDetail: "the gateway does not answer" });
     }
-    setTimeout(() => void this.heartbeat(), HEALTH_EVERY_MS);
   }
 
   private async firstLoad(): Promise<void> {
@@ -96,6 +100,9 @@ export class LiveSource {
       const body = await this.api.get<ParametersBody>(PARAMETERS_PATH);
       this.store.applySnapshot(body.parameters);
       this.state.update({ waiting: undefined, lastContactAt: Date.now() });
+      // Data again after trouble: learn the health now rather than at the next heartbeat.
+      const { health } = this.state.current;
+      if (health !== undefined && health !== "healthy") void this.checkHealth();
       return "ok";
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -104,6 +111,14 @@ export class LiveSource {
       }
       if (error instanceof ApiError && error.status === 0) {
         this.state.update({ mode: "offline", modeDetail: error.detail });
+      } else if (error instanceof ApiError && error.status === 503) {
+        // Link down, rediscovering: what is on screen is no longer current.
+        this.state.update({
+          waiting: error.detail,
+          health: "unhealthy",
+          healthReason: error.detail,
+          lastContactAt: Date.now(),
+        });
       } else {
         this.state.update({ waiting: describe(error), lastContactAt: Date.now() });
       }

@@ -1,0 +1,88 @@
+/**
+ * The dashboard in Debian's Chromium against the gateway on the simulator: the overview shows the
+ * simulated controller's values, follows a change made on the simulator without a reload, turns
+ * stale when the link is lost, and says it runs on the simulator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, launchBrowser } from "../helpers/browser.js";
+import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboard.js";
+import { type DashboardPage, openDashboard, tileValue } from "../helpers/dashboard-page.js";
+
+let gateway: DashboardGateway;
+let browser: Browser;
+let view: DashboardPage;
+
+/** A value as the page shows it: at most two decimals. */
+const shown = (value: unknown) => String(Math.round(Number(value) * 100) / 100);
+
+beforeAll(async () => {
+  [gateway, browser] = await Promise.all([startDashboardGateway(), launchBrowser()]);
+  view = await openDashboard(browser, gateway.url);
+});
+
+afterAll(async () => {
+  await view?.close();
+  await browser?.close();
+  await gateway?.stop();
+});
+
+describe("overview", () => {
+  it("shows the simulated controller's values, chosen by name, with units", async () => {
+    const { page } = view;
+    await tileValue(page, 68).waitFor();
+    await page.waitForFunction(() => document.querySelector(".overview [data-tile] .value")?.textContent !== "");
+    const controller = gateway.sim.controller;
+    for (const index of [68, 61, 103, 1134, 1135, 1365]) {
+      expect(await tileValue(page, index).textContent(), `parameter ${index}`).toBe(
+        shown(controller.getValue(index)),
+      );
+    }
+    expect(await page.locator('[data-tile="heatpump-state"] .value').textContent()).toBe(
+      controller.getValue(1350) === 1 ? "heating" : String(controller.getValue(1350)),
+    );
+    expect(await page.locator('[data-tile="outside-outdoor"] .unit').textContent()).toBe("°C");
+    expect(await page.locator('[data-tile="heatpump-compressor"] .unit').textContent()).toBe("Hz");
+    // Circuit 1 is off on the simulator (Circuit1active = 0), circuit 2 is on.
+    const groups = await page.locator(".overview .group h3").allTextContents();
+    expect(groups).toContain("Circuit 2 · UFH");
+    expect(groups.some((title) => title.startsWith("Circuit 1"))).toBe(false);
+    expect(view.errors).toEqual([]);
+  });
+
+  it("shows a banner saying the data comes from the simulator", async () => {
+    const banner = view.page.locator(".banner.sim");
+    await banner.waitFor({ state: "visible" });
+    expect(await banner.textContent()).toContain("SIMULATED heat pump");
+  });
+
+  it("shows a change made on the simulator without a reload", async () => {
+    const { page } = view;
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    const before = Number(gateway.sim.controller.getValue(68));
+    const next = before + 2.5;
+    gateway.sim.controller.setValue(68, next);
+    await page.waitForFunction(
+      (text) => document.querySelector('.overview .value[data-index="68"]')?.textContent === text,
+      shown(next),
+      { timeout: 10_000 },
+    );
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  });
+
+  it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
+    const { page } = view;
+    expect(await page.locator(".overview.stale").count()).toBe(0);
+    gateway.sim.faults.unplug();
+    await page.locator(".overview.stale").waitFor({ timeout: 10_000 });
+    const note = page.locator(".stale-note");
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toMatch(/^Stale: these values may be old/);
+    gateway.sim.faults.plugIn();
+    await page.waitForFunction(() => document.querySelector(".overview.stale") === null, undefined, {
+      timeout: 15_000,
+    });
+    expect(view.errors).toEqual([]);
+  });
+});
