@@ -26,11 +26,11 @@ COPY package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
     && npm cache clean --force \
     && useradd --system --uid 10001 --user-group --groups dialout \
-        --home-dir /app --no-create-home --shell /usr/sbin/nologin gm3 \
+        --home-dir /app --no-create-home --shell /usr/sbin/nologin econet-gm3 \
     && mkdir -p /data \
-    && chown gm3:gm3 /data
+    && chown econet-gm3:econet-gm3 /data
 VOLUME ["/data"]
-USER gm3
+USER econet-gm3
 EXPOSE 8000
 # No curl in slim images: node asks /health itself.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -38,10 +38,10 @@ tarball="$work/$name-$version.tgz"
 # --- contents -------------------------------------------------------------------------------
 tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/files.txt"
 for required in package.json README.md config.example.yaml dist/cli.js dist/cli/main.js \
-  profiles/ecomax360i.json; do
+  profiles/ecomax360i.json deploy/install-pi.sh deploy/econet-gm3-gateway.service deploy/99-econet-gm3.rules; do
   grep -qx "$required" "$work/files.txt" || fail "the tarball lacks $required"
 done
-unwanted=$(grep -E '^(src|test|bench|scripts|deploy|node_modules|coverage|test-results|\.state|\.ci)/|\.map$|\.ts$|^tsconfig|^vitest|^biome|^Dockerfile|^docker-compose|\.tgz$' \
+unwanted=$(grep -E '^(src|test|bench|scripts|node_modules|coverage|test-results|\.state|\.ci)/|\.map$|\.ts$|^tsconfig|^vitest|^biome|^Dockerfile|^docker-compose|\.tgz$' \
   "$work/files.txt" || true)
 [ -z "$unwanted" ] || fail "the tarball holds files users do not need:
 $unwanted"
@@ -95,5 +95,14 @@ echo "ok: npx econet-gm3-gateway sim --help"
 frames=$("${clean_env[@]}" npx --no -- gm3 decode --json sniffed.bin | tail -n 1 | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).frames')
 [ "$frames" -ge 10 ] || fail "the recording of 10 sniffed frames decodes to $frames frames"
 echo "ok: npx gm3 sniff (built-in simulator) → $frames frames recorded and decoded"
+
+# The Pi installer ships in the package and plans its steps from there.
+plan=$(bash "node_modules/$name/deploy/install-pi.sh" --dry-run --package "$tarball") ||
+  fail "deploy/install-pi.sh --dry-run from the installed package failed:
+$plan"
+grep -q '^\[dry-run\] systemctl enable econet-gm3-gateway.service$' <<<"$plan" ||
+  fail "install-pi.sh --dry-run did not plan to enable the service:
+$plan"
+echo "ok: deploy/install-pi.sh --dry-run from the installed package"
 
 echo "check-pack: $name@$version packs, installs and runs"
