@@ -119,6 +119,14 @@ describe("gm3 set", () => {
     expect(bus.sim.controller.getValue(SETPOINT.index)).toBe(46);
   });
 
+  it("refuses a value of the wrong type with exit 2 and no frame", async () => {
+    const before = modifyFramesFromCli().length;
+    const { code, stderr } = await gm3(["set", SETPOINT.name, "warm", "--timeout", "20"], bus.env);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/gm3 set: .*HDWTSetPoint.*nothing was sent/);
+    expect(modifyFramesFromCli()).toHaveLength(before);
+  });
+
   it("refuses a read-only parameter with exit 2 and no frame", async () => {
     const before = modifyFramesFromCli().length;
     const { code, stderr } = await gm3(["set", READ_ONLY_NAME, "20", "--timeout", "20"], bus.env);
