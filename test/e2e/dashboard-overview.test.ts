@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "../helpers/browser.js";
 import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboard.js";
-import { type DashboardPage, openDashboard, tileValue } from "../helpers/dashboard-page.js";
+import {
+  type DashboardPage,
+  openDashboard,
+  tileValue,
+  waitForNone,
+  waitForText,
+} from "../helpers/dashboard-page.js";
 
 let gateway: DashboardGateway;
 let browser: Browser;
@@ -30,7 +36,7 @@ describe("overview", () => {
   it("shows the simulated controller's values, chosen by name, with units", async () => {
     const { page } = view;
     await tileValue(page, 68).waitFor();
-    await page.waitForFunction(() => document.querySelector(".overview [data-tile] .value")?.textContent !== "");
+    await page.waitForFunction(`document.querySelector(".overview [data-tile] .value")?.textContent !== ""`);
     const controller = gateway.sim.controller;
     for (const index of [68, 61, 103, 1134, 1135, 1365]) {
       expect(await tileValue(page, index).textContent(), `parameter ${index}`).toBe(
@@ -57,18 +63,12 @@ describe("overview", () => {
 
   it("shows a change made on the simulator without a reload", async () => {
     const { page } = view;
-    await page.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
-    });
+    await page.evaluate("window.notReloaded = true");
     const before = Number(gateway.sim.controller.getValue(68));
     const next = before + 2.5;
     gateway.sim.controller.setValue(68, next);
-    await page.waitForFunction(
-      (text) => document.querySelector('.overview .value[data-index="68"]')?.textContent === text,
-      shown(next),
-      { timeout: 10_000 },
-    );
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await waitForText(page, '.overview .value[data-index="68"]', shown(next));
+    expect(await page.evaluate("window.notReloaded")).toBe(true);
   });
 
   it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
@@ -80,9 +80,7 @@ describe("overview", () => {
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toMatch(/^Stale: these values may be old/);
     gateway.sim.faults.plugIn();
-    await page.waitForFunction(() => document.querySelector(".overview.stale") === null, undefined, {
-      timeout: 15_000,
-    });
+    await waitForNone(page, ".overview.stale", 15_000);
     expect(view.errors).toEqual([]);
   });
 });

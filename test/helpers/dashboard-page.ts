@@ -48,3 +48,29 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 export function tileValue(page: Page, index: number) {
   return page.locator(`.overview .tile-value .value[data-index="${index}"]`).first();
 }
+
+/*
+ * Browser-side checks are written as expressions (strings): the tests are type-checked for Node,
+ * where `document` does not exist.
+ */
+
+/** Waits until the first element matching `selector` has exactly `text`. */
+export async function waitForText(
+  page: Page,
+  selector: string,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await page.waitForFunction(
+    `document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(text)}`,
+    undefined,
+    { timeout: timeoutMs },
+  );
+}
+
+/** Waits until nothing matches `selector`. */
+export async function waitForNone(page: Page, selector: string, timeoutMs = 10_000): Promise<void> {
+  await page.waitForFunction(`document.querySelector(${JSON.stringify(selector)}) === null`, undefined, {
+    timeout: timeoutMs,
+  });
+}
