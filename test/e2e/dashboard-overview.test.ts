@@ -36,7 +36,7 @@ describe("overview", () => {
   it("shows the simulated controller's values, chosen by name, with units", async () => {
     const { page } = view;
     await tileValue(page, 68).waitFor();
-    await page.waitForFunction(`document.querySelector(".overview [data-tile] .value")?.textContent !== ""`);
+    await page.locator(".overview [data-tile] .value").filter({ hasText: /./ }).first().waitFor();
     const controller = gateway.sim.controller;
     for (const index of [68, 61, 103, 1134, 1135, 1365]) {
       expect(await tileValue(page, index).textContent(), `parameter ${index}`).toBe(

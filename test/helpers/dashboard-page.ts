@@ -49,28 +49,29 @@ export function tileValue(page: Page, index: number) {
   return page.locator(`.overview .tile-value .value[data-index="${index}"]`).first();
 }
 
-/*
- * Browser-side checks are written as expressions (strings): the tests are type-checked for Node,
- * where `document` does not exist.
- */
+/** Regular expression matching exactly `text`. */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+}
 
-/** Waits until the first element matching `selector` has exactly `text`. */
+/**
+ * Waits until the first element matching `selector` has exactly `text`. Locators, not
+ * waitForFunction: the page's content policy forbids the string evaluation that would need.
+ */
 export async function waitForText(
   page: Page,
   selector: string,
   text: string,
   timeoutMs = 10_000,
 ): Promise<void> {
-  await page.waitForFunction(
-    `document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(text)}`,
-    undefined,
-    { timeout: timeoutMs },
-  );
+  await page
+    .locator(selector)
+    .filter({ hasText: exactly(text) })
+    .first()
+    .waitFor({ timeout: timeoutMs });
 }
 
 /** Waits until nothing matches `selector`. */
 export async function waitForNone(page: Page, selector: string, timeoutMs = 10_000): Promise<void> {
-  await page.waitForFunction(`document.querySelector(${JSON.stringify(selector)}) === null`, undefined, {
-    timeout: timeoutMs,
-  });
+  await page.locator(selector).first().waitFor({ state: "detached", timeout: timeoutMs });
 }
