@@ -1,0 +1,132 @@
+/**
+ * Editing in the browser: a valid value goes through the gateway's safe write path and the page
+ * shows the controller's read-back; bad input is refused in the page with the reason and nothing
+ * is sent (no request, no MODIFY_PARAM on the simulated wire); the gateway's own refusals are
+ * shown as it worded them; everything works from the keyboard.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, launchBrowser } from "../helpers/browser.js";
+import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboard.js";
+import { type DashboardPage, openDashboard, tileValue, waitForText } from "../helpers/dashboard-page.js";
+
+let gateway: DashboardGateway;
+let browser: Browser;
+let view: DashboardPage;
+
+const table = () => view.page.locator(".view.parameters");
+const posts = () => view.requests.filter((r) => r.startsWith("POST "));
+
+async function openEditor(name: string, index: number): Promise<void> {
+  const { page } = view;
+  // A fresh load: no editor left open by the previous test.
+  await page.goto(`${gateway.url}#/parameters`);
+  await page.reload();
+  await table().getByLabel("Search").fill(name);
+  await page.locator(`.view.parameters .row[data-index="${index}"]`).waitFor();
+  await table()
+    .getByRole("button", { name: `Edit ${name}`, exact: true })
+    .click();
+}
+
+async function submit(name: string, text: string): Promise<string> {
+  const editor = table().locator("form.editor");
+  await editor.getByLabel(`New value for ${name}`).fill(text);
+  await editor.getByRole("button", { name: `Set ${name}`, exact: true }).click();
+  const message = editor.locator(".editor-message");
+  await message.filter({ hasText: /^(Confirmed|Not sent|Refused|Failed)/ }).waitFor({ timeout: 10_000 });
+  return (await message.textContent()) ?? "";
+}
+
+beforeAll(async () => {
+  [gateway, browser] = await Promise.all([startDashboardGateway(), launchBrowser()]);
+  view = await openDashboard(browser, gateway.url);
+  await tileValue(view.page, 103).waitFor();
+});
+
+afterAll(async () => {
+  await view?.close();
+  await browser?.close();
+  await gateway?.stop();
+});
+
+describe("editing a parameter", () => {
+  it("confirms an in-range value with the controller's read-back, and the controller holds it", async () => {
+    const writes = gateway.writesOnBus().length;
+    const target = Number(gateway.sim.controller.getValue(103)) === 52 ? 53 : 52;
+    await openEditor("HDWTSetPoint", 103);
+    const rules = await table().locator("form.editor label").textContent();
+    expect(rules).toContain("range 35 … 65");
+    const message = await submit("HDWTSetPoint", String(target));
+    expect(message).toMatch(
+      new RegExp(`^Confirmed by the controller: ${target} \\(ack\\+read-back, \\d+ ms\\)\\.$`),
+    );
+    expect(gateway.sim.controller.getValue(103)).toBe(target);
+    expect(gateway.writesOnBus().length).toBe(writes + 1);
+    await waitForText(view.page, '.view.parameters .row[data-index="103"] .c-value', String(target));
+    expect(posts()).toContain("POST /api/parameters/103");
+  });
+
+  it("refuses out-of-range and malformed input in the page: no request, no frame", async () => {
+    const before = gateway.sim.controller.getValue(103);
+    const writes = gateway.writesOnBus().length;
+    const requests = posts().length;
+    await openEditor("HDWTSetPoint", 103);
+    expect(await submit("HDWTSetPoint", "80")).toBe("Not sent: 80 is above the maximum of 65.");
+    expect(await submit("HDWTSetPoint", "50.5")).toBe("Not sent: HDWTSetPoint takes whole numbers (uint8).");
+    expect(await submit("HDWTSetPoint", "hot")).toBe("Not sent: “hot” is not a number.");
+    const input = table().locator("form.editor input");
+    expect(await input.getAttribute("aria-invalid")).toBe("true");
+    // Give a stray request time to show up before concluding there was none.
+    await view.page.waitForTimeout(300);
+    expect(posts().length).toBe(requests);
+    expect(gateway.writesOnBus().length).toBe(writes);
+    expect(gateway.sim.controller.getValue(103)).toBe(before);
+  });
+
+  it("shows the gateway's refusal as it worded it (panel writes are off by default)", async () => {
+    const writes = gateway.writesOnBus().length;
+    await openEditor("currentCircuitBoost", 10421);
+    const message = await submit("currentCircuitBoost", "1");
+    expect(message).toMatch(/^Refused by the gateway \(400 panel-write-disabled\): /);
+    expect(gateway.writesOnBus().length).toBe(writes);
+  });
+
+  it("changes a setpoint from its overview tile", async () => {
+    const { page } = view;
+    await page.goto(`${gateway.url}#/overview`);
+    const target = Number(gateway.sim.controller.getValue(103)) === 48 ? 47 : 48;
+    await page.getByRole("button", { name: "Change Setpoint", exact: true }).click();
+    const editor = page.locator('.overview [data-tile="dhw-setpoint"] form.editor');
+    await editor.getByLabel("New value for HDWTSetPoint").fill(String(target));
+    await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).click();
+    await editor
+      .locator(".editor-message")
+      .filter({ hasText: /^Confirmed by the controller/ })
+      .waitFor();
+    await waitForText(page, '.overview .value[data-index="103"]', String(target));
+    expect(gateway.sim.controller.getValue(103)).toBe(target);
+  });
+
+  it("works from the keyboard: Enter opens and submits, Escape closes and returns focus", async () => {
+    const { page } = view;
+    await openEditor("HDWTSetPoint", 103);
+    await page.keyboard.press("Escape");
+    await table().locator("form.editor").waitFor({ state: "detached" });
+    const edit = table().getByRole("button", { name: "Edit HDWTSetPoint", exact: true });
+    expect(await edit.evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    const input = table().locator("form.editor input");
+    await input.waitFor();
+    expect(await input.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    const target = Number(gateway.sim.controller.getValue(103)) === 45 ? 44 : 45;
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type(String(target));
+    await page.keyboard.press("Enter");
+    await table()
+      .locator(".editor-message")
+      .filter({ hasText: /^Confirmed/ })
+      .waitFor({ timeout: 10_000 });
+    expect(gateway.sim.controller.getValue(103)).toBe(target);
+    expect(view.errors).toEqual([]);
+  });
+});
