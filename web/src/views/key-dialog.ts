@@ -33,9 +33,10 @@ export function createKeyPrompt(): (reason: string) => Promise<string | undefine
       ),
     ),
   );
-  document.body.append(dialog);
   return (reason) =>
     new Promise((resolve) => {
+      // Attached on first use: the shell may have replaced the body's content since.
+      if (!dialog.isConnected) document.body.append(dialog);
       reasonText.textContent = reason;
       input.value = "";
       dialog.returnValue = "";
