@@ -18,7 +18,7 @@ type Route = "overview" | "parameters" | "alarms" | "status" | "trend";
 
 const ROUTES: { route: Route; label: string }[] = [
   { route: "overview", label: "Overview" },
-  { route: "parameters", label: "All parameters" },
+  { route: "parameters", label: "Parameters" },
   { route: "alarms", label: "Alarms" },
   { route: "status", label: "Status" },
   { route: "trend", label: "Trend" },

@@ -171,6 +171,16 @@ export class ParametersView {
     window.addEventListener("resize", () => {
       if (this.visible) this.measure();
     });
+    // The editor grows when it shows a message: the rows below move with it.
+    new ResizeObserver(() => {
+      if (
+        this.visible &&
+        this.editIndex !== undefined &&
+        this.editorHost.offsetHeight !== this.editorHeight
+      ) {
+        this.render();
+      }
+    }).observe(this.editorHost);
   }
 
   show(): void {
