@@ -9,6 +9,7 @@ import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboa
 import {
   type DashboardPage,
   openDashboard,
+  screenshot,
   tileValue,
   waitForNone,
   waitForText,
@@ -79,6 +80,7 @@ describe("overview", () => {
     const note = page.locator(".stale-note");
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toMatch(/^Stale: these values may be old/);
+    await screenshot(page, "overview-stale-desktop");
     gateway.sim.faults.plugIn();
     await waitForNone(page, ".overview.stale", 15_000);
     expect(view.errors).toEqual([]);
