@@ -162,7 +162,8 @@ function start(): void {
     );
     readOnlyBanner.hidden = !view.readOnly;
     keyBanner.hidden = !view.needsKey;
-    waitingBanner.hidden = view.waiting === undefined || view.needsKey;
+    // Once values are on screen, the overview's stale note says what is wrong.
+    waitingBanner.hidden = view.waiting === undefined || view.needsKey || store.size > 0;
     setText(waitingBanner, view.waiting ? `Waiting for data: ${view.waiting}` : "");
     setText(
       footer.querySelector(".version") ?? footer,
