@@ -101,7 +101,19 @@ function start(): void {
   );
 
   document.body.replaceChildren(
-    h("a", { class: "skip", href: "#main" }, "Skip to content"),
+    h(
+      "a",
+      {
+        class: "skip",
+        href: "#main",
+        // The hash is the router's: move focus without navigating.
+        onclick: (event: Event) => {
+          event.preventDefault();
+          main.focus();
+        },
+      },
+      "Skip to content",
+    ),
     h("header", { class: "top" }, h("h1", null, "Heat pump ", device), conn),
     simBanner,
     readOnlyBanner,
