@@ -85,6 +85,7 @@ export class MqttBridge {
   private availability: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private rebuildScheduled = false;
+  private definitionsPending = false;
   private attempts = 0;
   private stopped = false;
   private started = false;
@@ -101,9 +102,17 @@ export class MqttBridge {
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
 
   private readonly onChange = (change: ParameterChange) => this.valueChanged(change);
+  /**
+   * New definitions (a rediscovery): their values arrive with the next poll, and gates read on
+   * half-read values would remove and re-add entities. The plan is rebuilt once that poll completes.
+   */
   private readonly onDefinitions = () => {
-    this.plan = undefined;
-    this.refresh("definitions");
+    this.definitionsPending = true;
+  };
+  private readonly onPollComplete = () => {
+    const trigger = this.definitionsPending ? "definitions" : "values";
+    this.definitionsPending = false;
+    this.refresh(trigger);
   };
   private readonly onStatus = () => this.refresh("values");
   private readonly onAlarms = (alarms: Alarm[]) => this.publishAlarms(alarms);
@@ -137,7 +146,7 @@ export class MqttBridge {
     const { store } = this.core;
     store.on("change", this.onChange);
     store.on("definitions", this.onDefinitions);
-    store.on("pollComplete", this.onStatus);
+    store.on("pollComplete", this.onPollComplete);
     this.core.on("status", this.onStatus);
     this.core.on("alarms", this.onAlarms);
     this.refresh("values");
@@ -149,7 +158,7 @@ export class MqttBridge {
     const { store } = this.core;
     store.off("change", this.onChange);
     store.off("definitions", this.onDefinitions);
-    store.off("pollComplete", this.onStatus);
+    store.off("pollComplete", this.onPollComplete);
     this.core.off("status", this.onStatus);
     this.core.off("alarms", this.onAlarms);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -158,26 +167,21 @@ export class MqttBridge {
 
   // --- connection -----------------------------------------------------------------------------
 
-  /** The UID once there is data to publish; undefined before. */
-  private currentUid(): string | undefined {
-    const { store } = this.core;
-    if (store.size === 0) return undefined;
-    const entry = store.get(UID_INDEX);
-    if (entry?.value === undefined && !this.core.dataReady()) return undefined;
-    return uidOf(entry);
-  }
-
-  /** Connects, switches controllers, updates availability or the plan as the state requires. */
+  /**
+   * Connects once complete data is served (the topics need the UID, the entities the values),
+   * switches controllers, updates the plan and availability as the state requires.
+   */
   private refresh(trigger: PublishTrigger): void {
     if (this.stopped) return;
-    const uid = this.currentUid();
-    if (uid === undefined) return;
-    if (uid !== this.uid) {
-      void this.switchController(uid);
-      return;
+    if (this.core.dataReady() && !this.definitionsPending) {
+      const uid = uidOf(this.core.store.get(UID_INDEX));
+      if (uid !== this.uid) {
+        void this.switchController(uid);
+        return;
+      }
+      if (trigger === "definitions") this.republish("definitions");
+      else this.rebuildIfNeeded();
     }
-    if (trigger === "definitions") this.republish("definitions");
-    else this.rebuildIfNeeded();
     this.publishAvailability();
   }
 
