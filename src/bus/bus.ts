@@ -89,6 +89,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   private tokenWaitTimer: NodeJS.Timeout | undefined;
   private lastProbeAnswered = false;
   private closed = false;
+  /** When a byte was last received or sent (performance.now()). */
+  private lastWireActivity = 0;
   /** Bumped when the link goes down: sequences started before are void. */
   private epoch = 0;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
@@ -181,6 +183,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   // --- receiving -------------------------------------------------------------------------------
 
   private receive(chunk: Buffer): void {
+    this.lastWireActivity = performance.now();
     this.stats.bytesIn += chunk.length;
     for (const frame of this.framer.push(chunk)) this.handleFrame(frame);
   }
@@ -296,7 +299,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     this.stats.tokenHoldMsTotal += this.stats.lastTokenHoldMs;
     this.active = true;
     try {
-      await delay(this.options.turnaroundMs);
+      await delay(this.turnaroundRemainingMs());
       if (this.link.state === "up") {
         await this.transmit(
           encodeFrameOrThrow({
@@ -396,7 +399,9 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     });
     if (pending.attempts === 0) this.stats.requests++;
     await delay(
-      pending.attempts === 0 ? this.options.turnaroundMs : this.options.retryBackoffMs * pending.attempts,
+      pending.attempts === 0
+        ? this.turnaroundRemainingMs()
+        : Math.max(this.options.retryBackoffMs * pending.attempts, this.turnaroundRemainingMs()),
     );
     if (epoch !== this.epoch) {
       // The link dropped (and maybe came back) meanwhile: this sequence is void.
@@ -460,9 +465,18 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
 
   private async transmit(bytes: Buffer): Promise<void> {
     await this.link.write(bytes);
+    this.lastWireActivity = performance.now();
     this.stats.framesOut++;
     this.stats.bytesOut += bytes.length;
     this.emit("sent", bytes);
+  }
+
+  /**
+   * The turnaround is quiet time on the wire before we transmit: counted from the last byte
+   * received (or sent), not from when our code got round to sending.
+   */
+  private turnaroundRemainingMs(): number {
+    return Math.max(0, this.options.turnaroundMs - (performance.now() - this.lastWireActivity));
   }
 
   private latencyBudgetMs(): number {

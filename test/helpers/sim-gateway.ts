@@ -45,12 +45,14 @@ export const FAST_SIM: Partial<SimulationOptions> = {
   registeredGateways: [TEST_GATEWAY_ADDRESS],
 };
 
-export function fastCoreOptions(sim: Simulation, stateDir: string | undefined): GatewayCoreOptions {
+/** Core options for tests; the link defaults to an in-process attachment to `sim`. */
+export function fastCoreOptions(
+  stateDir: string | undefined,
+  link: Pick<GatewayCoreOptions["link"], "create" | "kind" | "target">,
+): GatewayCoreOptions {
   return {
     link: {
-      create: () => new StreamLink("sim", "sim://", () => sim.attach("gateway")),
-      kind: "sim",
-      target: "sim://",
+      ...link,
       reconnectDelayMinMs: 50,
       reconnectDelayMaxMs: 400,
       silenceTimeoutMs: 3_000,
@@ -92,7 +94,12 @@ export async function startSimGateway(options: SimGatewayOptions = {}): Promise<
     stateDir = await mkdtemp(join(tmpdir(), "gm3-state-"));
     ownStateDir = true;
   }
-  const core = new GatewayCore({ ...fastCoreOptions(sim, stateDir), ...options.core });
+  const link = {
+    create: () => new StreamLink("sim", "sim://", () => sim.attach("gateway")),
+    kind: "sim" as const,
+    target: "sim://",
+  };
+  const core = new GatewayCore({ ...fastCoreOptions(stateDir, link), ...options.core });
   await core.start();
   const stop = async () => {
     await core.stop();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { GatewayCore } from "../../src/gateway/core.js";
 import { GatewayMetrics } from "../../src/metrics/gateway-metrics.js";
 import { Simulation } from "../../src/sim/index.js";
+import { StreamLink } from "../../src/transport/stream-link.js";
 import { fastCoreOptions } from "../helpers/sim-gateway.js";
 
 const HISTOGRAM_SUFFIXES = /_(bucket|sum|count)$/;
@@ -28,7 +29,14 @@ describe("the Grafana dashboard in docs/", () => {
 
   it("references only metrics the gateway exports", async () => {
     // A core that is never started: the metrics only need its objects.
-    const core = new GatewayCore(fastCoreOptions(new Simulation(), undefined));
+    const sim = new Simulation();
+    const core = new GatewayCore(
+      fastCoreOptions(undefined, {
+        create: () => new StreamLink("sim", "sim://", () => sim.attach("gateway")),
+        kind: "sim",
+        target: "sim://",
+      }),
+    );
     const metrics = new GatewayMetrics(core, { processMetrics: true, parameterValues: true });
     try {
       const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name));

@@ -1,0 +1,52 @@
+/**
+ * /health: one word an operator or a container runtime can act on, and why.
+ *
+ * - `unhealthy` — the data cannot be served (link down, discovering, or no complete poll yet): the
+ *   same condition that makes GET /api/parameters answer 503.
+ * - `degraded` — data is served but may be old: values restored from the snapshot and not yet
+ *   confirmed by a poll; or the last poll cycle was incomplete; or no poll completed for more than
+ *   3 × (POLL_INTERVAL + the last poll's duration).
+ * - `healthy` — otherwise (also on the simulator, which is flagged separately).
+ *
+ * The issue overrides HA-COMPAT.md §9 (always 200): 200 only when healthy, 503 otherwise.
+ */
+import type { GatewayStatus } from "../gateway/status.js";
+import { notReadyReason } from "./readiness.js";
+
+export type HealthState = "healthy" | "degraded" | "unhealthy";
+
+/** Polls missed before the data counts as old. */
+export const STALE_POLL_FACTOR = 3;
+
+export interface HealthAssessment {
+  state: HealthState;
+  /** Why it is not healthy; null when healthy. */
+  reason: string | null;
+}
+
+export function assessHealth(status: GatewayStatus, pollIntervalMs: number, now: number): HealthAssessment {
+  if (!status.dataReady) return { state: "unhealthy", reason: notReadyReason(status).detail };
+  if (status.parameters.servingSnapshot) {
+    return {
+      state: "degraded",
+      reason: "serving values restored from the snapshot; the first poll has not confirmed them yet",
+    };
+  }
+  const { poll } = status;
+  if (poll.consecutiveFailures > 0) {
+    return {
+      state: "degraded",
+      reason: `the last poll was incomplete: ${poll.lastError ?? "unknown reason"}`,
+    };
+  }
+  const lastPoll = poll.lastCompletedAt;
+  const allowedMs = STALE_POLL_FACTOR * (pollIntervalMs + (poll.lastDurationMs ?? 0));
+  if (lastPoll === undefined || now - lastPoll > allowedMs) {
+    const age = lastPoll === undefined ? "ever" : `for ${Math.round((now - lastPoll) / 1000)} s`;
+    return {
+      state: "degraded",
+      reason: `no complete poll ${age} (expected one every ${Math.round(pollIntervalMs / 100) / 10} s plus its duration)`,
+    };
+  }
+  return { state: "healthy", reason: null };
+}

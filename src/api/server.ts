@@ -1,0 +1,146 @@
+/**
+ * The HTTP API server (Fastify + TypeBox): built here, listened on by the caller (`gm3 serve`).
+ * Other bridges (WebSocket, metrics, dashboard) register their plugins on the same instance; the
+ * auth hook, the error shape, the JSON parser and the request log apply to them too.
+ */
+
+import cors from "@fastify/cors";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { GatewayConfig } from "../config/index.js";
+import { ANY_ORIGIN } from "../config/index.js";
+import type { Logger } from "../log/index.js";
+import { ApiKeyCheck, createAuthHook } from "./auth.js";
+import type { ApiContext } from "./context.js";
+import type { ApiCore } from "./core.js";
+import { DOCS_PREFIX, registerDocsRoutes, registerOpenApi } from "./docs.js";
+import { handleError, sendApiError } from "./errors.js";
+import { useJsonBodyParser } from "./json-body.js";
+import { ParametersView } from "./parameters-view.js";
+import { WriteRateLimiter } from "./rate-limit.js";
+import { createRequestLogHook } from "./request-log.js";
+import { registerAlarmRoutes } from "./routes/alarms.js";
+import { registerParameterRoutes } from "./routes/parameters.js";
+import { registerServiceRoutes } from "./routes/service.js";
+import { registerThermostatRoutes } from "./routes/thermostat.js";
+import { DisabledThermostat, type ThermostatApi } from "./thermostat.js";
+
+export interface ApiServerDeps {
+  core: ApiCore;
+  config: GatewayConfig;
+  logger: Logger;
+  version: string;
+  /** The virtual thermostat; without one the thermostat calls report it disabled. */
+  thermostat?: ThermostatApi;
+}
+
+/** Longest path segment routed (a longer name gets 404 like any unknown name). */
+const MAX_PARAM_LENGTH = 512;
+const MAX_LOGGED_URL = 200;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The API's shared pieces, for plugins of other bridges. */
+    gm3Api: Pick<ApiContext, "core" | "view">;
+  }
+}
+
+export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
+  const { core, config, logger } = deps;
+  const app = Fastify({
+    // Requests are logged once each through the typed api.request event below.
+    logger: false,
+    // Answered in the API's error shape by the hook below instead.
+    return503OnClosing: false,
+    bodyLimit: config.apiBodyLimitBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A string where a number belongs is an error (422), not something to coerce.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    frameworkErrors: (error, request, reply) => {
+      const url = request.url.slice(0, MAX_LOGGED_URL);
+      if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+        // No parameter has such a name: the same answer as any unknown name.
+        sendApiError(
+          reply,
+          404,
+          "not-found",
+          `no such resource: a path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+        );
+        return;
+      }
+      sendApiError(reply, 400, "bad-url", `the URL ${url} is not valid (bad percent-encoding?)`);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Values of a poll that did not complete show after two poll intervals at most.
+  const view = new ParametersView(core.store, { maxStaleMs: 2 * config.pollIntervalMs });
+  const ctx: ApiContext = {
+    core,
+    config,
+    logger,
+    version: deps.version,
+    thermostat: deps.thermostat ?? new DisabledThermostat(),
+    view,
+    limiter: new WriteRateLimiter(config.apiWriteRateLimitPerMinute),
+  };
+  app.decorate("gm3Api", { core, view });
+  app.addHook("onClose", (_instance, done) => {
+    view.dispose();
+    done();
+  });
+
+  useJsonBodyParser(app);
+  // Bodies are JSON only: text/plain gets 415 instead of a string that fails validation.
+  app.removeContentTypeParser("text/plain");
+  app.setErrorHandler(
+    handleError((error, request) => {
+      logger.error(
+        { err: error, url: request.url },
+        `unexpected error answering ${request.method} ${request.url}`,
+      );
+    }),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendApiError(
+      reply,
+      404,
+      "not-found",
+      `no such endpoint: ${request.method} ${request.url.slice(0, MAX_LOGGED_URL)} (the API is described at ${DOCS_PREFIX})`,
+    ),
+  );
+  app.addHook("onResponse", createRequestLogHook(logger));
+  // Graceful shutdown: requests arriving on open connections get a clear 503.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onRequest", (_request, reply, done) => {
+    if (!closing) return done();
+    reply.header("connection", "close");
+    sendApiError(reply, 503, "shutting-down", "the gateway is shutting down; retry in a few seconds");
+  });
+  // Swagger UI's own routes are documentation: public like /openapi.json.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, access: "public" };
+  });
+  const keys = { apiKey: config.apiKey, apiReadKey: config.apiReadKey };
+  // Without keys there is nothing to check: no hook on the hot path.
+  if (new ApiKeyCheck(keys).enabled) app.addHook("onRequest", createAuthHook(keys));
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes(ANY_ORIGIN) ? true : [...config.corsOrigins],
+      methods: ["GET", "HEAD", "POST"],
+      allowedHeaders: ["Authorization", "X-API-Key", "Content-Type"],
+    });
+  }
+
+  await registerOpenApi(app, deps.version);
+  registerServiceRoutes(app, ctx);
+  registerParameterRoutes(app, ctx);
+  registerAlarmRoutes(app, ctx);
+  registerThermostatRoutes(app, ctx);
+  await registerDocsRoutes(app);
+  return app;
+}

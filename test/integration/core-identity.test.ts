@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { WriteError } from "../../src/gateway/write-errors.js";
+import { Command } from "../../src/protocol/index.js";
+import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
+
+describe("controller identity and panel writes", () => {
+  it("rediscovers when the controller's identity changes (a swapped or reflashed controller)", async () => {
+    const g = await startSimGateway();
+    try {
+      const discoveries = () => g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0;
+      const before = discoveries();
+      g.sim.controller.setValue(0, "S025.01"); // new firmware
+      await eventually(
+        () => discoveries() > before && g.core.status().discovery.state === "complete",
+        "a new discovery",
+        10_000,
+      );
+      await eventually(() => g.core.store.get(0)?.value === "S025.01", "the new firmware value");
+    } finally {
+      await g.stop();
+    }
+  });
+
+  it("refuses panel writes by default, and with ALLOW_PANEL_WRITES sends them the reference way (10000+ to the controller)", async () => {
+    const g = await startSimGateway({ core: { allowPanelWrites: true } });
+    try {
+      const entry = [...g.core.store.all()].find(
+        (e) =>
+          e.definition.space === "panel" &&
+          e.definition.writable &&
+          e.definition.exposed &&
+          e.definition.type === 4,
+      )!;
+      expect(entry).toBeDefined();
+      const error = await g.core
+        .write({ target: entry.definition.index, value: 1, origin: "test" })
+        .catch((e: unknown) => e);
+      // The simulated controller does not know indices 10000+ (nothing shows a real one does).
+      expect(error).toBeInstanceOf(WriteError);
+      expect((error as WriteError).failure).toBe("rejected");
+      expect((error as WriteError).sent).toBe(true);
+      const sent = g.gatewayFrames().filter((e) => e.frame?.command === Command.MODIFY_PARAM);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.frame!.destination).toBe(1);
+    } finally {
+      await g.stop();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { LinkError } from "../../src/transport/link.js";
+import { LinkSupervisor } from "../../src/transport/link-supervisor.js";
+import { SerialLink } from "../../src/transport/serial-link.js";
+import { TcpLink } from "../../src/transport/tcp-link.js";
+import { eventually } from "../helpers/sim-gateway.js";
+
+function timersAndSockets(): number {
+  return process
+    .getActiveResourcesInfo()
+    .filter((r) => r === "Timeout" || r === "TCPSocketWrap" || r === "TCPWRAP").length;
+}
+
+describe("links", () => {
+  it("reports a missing serial device as not-found, with what to do", async () => {
+    const link = new SerialLink("/dev/does-not-exist-gm3", 115_200);
+    const error = await link.open().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LinkError);
+    expect((error as LinkError).code).toBe("not-found");
+    expect((error as LinkError).hint).toMatch(/plugged in|SERIAL_PORT/);
+  });
+
+  it("reports a refused TCP connection as refused", async () => {
+    const link = new TcpLink("tcp://127.0.0.1:1", "127.0.0.1", 1);
+    const error = (await link.open().catch((e: unknown) => e)) as LinkError;
+    expect(error.code).toBe("refused");
+    expect(error.hint).toMatch(/ser2net|listening/);
+  });
+});
+
+describe("LinkSupervisor", () => {
+  let server: Server | undefined;
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  it("doubles the wait after each failure up to the maximum", () => {
+    const supervisor = new LinkSupervisor({
+      createLink: () => new TcpLink("x", "127.0.0.1", 1),
+      reconnectDelayMinMs: 1_000,
+      reconnectDelayMaxMs: 30_000,
+      silenceTimeoutMs: 0,
+    });
+    expect([0, 1, 2, 3, 4, 5, 6, 20].map((n) => supervisor.backoffMs(n))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
+  });
+
+  it("retries a refused link again and again without leaking timers, sockets or listeners, and stops cleanly", async () => {
+    const before = timersAndSockets();
+    const supervisor = new LinkSupervisor({
+      createLink: () => new TcpLink("tcp://127.0.0.1:1", "127.0.0.1", 1),
+      reconnectDelayMinMs: 1,
+      reconnectDelayMaxMs: 4,
+      silenceTimeoutMs: 0,
+    });
+    let failures = 0;
+    supervisor.on("down", ({ error }) => {
+      failures++;
+      expect(error.code).toBe("refused");
+    });
+    supervisor.start();
+    await eventually(() => failures >= 60, "60 failed attempts", 10_000);
+    expect(timersAndSockets() - before).toBeLessThanOrEqual(2);
+    expect(supervisor.listenerCount("down")).toBe(1);
+    await supervisor.stop();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(timersAndSockets()).toBeLessThanOrEqual(before);
+    expect(supervisor.state).toBe("stopped");
+  });
+
+  it("reconnects when the peer closes, and when the line stays silent", async () => {
+    let connections = 0;
+    server = createServer((socket) => {
+      connections++;
+      sockets.push(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const supervisor = new LinkSupervisor({
+      createLink: () => new TcpLink(`tcp://127.0.0.1:${port}`, "127.0.0.1", port),
+      reconnectDelayMinMs: 5,
+      reconnectDelayMaxMs: 20,
+      silenceTimeoutMs: 300,
+    });
+    const downs: string[] = [];
+    supervisor.on("down", ({ error }) => downs.push(error.message));
+    const received: Buffer[] = [];
+    supervisor.on("data", (chunk) => received.push(chunk));
+    supervisor.start();
+    await eventually(() => supervisor.state === "up" && connections === 1, "first connection");
+    sockets[0]!.write(Buffer.from([1, 2, 3]));
+    await eventually(() => received.length > 0, "data");
+    await supervisor.write(Buffer.from([9]));
+    sockets[0]!.destroy(); // the converter drops the connection
+    await eventually(
+      () => connections === 2 && supervisor.state === "up",
+      "reconnected after the peer closed",
+    );
+    expect(downs[0]).toMatch(/closed|ECONNRESET/);
+    // Nothing arrives now: the silence watchdog reopens the link.
+    await eventually(() => connections === 3, "reopened after silence", 3_000);
+    expect(downs.some((d) => /no bytes on the bus/.test(d))).toBe(true);
+    await supervisor.stop();
+  });
+});
