@@ -33,9 +33,13 @@ export async function startSimLive(
     core: { readOnly: config.readOnly, logger, ...options.core },
   });
   let bridges: Bridge[] = [];
-  const close = async () => {
-    for (const bridge of [...bridges].reverse()) await bridge.stop();
-    await gateway.stop();
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      for (const bridge of [...bridges].reverse()) await bridge.stop();
+      await gateway.stop();
+    })();
+    return closing;
   };
   try {
     const started = await startBridges({ config, core: gateway.core, logger });
