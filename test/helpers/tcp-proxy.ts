@@ -7,12 +7,18 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
+  /** While set, new connections are dropped at once (the far side seems unreachable). */
+  refusing = false;
   port = 0;
 
   constructor(private readonly targetPort: number) {}
 
   async listen(): Promise<void> {
     const server = createServer((client) => {
+      if (this.refusing) {
+        client.destroy();
+        return;
+      }
       const upstream = createConnection({ host: "127.0.0.1", port: this.targetPort });
       this.sockets.add(client);
       this.sockets.add(upstream);

@@ -44,10 +44,15 @@ describe("MQTT bridge resilience", () => {
     try {
       bridge = startBridge(g, proxy.url);
       await observer.waitForMessage(AVAILABILITY, { payload: "online" });
+      // Cut the connection and keep the bridge from reconnecting: only the broker can say offline now.
       const cutAt = Date.now();
+      proxy.refusing = true;
       proxy.cut();
       await observer.waitForMessage(AVAILABILITY, { payload: "offline", since: cutAt });
-      await observer.waitForMessage(AVAILABILITY, { payload: "online", since: cutAt });
+      expect(bridge.connected).toBe(false);
+      const backAt = Date.now();
+      proxy.refusing = false;
+      await observer.waitForMessage(AVAILABILITY, { payload: "online", since: backAt });
       expect(bridge.stats.connections).toBeGreaterThanOrEqual(2);
       // A clean stop says offline itself (retained), rather than leaving it to the will.
       const stopAt = Date.now();
