@@ -28,7 +28,9 @@ export async function startBridges(app: {
     version: packageVersion,
   });
   // WebSocket and /metrics mount on the API's instance, so its keys, error shape and log apply.
-  const hub = config.wsEnabled ? await registerLiveStream(server, { core, config }) : undefined;
+  const hub = config.wsEnabled
+    ? await registerLiveStream(server, { core, config, logger: logger.child({ module: "ws" }) })
+    : undefined;
   const metrics = config.metricsEnabled
     ? new GatewayMetrics(core, { processMetrics: true, parameterValues: true })
     : undefined;

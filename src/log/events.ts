@@ -77,6 +77,8 @@ export interface LogEventFields {
   };
   /** A `set` message that was not acted on (retained, or no such published parameter). */
   "mqtt.command.refused": { topic: string; reason: string };
+  /** A WebSocket client fell more than WS_MAX_QUEUE messages behind and was closed (4008). */
+  "ws.client.dropped": { client: string; queued: number; reason: string };
   /** Bytes the framer discarded, CRC errors, unexpected or late responses; `rawHex` via `rawHex()`. */
   "protocol.error": {
     reason: string;
@@ -192,6 +194,10 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   "mqtt.command.refused": {
     level: "warn",
     message: (f) => `MQTT command on ${f.topic} ignored: ${f.reason}`,
+  },
+  "ws.client.dropped": {
+    level: "warn",
+    message: (f) => `WebSocket client ${f.client} closed: ${f.reason} (${f.queued} messages waiting)`,
   },
   "protocol.error": { level: "debug", message: (f) => `protocol error: ${f.reason}` },
 };

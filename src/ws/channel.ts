@@ -42,7 +42,7 @@ export class ClientChannel {
   constructor(
     private readonly socket: LiveSocket,
     private readonly options: ChannelOptions,
-    private readonly onTooSlow: () => void,
+    private readonly onTooSlow: (queued: number) => void,
   ) {}
 
   get queued(): number {
@@ -107,7 +107,7 @@ export class ClientChannel {
   }
 
   private closeTooSlow(): void {
-    this.onTooSlow();
+    this.onTooSlow(this.queued);
     this.close(
       CLOSE_TOO_SLOW,
       `too slow: more than ${this.options.maxQueueMessages} messages waiting (WS_MAX_QUEUE); reconnect to get a fresh snapshot`,

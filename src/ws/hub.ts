@@ -24,6 +24,8 @@ export interface LiveHubOptions extends ChannelOptions {
   encoding: ParameterEncoding;
   /** Health in one word and why (the HTTP API's /health assessment). */
   health(status: GatewayStatus): { state: string; reason: string | null };
+  /** Told when a client is closed for falling behind (for the log). */
+  onTooSlow?(client: string, queued: number): void;
 }
 
 interface Client {
@@ -86,9 +88,12 @@ export class LiveHub {
   }
 
   /** Attaches a connected socket; returns what the socket's close handler must call. */
-  attach(socket: LiveSocket, filter: ParameterFilter | undefined): () => void {
+  attach(socket: LiveSocket, filter: ParameterFilter | undefined, label = "client"): () => void {
     const client: Client = {
-      channel: new ClientChannel(socket, this.options, () => this.slowDisconnects++),
+      channel: new ClientChannel(socket, this.options, (queued) => {
+        this.slowDisconnects++;
+        this.options.onTooSlow?.(label, queued);
+      }),
       filter,
       snapshotSent: false,
     };

@@ -15,6 +15,7 @@ import {
   valueJson,
 } from "../api/index.js";
 import type { GatewayConfig } from "../config/index.js";
+import { type Logger, logEvent } from "../log/index.js";
 import { CLOSE_GOING_AWAY } from "./channel.js";
 import { FilterError, type ParameterFilter, parseFilter } from "./filter.js";
 import { type LiveCore, LiveHub } from "./hub.js";
@@ -42,12 +43,13 @@ declare module "fastify" {
 
 export interface LiveStreamOptions {
   core: LiveCore;
+  logger: Logger;
   config: Pick<GatewayConfig, "apiKey" | "apiReadKey" | "wsMaxQueueMessages" | "pollIntervalMs">;
 }
 
 /** Registers the endpoint; returns the hub (its stats feed the metrics). */
 export async function registerLiveStream(app: FastifyInstance, options: LiveStreamOptions): Promise<LiveHub> {
-  const { core, config } = options;
+  const { core, config, logger } = options;
   const hub = new LiveHub(core, {
     maxQueueMessages: config.wsMaxQueueMessages,
     highWaterBytes: HIGH_WATER_BYTES,
@@ -57,6 +59,12 @@ export async function registerLiveStream(app: FastifyInstance, options: LiveStre
       value: valueJson,
     },
     health: (status) => assessHealth(status, config.pollIntervalMs, Date.now()),
+    onTooSlow: (client, queued) =>
+      logEvent(logger, "ws.client.dropped", {
+        client,
+        queued,
+        reason: `more than ${config.wsMaxQueueMessages} messages behind (WS_MAX_QUEUE)`,
+      }),
   });
   const keys = new ApiKeyCheck({ apiKey: config.apiKey, apiReadKey: config.apiReadKey });
 
@@ -115,7 +123,7 @@ export async function registerLiveStream(app: FastifyInstance, options: LiveStre
         { Upgrade: "websocket" },
       ),
     wsHandler: (socket, request) => {
-      const detach = hub.attach(socket, request.liveFilter);
+      const detach = hub.attach(socket, request.liveFilter, request.ip);
       socket.on("close", detach);
       // One-way stream: client messages are ignored.
       socket.on("message", () => {});

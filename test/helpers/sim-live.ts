@@ -6,6 +6,7 @@ import pino from "pino";
 import { startBridges } from "../../src/app/bridges.js";
 import type { Bridge } from "../../src/app/gateway-app.js";
 import type { GatewayConfig } from "../../src/config/index.js";
+import type { Logger } from "../../src/log/index.js";
 import type { SimulationOptions } from "../../src/sim/index.js";
 import { configFromEnv } from "./sim-api.js";
 import { type SimGateway, type SimGatewayOptions, startSimGateway } from "./sim-gateway.js";
@@ -24,14 +25,16 @@ export async function startSimLive(
     env?: Record<string, string>;
     sim?: Partial<SimulationOptions>;
     core?: SimGatewayOptions["core"];
+    /** The bridges' logger (default: silent). */
+    logger?: Logger;
   } = {},
 ): Promise<SimLive> {
   const config = configFromEnv({ API_HOST: "127.0.0.1", API_PORT: "0", ...options.env });
-  const logger = pino({ level: "silent" });
   const gateway = await startSimGateway({
     sim: { liveValues: false, ...options.sim },
-    core: { readOnly: config.readOnly, logger, ...options.core },
+    core: { readOnly: config.readOnly, logger: pino({ level: "silent" }), ...options.core },
   });
+  const logger = options.logger ?? pino({ level: "silent" });
   let bridges: Bridge[] = [];
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -142,6 +142,33 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
     expect(g.sim.controller.writes.filter((w) => w.index === 119)).toHaveLength(0);
   });
 
+  it("adds a circuit's entities when it becomes active and removes them when it is switched off", async () => {
+    const comfort = `homeassistant/number/econet_gm3_${UID}/238/config`;
+    expect(observer.on(comfort)).toHaveLength(0);
+    const on = Date.now();
+    g.sim.controller.setValue(279, 1); // Circuit1active
+    const added = await observer.waitForMessage(comfort, { since: on, payload: (p) => p !== "" });
+    expect(JSON.parse(added.payload)).toMatchObject({
+      name: "Circuit 1 comfort temperature",
+      min: 10,
+      max: 35,
+    });
+    const off = Date.now();
+    g.sim.controller.setValue(279, 0);
+    await observer.waitForMessage(comfort, { since: off, payload: "" });
+    const addedTopics = observer.messages
+      .filter((m) => m.at >= on && m.at < off && m.payload !== "")
+      .map((m) => m.topic);
+    const circuit = addedTopics.filter((topic) => topic.includes(`/econet_gm3_${UID}/`));
+    expect(circuit.length).toBeGreaterThan(20);
+    await observer.waitFor(
+      () => circuit.every((topic) => observer.latest(topic) === ""),
+      "every circuit 1 config cleared",
+    );
+    // Its state stays published: only the entity goes.
+    expect(observer.latest(`${BASE}/Circuit1ComfortTemp`)).toBeDefined();
+  });
+
   it("re-publishes discovery and states on Home Assistant's birth message", async () => {
     const ours = (since: number, until = Number.POSITIVE_INFINITY) =>
       new Set(

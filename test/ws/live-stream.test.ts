@@ -113,4 +113,41 @@ describe("WebSocket /ws/parameters on the gateway and the simulated heat pump", 
     const plain = await fetch(`${gw.url}/ws/parameters`);
     expect(plain.status).toBe(426);
   });
+
+  it("tells clients when the alarm log changes", async () => {
+    const client = await connect("?names=UID");
+    await client.waitFor(() => client.of("snapshot")[0], "the snapshot");
+    gw.sim.panel.alarms = [
+      { code: 148, from: { year: 2026, month: 3, day: 1, hour: 10, minute: 0, second: 0 }, to: undefined },
+      ...gw.sim.panel.alarms,
+    ];
+    const message = await client.waitFor(() => client.of("alarms")[0], "an alarms message", 15_000);
+    expect(message.active).toBe(2);
+    expect((message.alarms as { code: number; to_date: string | null }[])[0]).toMatchObject({
+      code: 148,
+      from_date: "2026-03-01T10:00:00",
+      to_date: null,
+    });
+  });
+
+  it("tells clients when the link goes down and comes back, then sends a fresh snapshot after rediscovery", async () => {
+    const client = await connect("?names=TempWthr");
+    await client.waitFor(() => client.of("snapshot")[0], "the snapshot");
+    gw.sim.faults.unplug(300);
+    await client.waitFor(
+      () => client.of("status").find((m) => m.link !== "up" && m.data_ready === false),
+      "link down",
+    );
+    await client.waitFor(
+      () => client.of("status").find((m) => m.link === "up" && m.data_ready === true),
+      "link up",
+      20_000,
+    );
+    // A lost link means the structure is read again: clients get a new snapshot once data is ready.
+    await client.waitFor(
+      () => (client.of("snapshot").length >= 2 ? true : undefined),
+      "a second snapshot",
+      20_000,
+    );
+  });
 });

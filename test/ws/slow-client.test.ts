@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/log/index.js";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.js";
 import { eventually } from "../helpers/sim-gateway.js";
 import { type SimLive, startSimLive } from "../helpers/sim-live.js";
 import { StalledWsClient } from "../helpers/stalled-ws.js";
 import { WsClient } from "../helpers/ws-client.js";
+import { captureLines } from "../logging/capture.js";
 
 const MAX_QUEUE = 100;
 
 describe("a WebSocket client that stops reading", () => {
   let gw: SimLive;
+  const log = captureLines();
   beforeAll(async () => {
-    gw = await startSimLive({ env: { WS_MAX_QUEUE: String(MAX_QUEUE) } });
+    gw = await startSimLive({
+      env: { WS_MAX_QUEUE: String(MAX_QUEUE) },
+      logger: createLogger({ logLevel: "info", logFormat: "json" }, log.destination),
+    });
   });
   afterAll(async () => {
     await gw?.close();
@@ -45,6 +51,9 @@ describe("a WebSocket client that stops reading", () => {
     expect(close.code).toBe(4008);
     expect(close.reason).toMatch(/too slow: more than 100 messages waiting/);
     expect(close.messages).toBeGreaterThan(MAX_QUEUE);
+    expect(log.json().filter((line) => line.event === "ws.client.dropped")).toEqual([
+      expect.objectContaining({ level: "warn", client: "127.0.0.1", queued: MAX_QUEUE + 1 }),
+    ]);
     stalled.destroy();
     const until = Date.now() + 5_000;
     while ((await metric("gm3_websocket_clients")) !== 1) {
