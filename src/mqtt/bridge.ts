@@ -23,6 +23,7 @@ import {
   writeResultPayload,
 } from "./payload.js";
 import { buildPlan, dependencyKey, type PublishPlan } from "./plan.js";
+import { CommandRateLimit } from "./rate-limit.js";
 import { type BridgeTopics, bridgeTopics, UID_INDEX, uidOf } from "./topics.js";
 
 /** What the bridge needs of the gateway core. */
@@ -42,6 +43,8 @@ export interface MqttBridgeOptions {
   readOnly: boolean;
   /** Panel parameters are writable entities only with ALLOW_PANEL_WRITES. */
   allowPanelWrites: boolean;
+  /** Commands accepted per minute, all together (API_WRITE_RATE_LIMIT; 0 = no limit). */
+  commandsPerMinute: number;
   reconnectDelayMinMs: number;
   reconnectDelayMaxMs: number;
   connectTimeoutMs: number;
@@ -91,6 +94,7 @@ export class MqttBridge {
   private started = false;
   private lastError: string | undefined;
   private readonly broker: string;
+  private readonly rateLimit: CommandRateLimit;
   readonly stats: MqttBridgeStats = {
     connected: false,
     connections: 0,
@@ -122,6 +126,7 @@ export class MqttBridge {
     private readonly options: MqttBridgeOptions,
   ) {
     this.broker = maskUrlPassword(options.url);
+    this.rateLimit = new CommandRateLimit(options.commandsPerMinute);
   }
 
   get connected(): boolean {
@@ -458,6 +463,13 @@ export class MqttBridge {
     }
     if (index === undefined || !entry) {
       refuse("not-found", `no published parameter has the state topic ${stateTopic}`);
+      return;
+    }
+    if (!this.rateLimit.take()) {
+      refuse(
+        "rate-limited",
+        `more than ${this.options.commandsPerMinute} commands in a minute (API_WRITE_RATE_LIMIT); try again later`,
+      );
       return;
     }
     this.stats.commands++;
