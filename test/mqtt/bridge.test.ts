@@ -6,7 +6,7 @@ import { Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";
 import { type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";
 import { BASE, startBridge, UID } from "./harness.js";
-import { GOLDEN_DIR } from "./profile-plan.js";
+import { GOLDEN_DIR, profilePlan, profileStore } from "./profile-plan.js";
 
 const AVAILABILITY = `${BASE}/availability`;
 const STALE_CONFIG = `homeassistant/sensor/econet_gm3_${UID}/99999/config`;
@@ -143,24 +143,28 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
   });
 
   it("adds a circuit's entities when it becomes active and removes them when it is switched off", async () => {
-    const comfort = `homeassistant/number/econet_gm3_${UID}/238/config`;
-    expect(observer.on(comfort)).toHaveLength(0);
+    // Circuit 1's configs: what the plan has with Circuit1active = 1 and not with 0.
+    const store = profileStore();
+    const without = new Set(profilePlan({ mode: "default" }, store).configs.keys());
+    store.setValue(279, 1, undefined, 1);
+    const circuit = [...profilePlan({ mode: "default" }, store).configs.keys()].filter(
+      (t) => !without.has(t),
+    );
+    expect(circuit.length).toBeGreaterThan(30);
+    expect(circuit).toContain(`homeassistant/number/econet_gm3_${UID}/238/config`);
+    expect(circuit.some((topic) => observer.on(topic).length > 0)).toBe(false);
+
     const on = Date.now();
     g.sim.controller.setValue(279, 1); // Circuit1active
-    const added = await observer.waitForMessage(comfort, { since: on, payload: (p) => p !== "" });
-    expect(JSON.parse(added.payload)).toMatchObject({
+    const published = (topic: string) => observer.on(topic).some((m) => m.at >= on && m.payload !== "");
+    await observer.waitFor(() => circuit.every(published), "every circuit 1 config");
+    expect(JSON.parse(observer.latest(circuit.find((t) => t.includes("/238/"))!)!)).toMatchObject({
       name: "Circuit 1 comfort temperature",
       min: 10,
       max: 35,
     });
-    const off = Date.now();
+
     g.sim.controller.setValue(279, 0);
-    await observer.waitForMessage(comfort, { since: off, payload: "" });
-    const addedTopics = observer.messages
-      .filter((m) => m.at >= on && m.at < off && m.payload !== "")
-      .map((m) => m.topic);
-    const circuit = addedTopics.filter((topic) => topic.includes(`/econet_gm3_${UID}/`));
-    expect(circuit.length).toBeGreaterThan(20);
     await observer.waitFor(
       () => circuit.every((topic) => observer.latest(topic) === ""),
       "every circuit 1 config cleared",
