@@ -38,7 +38,7 @@ export async function withGateway<T>(
   const stopProgress = showDiscoveryProgress(app.core, io.stderr);
   try {
     try {
-      await app.core.waitForData(timeoutS * 1000);
+      await app.core.waitForData(timeoutS * 1000, { polled: true });
     } catch {
       const status = app.core.status();
       const why =

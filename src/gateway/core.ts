@@ -245,16 +245,21 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     return this.writer.write(request);
   }
 
-  /** Resolves once a complete poll has been stored (or rejects after `timeoutMs`). */
-  waitForData(timeoutMs: number): Promise<void> {
-    if (this.dataReady()) return Promise.resolve();
+  /**
+   * Resolves once data is ready (see `dataReady`), or rejects after `timeoutMs`. With `polled`,
+   * values restored from the snapshot do not count: only a complete poll since the link came up
+   * (one-shot reads must not print what a previous run saved).
+   */
+  waitForData(timeoutMs: number, options: { polled?: boolean } = {}): Promise<void> {
+    const ready = () => this.dataReady() && (options.polled !== true || this.polledSinceConnect);
+    if (ready()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off("status", check);
         reject(new Error(`no complete poll within ${timeoutMs} ms`));
       }, timeoutMs);
       const check = () => {
-        if (!this.dataReady()) return;
+        if (!ready()) return;
         clearTimeout(timer);
         this.off("status", check);
         resolve();

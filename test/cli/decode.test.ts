@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
@@ -13,6 +13,7 @@ import { encodeModifyRequest } from "../../src/protocol/payloads/modify-param.js
 import { encodeRangeRequest } from "../../src/protocol/payloads/range-request.js";
 import { encodeDeviceTable } from "../../src/protocol/payloads/service.js";
 import { TypeCode } from "../../src/protocol/types.js";
+import { ensureBuiltCli } from "../helpers/built-cli.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const sharedCapture = join(repoRoot, "..", "shared", "fixtures", "serial_capture.bin");
@@ -280,21 +281,12 @@ describe("gm3 decode (in process)", () => {
   );
 });
 
-/** Newest modification time under `path`. */
-function newest(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
-}
-
 describe("gm3 decode (the built CLI, real exit codes)", () => {
-  const cli = join(repoRoot, "dist", "cli.js");
+  let cli: string;
 
   beforeAll(() => {
-    if (existsSync(cli) && statSync(cli).mtimeMs >= newest(join(repoRoot, "src"))) return;
-    const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-  }, 120_000);
+    cli = ensureBuiltCli();
+  }, 150_000);
 
   function run(...args: string[]) {
     const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 20_000 });

@@ -39,8 +39,9 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
   const config = configFromEnv(options.env);
   const logger = options.logger ?? pino({ level: "silent" });
   const gateway = await startSimGateway({
-    // Values stay put unless written, so tests can compare the API with the simulator.
-    sim: { liveValues: false, ...options.sim },
+    // Values stay put unless written (no drift, no panel copies of the thermostat's settings or
+    // presence bits), so tests can compare the API with the simulator at any moment.
+    sim: { liveValues: false, thermostatCopies: [], presenceWrites: [], ...options.sim },
     core: {
       pollIntervalMs: config.pollIntervalMs,
       readOnly: config.readOnly,

@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# econet-gm3-gateway in a container: docker compose up -d (see docker-compose.yml and README).
+# The build stage compiles and packs exactly what npm would publish (package.json "files"); the
+# runtime stage installs that package with production dependencies only and runs as a non-root
+# user in the dialout group, with its state (bus address, parameter snapshot) in the /data volume.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# prepack builds dist/ from a clean slate; the tarball is unpacked into /pkg.
+RUN npm pack --pack-destination /tmp \
+    && mkdir /pkg \
+    && tar -xzf /tmp/econet-gm3-gateway-*.tgz -C /pkg --strip-components=1
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    STATE_DIR=/data \
+    API_PORT=8000
+WORKDIR /app
+COPY --from=build /pkg/ ./
+COPY package-lock.json ./
+# serialport's native binding ships prebuilt (linux x64, arm64, arm): no compiler needed.
+RUN npm ci --omit=dev --no-audit --no-fund \
+    && npm cache clean --force \
+    && useradd --system --uid 10001 --user-group --groups dialout \
+        --home-dir /app --no-create-home --shell /usr/sbin/nologin econet-gm3 \
+    && mkdir -p /data \
+    && chown econet-gm3:econet-gm3 /data
+VOLUME ["/data"]
+USER econet-gm3
+EXPOSE 8000
+# No curl in slim images: node asks /health itself.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.API_PORT || 8000}/health`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The same as `npm start` (node dist/cli.js serve), without npm in between so SIGTERM reaches node.
+CMD ["node", "dist/cli.js", "serve"]

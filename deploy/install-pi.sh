@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Installs econet-gm3-gateway as a systemd service on a Raspberry Pi (or any Debian-like system with
+# systemd): a dedicated user in the dialout group, the package (npm install -g), the unit, the udev
+# rule for a stable /dev/econet-gm3, and a settings file. Safe to run again: it updates the package,
+# unit and rule, keeps your settings, and restarts the service.
+#
+#   sudo deploy/install-pi.sh                      # the package from the npm registry
+#   sudo deploy/install-pi.sh --package ./econet-gm3-gateway-0.1.0.tgz   # a tarball (npm pack)
+#   deploy/install-pi.sh --dry-run                 # show what it would do, change nothing
+set -euo pipefail
+
+readonly SERVICE=econet-gm3-gateway
+readonly SERVICE_USER=econet-gm3
+readonly BIN_NAME=econet-gm3-gateway
+readonly MIN_NODE=20.19.0
+readonly CONFIG_DIR=/etc/econet-gm3-gateway
+readonly ENV_FILE=$CONFIG_DIR/env
+readonly STATE_HOME=/var/lib/econet-gm3-gateway
+readonly UNIT_DEST=/etc/systemd/system/$SERVICE.service
+readonly RULE_DEST=/etc/udev/rules.d/99-econet-gm3.rules
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+original_args=("$@")
+package=econet-gm3-gateway
+dry_run=false
+start=true
+
+usage() {
+  cat <<EOF
+Usage: sudo $0 [--package SPEC] [--no-start] [--dry-run]
+
+  --package SPEC   what 'npm install -g' installs: a registry name (default: $package),
+                   a tarball from 'npm pack', or a folder
+  --no-start       enable the service but do not (re)start it now
+  --dry-run        print every step, change nothing (no root needed)
+  -h, --help       this help
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --package)
+    [ $# -ge 2 ] || { echo "install-pi: --package needs a value" >&2; exit 2; }
+    package=$2
+    shift 2
+    ;;
+  --no-start) start=false; shift ;;
+  --dry-run) dry_run=true; shift ;;
+  -h | --help) usage; exit 0 ;;
+  *) echo "install-pi: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '==> %s\n' "$*"; }
+die() {
+  printf 'install-pi: %s\n' "$*" >&2
+  exit 1
+}
+# Runs a command that changes the system; under --dry-run only prints it.
+run() {
+  if [ "$dry_run" = true ]; then
+    printf '[dry-run] %s\n' "$*"
+  else
+    "$@"
+  fi
+}
+
+# Version a.b.c >= minimum a.b.c?
+version_at_least() {
+  local IFS=.
+  local -a have want
+  read -r -a have <<<"$1"
+  read -r -a want <<<"$2"
+  for i in 0 1 2; do
+    if ((${have[i]:-0} > ${want[i]:-0})); then return 0; fi
+    if ((${have[i]:-0} < ${want[i]:-0})); then return 1; fi
+  done
+  return 0
+}
+
+# --- checks ---------------------------------------------------------------------------------
+if [ "$dry_run" = false ] && [ "$(id -u)" -ne 0 ]; then
+  die "run as root: sudo $0 ${original_args[*]}"
+fi
+command -v systemctl >/dev/null 2>&1 || die "systemd is needed (systemctl not found)"
+for file in "$here/$SERVICE.service" "$here/99-econet-gm3.rules"; do
+  [ -f "$file" ] || die "missing $file: run this script from the package or repository's deploy/ folder"
+done
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  die "Node.js $MIN_NODE or newer with npm is needed. On Raspberry Pi OS: install Node.js 20 or 22 (e.g. from NodeSource), then run this again."
+fi
+node_version=$(node -p 'process.versions.node')
+version_at_least "$node_version" "$MIN_NODE" ||
+  die "Node.js $node_version is too old; $MIN_NODE or newer is needed (node --version)."
+say "Node.js $node_version, npm $(npm --version)"
+
+case "$package" in
+/* | ./* | ../* | *.tgz)
+  [ -e "$package" ] || die "no such tarball or folder: $package"
+  # npm install -g needs an absolute path, not a name.
+  package=$(cd "$(dirname "$package")" && pwd)/$(basename "$package")
+  ;;
+esac
+
+# --- user -----------------------------------------------------------------------------------
+if id -u "$SERVICE_USER" >/dev/null 2>&1; then
+  say "user $SERVICE_USER exists"
+  id -nG "$SERVICE_USER" | tr ' ' '\n' | grep -qx dialout || run usermod -a -G dialout "$SERVICE_USER"
+else
+  say "creating system user $SERVICE_USER (group dialout for the serial port)"
+  run useradd --system --user-group --groups dialout --home-dir "$STATE_HOME" --no-create-home \
+    --shell /usr/sbin/nologin --comment "econet-gm3-gateway" "$SERVICE_USER"
+fi
+
+# --- package --------------------------------------------------------------------------------
+say "installing $package (npm install -g)"
+run npm install --global --omit=dev --no-audit --no-fund "$package"
+bin_path=$(npm prefix --global)/bin/$BIN_NAME
+if [ "$dry_run" = false ]; then
+  [ -x "$bin_path" ] || die "npm installed no $bin_path (npm prefix --global: $(npm prefix --global))"
+  say "installed $("$bin_path" --version) at $bin_path"
+fi
+
+# --- unit, udev rule, settings --------------------------------------------------------------
+say "installing $UNIT_DEST (ExecStart=$bin_path serve)"
+unit=$(mktemp)
+trap 'rm -f "$unit"' EXIT
+sed "s|^ExecStart=.*|ExecStart=$bin_path serve|" "$here/$SERVICE.service" >"$unit"
+run install -m 0644 "$unit" "$UNIT_DEST"
+
+say "installing $RULE_DEST (stable name /dev/econet-gm3)"
+run install -m 0644 "$here/99-econet-gm3.rules" "$RULE_DEST"
+if command -v udevadm >/dev/null 2>&1; then
+  run udevadm control --reload-rules
+  run udevadm trigger --subsystem-match=tty --action=add
+fi
+
+if [ -e "$ENV_FILE" ]; then
+  say "keeping your settings in $ENV_FILE"
+else
+  say "writing settings template $ENV_FILE (edit it, then: sudo systemctl restart $SERVICE)"
+  run install -d -m 0755 "$CONFIG_DIR"
+  template=$(mktemp)
+  trap 'rm -f "$unit" "$template"' EXIT
+  cat >"$template" <<'EOF'
+# Settings of econet-gm3-gateway (KEY=value, one per line). All settings: econet-gm3-gateway config
+# The adapter (a stable name from the udev rule), or tcp://HOST:PORT for ser2net / an RS-485-Ethernet
+# converter. Unset = a simulated heat pump.
+SERIAL_PORT=/dev/econet-gm3
+#SERIAL_BAUD=115200
+#API_PORT=8000
+#API_KEY=
+#MQTT_URL=mqtt://user:password@broker.local:1883
+#READ_ONLY=false
+#LOG_LEVEL=info
+EOF
+  # Group-readable by the service only: it may hold API keys and MQTT passwords.
+  run install -m 0640 -o root -g "$SERVICE_USER" "$template" "$ENV_FILE"
+fi
+
+# --- service --------------------------------------------------------------------------------
+run systemctl daemon-reload
+run systemctl enable "$SERVICE.service"
+if [ "$start" = true ]; then
+  say "starting $SERVICE"
+  run systemctl restart "$SERVICE.service"
+  if [ "$dry_run" = false ]; then
+    sleep 2
+    systemctl is-active --quiet "$SERVICE.service" ||
+      die "the service did not start: journalctl -u $SERVICE -n 50 --no-pager"
+  fi
+fi
+
+say "done. Logs: journalctl -u $SERVICE -f   Status: curl http://localhost:8000/health"
+[ "$dry_run" = false ] || say "dry run: nothing was changed"
