@@ -1,6 +1,7 @@
 /**
  * Starts the client-facing bridges on top of a running core: the HTTP API (with the other
- * bridges that mount on it) and returns them with the URL it listens on.
+ * bridges that mount on it) and MQTT; returns them with the URL the API listens on. Each bridge is
+ * on or off by configuration and none imports another.
  */
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/index.js";
@@ -8,7 +9,11 @@ import type { GatewayConfig } from "../config/index.js";
 import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
 import type { Logger } from "../log/index.js";
+import { GatewayMetrics } from "../metrics/gateway-metrics.js";
+import { registerMetrics } from "../metrics/plugin.js";
+import { startMqttBridge } from "../mqtt/index.js";
 import { packageVersion } from "../version.js";
+import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
 
 /** The API (and Home Assistant) matter more than the dashboard: a missing build only warns. */
@@ -34,6 +39,14 @@ export async function startBridges(app: {
     logger: logger.child({ module: "api" }),
     version: packageVersion,
   });
+  // WebSocket and /metrics mount on the API's instance, so its keys, error shape and log apply.
+  const hub = config.wsEnabled
+    ? await registerLiveStream(server, { core, config, logger: logger.child({ module: "ws" }) })
+    : undefined;
+  const metrics = config.metricsEnabled
+    ? new GatewayMetrics(core, { processMetrics: true, parameterValues: true })
+    : undefined;
+  if (metrics) registerMetrics(server, metrics);
   try {
     if (config.dashboardEnabled) await addDashboard(server, logger.child({ module: "dashboard" }));
     await server.listen({ host: config.apiHost, port: config.apiPort });
@@ -48,7 +61,24 @@ export async function startBridges(app: {
           : (error as Error).message;
     throw new Error(`cannot start the HTTP API on ${config.apiHost}:${config.apiPort}: ${why}`);
   }
-  bridges.push({ name: "http", stop: () => server.close() });
+  bridges.push({
+    name: "http",
+    stop: async () => {
+      await server.close();
+      metrics?.stop();
+    },
+  });
+  const mqtt = startMqttBridge(core, config, logger.child({ module: "mqtt" }));
+  if (mqtt) bridges.push({ name: "mqtt", stop: () => mqtt.stop() });
+  // The metrics read the other bridges' figures through callbacks: no bridge imports another.
+  metrics?.setLiveSources({
+    websocketClients: () => hub?.stats.clients ?? 0,
+    websocketMessages: () => hub?.stats.messages ?? 0,
+    websocketDisconnectedSlow: () => hub?.stats.slowDisconnects ?? 0,
+    mqttConnected: () => mqtt?.connected ?? false,
+    mqttConnections: () => mqtt?.stats.connections ?? 0,
+    mqttStatesPublished: () => mqtt?.stats.statesPublished ?? 0,
+  });
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : config.apiPort;
   const host = config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "localhost" : config.apiHost;

@@ -278,7 +278,7 @@ export const settingsSchema = {
     kind: integerKind({ min: 0, max: 10_000 }),
     default: 60,
     group: "HTTP API",
-    doc: "Writes per minute accepted from one client (0 = no limit); more get 429.",
+    doc: "Writes per minute accepted from one HTTP client, and from MQTT commands together (0 = no limit); more get 429 (MQTT: an error result).",
   }),
   apiBodyLimitBytes: setting({
     env: "API_BODY_LIMIT",

@@ -63,6 +63,22 @@ export interface LogEventFields {
     reason?: string;
   };
   "api.request": { method: string; url: string; statusCode: number; durationMs: number; client: string };
+  /** Connected to the MQTT broker (password masked); everything is published right after. */
+  "mqtt.connected": { broker: string; clientId: string; baseTopic: string };
+  /** Lost or could not reach the broker; logged on a loss, the first failure and every 10th. */
+  "mqtt.disconnected": { broker: string; reason: string; reconnectInMs: number; attempt: number };
+  /** A full publication: after connecting, on Home Assistant's birth message, after a rediscovery. */
+  "mqtt.published": {
+    trigger: "connect" | "birth" | "definitions" | "values";
+    states: number;
+    configs: number;
+    cleared: number;
+    baseTopic: string;
+  };
+  /** A `set` message that was not acted on (retained, or no such published parameter). */
+  "mqtt.command.refused": { topic: string; reason: string };
+  /** A WebSocket client fell more than WS_MAX_QUEUE messages behind and was closed (4008). */
+  "ws.client.dropped": { client: string; queued: number; reason: string };
   /** Bytes the framer discarded, CRC errors, unexpected or late responses; `rawHex` via `rawHex()`. */
   "protocol.error": {
     reason: string;
@@ -160,6 +176,28 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   "api.request": {
     level: apiRequestLevel,
     message: (f) => `${f.method} ${f.url} → ${f.statusCode} in ${f.durationMs} ms`,
+  },
+  "mqtt.connected": {
+    level: "info",
+    message: (f) => `MQTT connected to ${f.broker} as ${f.clientId}; topics under ${f.baseTopic}`,
+  },
+  "mqtt.disconnected": {
+    level: "warn",
+    message: (f) =>
+      `MQTT broker ${f.broker} not reachable (${f.reason}); reconnecting in ${f.reconnectInMs / 1000} s (attempt ${f.attempt})`,
+  },
+  "mqtt.published": {
+    level: (f) => (f.trigger === "connect" || f.trigger === "birth" ? "info" : "debug"),
+    message: (f) =>
+      `MQTT (${f.trigger}): ${f.states} states, ${f.configs} discovery configs, ${f.cleared} cleared under ${f.baseTopic}`,
+  },
+  "mqtt.command.refused": {
+    level: "warn",
+    message: (f) => `MQTT command on ${f.topic} ignored: ${f.reason}`,
+  },
+  "ws.client.dropped": {
+    level: "warn",
+    message: (f) => `WebSocket client ${f.client} closed: ${f.reason} (${f.queued} messages waiting)`,
   },
   "protocol.error": { level: "debug", message: (f) => `protocol error: ${f.reason}` },
 };

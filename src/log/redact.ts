@@ -1,7 +1,8 @@
 /**
  * Keeping secrets out of logs. Two layers: pino's path redaction for fields that are secret by name
  * (`apiKey`, `authorization`, …), and a value scrubber for secrets that end up inside text — the
- * configured API keys, the MQTT password, any `scheme://user:password@` URL, `Bearer <token>`.
+ * configured API keys, the MQTT password, any `scheme://user:password@` URL, `Bearer <token>`, and
+ * a `key=` query parameter (the WebSocket endpoint's way to send a key from a browser).
  */
 
 export const REDACTED = "[redacted]";
@@ -30,6 +31,8 @@ const MAX_SCRUB_DEPTH = 6;
 
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]+@/gi;
 const BEARER_TOKEN = /(\bBearer\s+)[^\s"',;]+/gi;
+/** `?key=…` / `&key=…`: the WebSocket endpoint accepts the API key in the query (browsers cannot set headers). */
+const QUERY_KEY = /([?&]key=)[^&#\s"']+/gi;
 
 export type Scrubber = (text: string) => string;
 
@@ -48,7 +51,10 @@ export function createScrubber(secrets: readonly (string | undefined)[]): Scrubb
     ...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SCRUBBED_SECRET_LENGTH)),
   ].sort((a, b) => b.length - a.length);
   return (text) => {
-    let result = text.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(BEARER_TOKEN, `$1${REDACTED}`);
+    let result = text
+      .replace(URL_PASSWORD, `$1${REDACTED}@`)
+      .replace(BEARER_TOKEN, `$1${REDACTED}`)
+      .replace(QUERY_KEY, `$1${REDACTED}`);
     for (const secret of values) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
     return result;
   };

@@ -82,4 +82,13 @@ describe("secret redaction", () => {
     expect(scrub("abc def")).toBe("abc def");
     expect(scrub("Authorization: Bearer abc")).toBe(`Authorization: Bearer ${REDACTED}`);
   });
+
+  it("masks a key sent in a query string (the WebSocket endpoint accepts ?key=)", () => {
+    const scrub = createScrubber([]);
+    expect(scrub("GET /ws/parameters?names=TempWthr&key=wrong-guess-123 → 401")).toBe(
+      `GET /ws/parameters?names=TempWthr&key=${REDACTED} → 401`,
+    );
+    expect(scrub("/ws/parameters?key=abc")).toBe(`/ws/parameters?key=${REDACTED}`);
+    expect(scrub("monkey=1")).toBe("monkey=1");
+  });
 });

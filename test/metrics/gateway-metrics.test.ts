@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GatewayMetrics } from "../../src/metrics/gateway-metrics.js";
+import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.js";
+import { eventually, type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";
+
+describe("gateway metrics on the simulated heat pump", () => {
+  let g: SimGateway;
+  let metrics: GatewayMetrics;
+  const scrape = async () => parsePrometheusText(await metrics.text());
+
+  beforeAll(async () => {
+    g = await startSimGateway({ sim: { liveValues: false, seed: 3 } });
+    metrics = new GatewayMetrics(g.core, { processMetrics: true, parameterValues: true });
+  });
+  afterAll(async () => {
+    metrics?.stop();
+    await g?.stop();
+  });
+
+  it("exposes valid Prometheus text with the bus, poll and parameter figures", async () => {
+    await g.core.waitForData(10_000);
+    await eventually(() => g.core.alarms.length > 0, "the alarm log");
+    const families = await scrape();
+    expect(families.get("gm3_bus_frames_received_total")?.type).toBe("counter");
+    expect(sampleValue(families, "gm3_bus_frames_received_total")).toBeGreaterThan(0);
+    expect(sampleValue(families, "gm3_link_up")).toBe(1);
+    expect(sampleValue(families, "gm3_data_ready")).toBe(1);
+    expect(sampleValue(families, "gm3_parameters", { space: "regulator" })).toBe(1447);
+    expect(sampleValue(families, "gm3_discovery_duration_seconds")).toBeGreaterThan(0);
+    expect(sampleValue(families, "gm3_poll_last_complete_age_seconds")).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(families, "gm3_parameter_value", { index: "103", name: "HDWTSetPoint" })).toBe(
+      g.sim.controller.getValue(103),
+    );
+    expect(sampleValue(families, "gm3_alarms", { state: "active" })).toBe(1);
+    expect(sampleValue(families, "gm3_process_cpu_seconds_total")).toBeGreaterThan(0);
+    // Strings are not gauges; nameless parameters are not served.
+    expect(sampleValue(families, "gm3_parameter_value", { index: "0" })).toBeUndefined();
+    const series = families.get("gm3_parameter_value")!.samples.length;
+    expect(series).toBeGreaterThan(1500);
+    expect(series).toBeLessThan(1774);
+  });
+
+  it("counts CRC errors, discarded bytes, timeouts and retries when the bus is faulty", async () => {
+    const before = await scrape();
+    const crc = sampleValue(before, "gm3_bus_crc_errors_total")!;
+    const discarded = sampleValue(before, "gm3_bus_discarded_bytes_total")!;
+    const timeouts = sampleValue(before, "gm3_bus_timeouts_total")!;
+    g.sim.faults.set({ crcErrorRate: 0.2, dropResponseRate: 0.1, appliesTo: [1] });
+    try {
+      await eventually(
+        () => g.core.bus.stats.crcErrors > crc + 2 && g.core.bus.stats.timeouts > timeouts,
+        "faults",
+        15_000,
+      );
+    } finally {
+      g.sim.faults.set({ crcErrorRate: 0, dropResponseRate: 0 });
+    }
+    const after = await scrape();
+    expect(sampleValue(after, "gm3_bus_crc_errors_total")).toBeGreaterThan(crc);
+    expect(sampleValue(after, "gm3_bus_discarded_bytes_total")).toBeGreaterThan(discarded);
+    expect(sampleValue(after, "gm3_bus_timeouts_total")).toBeGreaterThan(timeouts);
+    const retries =
+      (sampleValue(after, "gm3_bus_retries_total", { reason: "timeout" }) ?? 0) +
+      (sampleValue(after, "gm3_bus_retries_total", { reason: "garbled" }) ?? 0);
+    expect(retries).toBeGreaterThan(0);
+  });
+
+  it("follows parameter values on change and counts writes by outcome", async () => {
+    g.sim.controller.setValue(68, -3.5);
+    await eventually(() => g.core.store.get(68)?.value === -3.5, "the new outdoor temperature");
+    expect(sampleValue(await scrape(), "gm3_parameter_value", { index: "68", name: "TempWthr" })).toBe(-3.5);
+    await g.core.write({ target: "HDWTSetPoint", value: 48, origin: "test" });
+    await g.core.write({ target: "HDWTSetPoint", value: 99, origin: "test" }).catch(() => {});
+    const families = await scrape();
+    expect(
+      sampleValue(families, "gm3_writes_total", { outcome: "confirmed", reason: "ok" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(families, "gm3_writes_total", { outcome: "refused", reason: "out-of-range" })).toBe(1);
+    expect(
+      sampleValue(families, "gm3_write_duration_seconds_count", { outcome: "confirmed" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(families, "gm3_parameter_value", { index: "103" })).toBe(48);
+  });
+
+  it("reports the live bridges through their sources and HTTP requests through the API's hook", async () => {
+    metrics.setLiveSources({
+      websocketClients: () => 3,
+      mqttConnected: () => true,
+      mqttConnections: () => 2,
+    });
+    metrics.observeHttpRequest("GET", "/api/parameters", 200, 0.002);
+    const families = await scrape();
+    expect(sampleValue(families, "gm3_websocket_clients")).toBe(3);
+    expect(sampleValue(families, "gm3_mqtt_connected")).toBe(1);
+    expect(sampleValue(families, "gm3_mqtt_connections_total")).toBe(2);
+    expect(
+      sampleValue(families, "gm3_http_requests_total", {
+        method: "GET",
+        route: "/api/parameters",
+        status: "200",
+      }),
+    ).toBe(1);
+  });
+});
