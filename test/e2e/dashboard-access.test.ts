@@ -121,6 +121,8 @@ describe("API keys", () => {
       await dialog.getByRole("button", { name: "Use key" }).click();
       await tileValue(page, 68).filter({ hasText: /\d/ }).waitFor();
       expect(await dialog.isVisible()).toBe(false);
+      // The WebSocket takes the key as ?key= (browsers cannot set its headers).
+      await page.locator('.conn[data-mode="live"]').waitFor();
 
       // Reload: the key is in sessionStorage, nothing is asked.
       await page.reload();

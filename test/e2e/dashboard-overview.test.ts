@@ -62,14 +62,20 @@ describe("overview", () => {
     expect(await banner.textContent()).toContain("SIMULATED heat pump");
   });
 
-  it("shows a change made on the simulator without a reload", async () => {
+  it("shows a change made on the simulator without a reload, over the WebSocket", async () => {
     const { page } = view;
+    await page.locator('.conn[data-mode="live"]').waitFor();
+    expect(await page.locator(".conn").textContent()).toBe("Live");
+    const polls = () => view.requests.filter((r) => r === "GET /api/parameters").length;
+    const pollsBefore = polls();
     await page.evaluate("window.notReloaded = true");
     const before = Number(gateway.sim.controller.getValue(68));
     const next = before + 2.5;
     gateway.sim.controller.setValue(68, next);
     await waitForText(page, '.overview .value[data-index="68"]', shown(next));
     expect(await page.evaluate("window.notReloaded")).toBe(true);
+    // The change came as a message on the open socket, not from polling.
+    expect(polls()).toBe(pollsBefore);
   });
 
   it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
@@ -84,5 +90,32 @@ describe("overview", () => {
     gateway.sim.faults.plugIn();
     await waitForNone(page, ".overview.stale", 15_000);
     expect(view.errors).toEqual([]);
+  });
+});
+
+describe("without the WebSocket (WS_ENABLED=false)", () => {
+  let fallback: DashboardGateway;
+  let page: DashboardPage;
+
+  beforeAll(async () => {
+    fallback = await startDashboardGateway({ env: { WS_ENABLED: "false" } });
+    page = await openDashboard(browser, fallback.url);
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await fallback?.stop();
+  });
+
+  it("polls GET /api/parameters, says so, and still shows changes", async () => {
+    await page.page.locator('.conn[data-mode="polling"]').waitFor();
+    expect(await page.page.locator(".conn").textContent()).toBe(
+      "Live updates unavailable — refreshing every 1 s",
+    );
+    const next = Number(fallback.sim.controller.getValue(61)) - 1.5;
+    fallback.sim.controller.setValue(61, next);
+    await waitForText(page.page, '.overview .value[data-index="61"]', shown(next));
+    expect(page.requests.filter((r) => r === "GET /api/parameters").length).toBeGreaterThan(1);
+    expect(page.errors).toEqual([]);
   });
 });

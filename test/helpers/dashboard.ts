@@ -1,5 +1,6 @@
 /**
- * The gateway on the simulator with the dashboard, listening on 127.0.0.1 for a real browser. The
+ * The gateway on the simulator with the dashboard and the WebSocket live stream (unless
+ * WS_ENABLED=false), listening on 127.0.0.1 for a real browser. The
  * dashboard is built fresh into a temporary directory (scripts/build-dashboard.ts; esbuild takes a
  * fraction of a second), so the tests run what the build makes.
  */
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { buildDashboard } from "../../scripts/build-dashboard.js";
 import { registerDashboard } from "../../src/dashboard/index.js";
+import { registerLiveStream } from "../../src/ws/plugin.js";
 import { type SimApi, type SimApiOptions, startSimApi } from "./sim-api.js";
 
 export interface DashboardGateway extends SimApi {
@@ -31,12 +33,12 @@ export async function startDashboardGateway(options: SimApiOptions = {}): Promis
   try {
     api = await startSimApi({
       ...options,
-      register: async (app, config) => {
-        await options.register?.(app, config);
-        await registerDashboard(app, {
-          dir: dashboardDir,
-          logger: options.logger ?? pino({ level: "silent" }),
-        });
+      register: async (app, config, core) => {
+        await options.register?.(app, config, core);
+        const logger = options.logger ?? pino({ level: "silent" });
+        // As app/bridges.ts does: the live stream when WS_ENABLED, then the dashboard.
+        if (config.wsEnabled) await registerLiveStream(app, { core, config, logger });
+        await registerDashboard(app, { dir: dashboardDir, logger });
       },
     });
   } catch (error) {

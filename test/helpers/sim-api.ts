@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { createApiServer, type ThermostatApi } from "../../src/api/index.js";
 import { type GatewayConfig, loadConfig } from "../../src/config/index.js";
+import type { GatewayCore } from "../../src/gateway/core.js";
 import type { Logger } from "../../src/log/index.js";
 import { Command } from "../../src/protocol/index.js";
 import type { BusLogEntry, SimulationOptions } from "../../src/sim/index.js";
@@ -22,7 +23,7 @@ export interface SimApiOptions {
   thermostat?: ThermostatApi;
   logger?: Logger;
   /** Adds plugins of other bridges (dashboard, WebSocket) before the server is ready. */
-  register?: (app: FastifyInstance, config: GatewayConfig) => Promise<void>;
+  register?: (app: FastifyInstance, config: GatewayConfig, core: GatewayCore) => Promise<void>;
 }
 
 export interface SimApi extends SimGateway {
@@ -66,7 +67,7 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       version: "0.0.0-test",
       thermostat: options.thermostat,
     });
-    await options.register?.(app, config);
+    await options.register?.(app, config, gateway.core);
     await app.ready();
     if (options.waitForData !== false) await gateway.core.waitForData(15_000);
   } catch (error) {
