@@ -37,7 +37,15 @@ if (!existsSync(lockfileInstalled)) {
   run(npm, ["ci", "--no-audit", "--no-fund"], "installing dependencies (npm ci)");
 }
 
-const sources = ["src", "web", "profiles", "package.json", "tsconfig.json", "tsconfig.build.json"];
+const sources = [
+  "src",
+  "web",
+  "scripts/build-dashboard.ts",
+  "profiles",
+  "package.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+];
 const newestSource = Math.max(
   ...sources.map((name) => {
     const path = join(root, name);
