@@ -4,15 +4,9 @@
  * field the reference gateway sends; `error` lets scripts branch without parsing prose.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { Type } from "typebox";
+import { ErrorBodySchema } from "./schemas.js";
 
-export const ErrorBodySchema = Type.Object(
-  {
-    error: Type.String({ description: "Short machine-readable code, e.g. `not-found`, `out-of-range`." }),
-    detail: Type.String({ description: "What went wrong, for people." }),
-  },
-  { description: "Every error response has this shape." },
-);
+export { ErrorBodySchema };
 
 export interface ApiErrorBody {
   error: string;

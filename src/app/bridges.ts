@@ -11,7 +11,6 @@ import type { GatewayCore } from "../gateway/core.js";
 import type { Logger } from "../log/index.js";
 import { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import { registerMetrics } from "../metrics/plugin.js";
-import { startMqttBridge } from "../mqtt/index.js";
 import { packageVersion } from "../version.js";
 import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
@@ -68,7 +67,10 @@ export async function startBridges(app: {
       metrics?.stop();
     },
   });
-  const mqtt = startMqttBridge(core, config, logger.child({ module: "mqtt" }));
+  // The MQTT client library is loaded only when a broker is configured.
+  const mqtt = config.mqttUrl
+    ? (await import("../mqtt/index.js")).startMqttBridge(core, config, logger.child({ module: "mqtt" }))
+    : undefined;
   if (mqtt) bridges.push({ name: "mqtt", stop: () => mqtt.stop() });
   // The metrics read the other bridges' figures through callbacks: no bridge imports another.
   metrics?.setLiveSources({

@@ -8,7 +8,7 @@ import { GatewayCore } from "../gateway/core.js";
 import { type Logger, logEvent, logLoadedConfig } from "../log/index.js";
 import type { Simulation } from "../sim/index.js";
 import { coreOptionsFromConfig } from "./core-options.js";
-import { createDemoSimulation } from "./demo-simulation.js";
+import { startDemoSimulation } from "./demo-simulation.js";
 
 export interface GatewayApp {
   config: GatewayConfig;
@@ -43,12 +43,7 @@ export async function startGatewayApp(options: StartOptions): Promise<GatewayApp
   const endpoint = parseSerialPort(config.serialPort);
   let simulation: Simulation | undefined;
   if (endpoint.ok && endpoint.endpoint.kind === "simulator") {
-    simulation = createDemoSimulation({
-      baudRate: config.serialBaudRate,
-      controllerAddress: config.controllerAddress,
-      panelAddress: config.panelAddress,
-    });
-    simulation.start();
+    simulation = await startDemoSimulation(config);
     logEvent(logger, "simulator.active", {
       reason:
         "SERIAL_PORT is not set, so the built-in simulated heat pump is used (set SERIAL_PORT to your adapter)",

@@ -476,7 +476,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
    * received (or sent), not from when our code got round to sending.
    */
   private turnaroundRemainingMs(): number {
-    return Math.max(0, this.options.turnaroundMs - (performance.now() - this.lastWireActivity));
+    // Rounded up: timers run in whole milliseconds, and a turnaround must never be short.
+    return Math.max(0, Math.ceil(this.options.turnaroundMs - (performance.now() - this.lastWireActivity)));
   }
 
   private latencyBudgetMs(): number {

@@ -4,7 +4,7 @@
  * what it found, gives the token back and leaves.
  */
 
-import { createDemoSimulation } from "../app/demo-simulation.js";
+import { startDemoSimulation } from "../app/demo-simulation.js";
 import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
@@ -143,12 +143,7 @@ export const scanCommand: CliCommand = {
 
     let simulation: Simulation | undefined;
     if (parsed.endpoint.kind === "simulator") {
-      simulation = createDemoSimulation({
-        baudRate: config.serialBaudRate,
-        controllerAddress: config.controllerAddress,
-        panelAddress: config.panelAddress,
-      });
-      simulation.start();
+      simulation = await startDemoSimulation(config);
       io.stderr.write("scanning the built-in simulator (no SERIAL_PORT set)\n");
     }
     const sim = simulation;

@@ -3,10 +3,8 @@
  * pseudo-terminal (a real tty through socat), until SIGINT/SIGTERM.
  */
 import { FAULT_SPEC_HELP, FaultSpecError, parseFaultSpec } from "../sim/fault-spec.js";
-import { type SimulationOptions, SimulationOptionsError } from "../sim/options.js";
-import { PtyError, SimPty } from "../sim/pty.js";
-import { Simulation } from "../sim/simulation.js";
-import { SimTcpServer } from "../sim/tcp.js";
+import type { SimulationOptions } from "../sim/options.js";
+import type { Simulation } from "../sim/simulation.js";
 import { type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
 
 function integer(text: unknown, flag: string, min: number, max: number): number {
@@ -60,6 +58,10 @@ export async function runSimulator(
   if (!tcp && !ptyPath) {
     throw new UsageError("say where to expose the bus: --tcp 127.0.0.1:PORT and/or --pty PATH");
   }
+  // The simulator is loaded only by the commands that run it.
+  const { Simulation, SimulationOptionsError, SimTcpServer, SimPty, PtyError } = await import(
+    "../sim/index.js"
+  );
   let simulation: Simulation;
   try {
     simulation = new Simulation(simulationOptions(values));

@@ -3,7 +3,7 @@
  * passes (text or NDJSON); optionally records the raw bytes for `gm3 decode`.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { createDemoSimulation } from "../app/demo-simulation.js";
+import { startDemoSimulation } from "../app/demo-simulation.js";
 import { parseSerialPort } from "../config/index.js";
 import { commandName, describeFrame, Framer, interpretFrame, type TypeLookup } from "../protocol/index.js";
 import type { Simulation } from "../sim/index.js";
@@ -78,12 +78,7 @@ export const sniffCommand: CliCommand = {
     const recording = typeof values.record === "string" ? await openRecording(values.record) : undefined;
     let simulation: Simulation | undefined;
     if (parsed.endpoint.kind === "simulator") {
-      simulation = createDemoSimulation({
-        baudRate: config.serialBaudRate,
-        controllerAddress: config.controllerAddress,
-        panelAddress: config.panelAddress,
-      });
-      simulation.start();
+      simulation = await startDemoSimulation(config);
       io.stderr.write("sniffing the built-in simulator (no SERIAL_PORT set)\n");
     }
     const sim = simulation;

@@ -1,6 +1,6 @@
 /** Reading config.yaml: a flat mapping of lower-case setting names to values. */
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { loadOnDemand } from "../util/optional-module.js";
 import { ConfigError } from "./errors.js";
 
 export const CONFIG_FILE_SETTING = "CONFIG_FILE";
@@ -34,6 +34,7 @@ export function readConfigFile(path: string, namedBy: string): Record<string, un
   } catch (error) {
     throw unreadable(origin, error as NodeJS.ErrnoException);
   }
+  const { parseDocument } = loadOnDemand<typeof import("yaml")>("yaml");
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const [firstError] = document.errors;
   if (firstError) {

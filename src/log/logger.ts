@@ -4,9 +4,11 @@
  * on its way before the call returns and nothing is lost when the process exits.
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
-import { isColorSupported, prettyFactory } from "pino-pretty";
 import type { GatewayConfig } from "../config/schema.js";
+import { loadOnDemand } from "../util/optional-module.js";
 import { createScrubber, REDACTED, REDACTED_PATHS, type Scrubber, scrubDeep, urlPassword } from "./redact.js";
+
+type PinoPretty = typeof import("pino-pretty");
 
 /** The settings the logger needs; a whole GatewayConfig will do. */
 export type LoggerSettings = Pick<GatewayConfig, "logLevel" | "logFormat"> &
@@ -18,7 +20,7 @@ export type LogDestination = DestinationStream | NodeJS.WritableStream;
 const PRETTY_TIME_FORMAT = "SYS:yyyy-mm-dd HH:MM:ss.l";
 
 function prettyStream(destination: LogDestination, colorize: boolean): DestinationStream {
-  const format = prettyFactory({
+  const format = loadOnDemand<PinoPretty>("pino-pretty").prettyFactory({
     colorize,
     translateTime: PRETTY_TIME_FORMAT,
     ignore: "pid,hostname",
@@ -77,6 +79,10 @@ export function createLogger(settings: LoggerSettings, destination?: LogDestinat
     },
   };
   const target = destination ?? pino.destination({ dest: 1, sync: true });
-  const colorize = destination === undefined && process.stdout.isTTY === true && isColorSupported;
+  const colorize =
+    pretty &&
+    destination === undefined &&
+    process.stdout.isTTY === true &&
+    loadOnDemand<PinoPretty>("pino-pretty").isColorSupported;
   return pino(options, pretty ? prettyStream(target, colorize) : (target as DestinationStream));
 }

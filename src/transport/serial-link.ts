@@ -1,6 +1,7 @@
 /** A serial device (USB–RS-485 adapter), 8N1 at the configured baud rate, through `serialport`. */
 import { EventEmitter } from "node:events";
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
+import { loadOnDemand } from "../util/optional-module.js";
 import { type Link, LinkError, type LinkEvents } from "./link.js";
 
 /** USB adapters deliver bytes in bursts (FTDI latency timer 16 ms): allow for it in timeouts. */
@@ -56,7 +57,8 @@ export class SerialLink extends EventEmitter<LinkEvents> implements Link {
 
   open(): Promise<void> {
     this.closing = false;
-    const port = new SerialPort({
+    const { SerialPort: Port } = loadOnDemand<typeof import("serialport")>("serialport");
+    const port = new Port({
       path: this.target,
       baudRate: this.baudRate,
       dataBits: 8,
