@@ -4,12 +4,10 @@
  * what it found, gives the token back and leaves.
  */
 
-import { startDemoSimulation } from "../app/demo-simulation.js";
 import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { type BusRequest, Priority } from "../bus/request.js";
-import { parseSerialPort } from "../config/index.js";
 import {
   Address,
   Command,
@@ -21,12 +19,13 @@ import {
   interpretFrame,
   THERMOSTAT_ADDRESS_RANGE,
 } from "../protocol/index.js";
-import type { Simulation } from "../sim/index.js";
+import { readSavedAddress, saveAddress } from "../state/bus-address.js";
 import { StateDirectory } from "../state/state-file.js";
-import { createLink, linkTargetName } from "../transport/create-link.js";
+import { linkTargetName } from "../transport/create-link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
+import { openCliBus } from "./bus-endpoint.js";
 import { BusCommandError, type CliCommand, ExitCode, UsageError } from "./command.js";
-import { configOption, configOptionHelp, loadCliConfig } from "./config.js";
+import { configOption, configOptionHelp } from "./config.js";
 
 type Role = "controller" | "panel" | "thermostat" | "gateway" | "poller" | "unknown";
 
@@ -126,9 +125,6 @@ export const scanCommand: CliCommand = {
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`scan takes no arguments (got '${positionals[0]}')`);
-    const env = { ...(io.env ?? process.env) };
-    if (typeof values.port === "string") env.SERIAL_PORT = values.port;
-    const { config } = loadCliConfig(values, { ...io, env });
     const seconds = (value: unknown, flag: string, fallback: number) => {
       if (value === undefined) return fallback;
       const n = Number(value);
@@ -138,39 +134,22 @@ export const scanCommand: CliCommand = {
     };
     const listenMs = seconds(values.listen, "--listen", 35) * 1000;
     const timeoutMs = seconds(values.timeout, "--timeout", 120) * 1000;
-    const parsed = parseSerialPort(config.serialPort);
-    if (!parsed.ok) throw new UsageError(`SERIAL_PORT: ${parsed.problem}`);
-
-    let simulation: Simulation | undefined;
-    if (parsed.endpoint.kind === "simulator") {
-      simulation = await startDemoSimulation(config);
-      io.stderr.write("scanning the built-in simulator (no SERIAL_PORT set)\n");
-    }
-    const sim = simulation;
+    const target = await openCliBus(values, io, "scanning");
+    const { config, simulation: sim } = target;
     const supervisor = new LinkSupervisor({
-      createLink: () =>
-        createLink(parsed.endpoint, {
-          baudRate: config.serialBaudRate,
-          attachSimulator: sim ? () => sim.attach("scanner") : undefined,
-        }),
+      createLink: () => target.createLink("scanner"),
       reconnectDelayMinMs: config.reconnectDelayMinMs,
       reconnectDelayMaxMs: config.reconnectDelayMaxMs,
       silenceTimeoutMs: 0,
     });
     const state = new StateDirectory(config.stateDir);
-    const saved =
-      config.gatewayAddress === "auto"
-        ? await state.read(
-            "bus-address.json",
-            (v): v is { address: number } => typeof (v as { address?: unknown })?.address === "number",
-          )
-        : undefined;
+    const saved = config.gatewayAddress === "auto" ? await readSavedAddress(state) : undefined;
     const address = new AddressManager({
       fixedAddress: config.gatewayAddress === "auto" ? undefined : config.gatewayAddress,
       tentativeTimeoutMs: 20_000,
-      persist: (a) => state.write("bus-address.json", { address: a, claimedAt: new Date().toISOString() }),
+      persist: (a) => saveAddress(state, a),
     });
-    if (saved) address.restore(saved.address);
+    if (saved !== undefined) address.restore(saved);
     const bus = new Gm3Bus(supervisor, address, {
       panelAddress: config.panelAddress,
       turnaroundMs: config.turnaroundMs,
@@ -203,7 +182,7 @@ export const scanCommand: CliCommand = {
     const started = Date.now();
     supervisor.start();
     io.stderr.write(
-      `listening on ${linkTargetName(parsed.endpoint)} for ${listenMs / 1000} s before asking…\n`,
+      `listening on ${linkTargetName(target.endpoint)} for ${listenMs / 1000} s before asking…\n`,
     );
     try {
       await new Promise((resolve) => setTimeout(resolve, listenMs));
@@ -244,7 +223,7 @@ export const scanCommand: CliCommand = {
       await sim?.stop();
     }
     const report = {
-      link: linkTargetName(parsed.endpoint),
+      link: linkTargetName(target.endpoint),
       baudRate: config.serialBaudRate,
       listenedSeconds: Math.round((Date.now() - started) / 100) / 10,
       frames,

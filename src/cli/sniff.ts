@@ -3,14 +3,12 @@
  * passes (text or NDJSON); optionally records the raw bytes for `gm3 decode`.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { startDemoSimulation } from "../app/demo-simulation.js";
-import { parseSerialPort } from "../config/index.js";
 import { commandName, describeFrame, Framer, interpretFrame, type TypeLookup } from "../protocol/index.js";
-import type { Simulation } from "../sim/index.js";
-import { createLink, linkTargetName } from "../transport/create-link.js";
+import { linkTargetName } from "../transport/create-link.js";
 import type { Link } from "../transport/link.js";
+import { openCliBus } from "./bus-endpoint.js";
 import { BusCommandError, type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
-import { configOption, configOptionHelp, loadCliConfig } from "./config.js";
+import { configOption, configOptionHelp } from "./config.js";
 import { toJsonLine } from "./json.js";
 import { loadTypeTable, typeLookupsFor } from "./type-table.js";
 
@@ -61,31 +59,15 @@ export const sniffCommand: CliCommand = {
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`sniff takes no arguments (got '${positionals[0]}')`);
-    const overrides: Record<string, string> = {};
-    if (typeof values.port === "string") overrides.SERIAL_PORT = values.port;
-    if (typeof values.baud === "string") overrides.SERIAL_BAUD = values.baud;
-    const { config } = loadCliConfig(
-      { ...values },
-      { ...io, env: { ...(io.env ?? process.env), ...overrides } },
-    );
-    const parsed = parseSerialPort(config.serialPort);
-    if (!parsed.ok) throw new UsageError(`SERIAL_PORT: ${parsed.problem}`);
+    const bus = await openCliBus(values, io, "sniffing");
+    const sim = bus.simulation;
     const durationS = positiveNumber(values.duration, "--duration");
     const maxFrames = positiveNumber(values.count, "--count");
     const typeOf = typeLookupsFor(
       typeof values.types === "string" ? await loadTypeTable(values.types) : undefined,
     );
     const recording = typeof values.record === "string" ? await openRecording(values.record) : undefined;
-    let simulation: Simulation | undefined;
-    if (parsed.endpoint.kind === "simulator") {
-      simulation = await startDemoSimulation(config);
-      io.stderr.write("sniffing the built-in simulator (no SERIAL_PORT set)\n");
-    }
-    const sim = simulation;
-    const link: Link = createLink(parsed.endpoint, {
-      baudRate: config.serialBaudRate,
-      attachSimulator: sim ? () => sim.attach("sniffer") : undefined,
-    });
+    const link: Link = bus.createLink("sniffer");
     try {
       await link.open();
     } catch (error) {
@@ -94,7 +76,7 @@ export const sniffCommand: CliCommand = {
       throw new BusCommandError(`${(error as Error).message}${hint ? ` — ${hint}` : ""}`);
     }
     io.stderr.write(
-      `listening on ${linkTargetName(parsed.endpoint)} (nothing is transmitted); Ctrl+C to stop\n`,
+      `listening on ${linkTargetName(bus.endpoint)} (nothing is transmitted); Ctrl+C to stop\n`,
     );
     const result = await sniff(link, io, {
       json: values.json === true,

@@ -11,6 +11,7 @@ import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { type Logger, logEvent } from "../log/index.js";
+import { readSavedAddress, saveAddress } from "../state/bus-address.js";
 import { StateDirectory } from "../state/state-file.js";
 import { ParameterStore } from "../store/parameter-store.js";
 import type { Link, LinkKind } from "../transport/link.js";
@@ -79,8 +80,6 @@ export interface GatewayCoreEvents {
   /** Discovery progress, for a progress bar. */
   progress: [progress: { space: "regulator" | "panel"; discovered: number }];
 }
-
-const ADDRESS_FILE = "bus-address.json";
 
 class SessionAborted extends Error {}
 
@@ -182,7 +181,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       fixedAddress: options.sourceAddress === "auto" ? undefined : options.sourceAddress,
       tentativeTimeoutMs: options.tentativeAddressTimeoutMs,
       persist: async (address) => {
-        await this.stateDirectory?.write(ADDRESS_FILE, { address, claimedAt: new Date().toISOString() });
+        if (this.stateDirectory) await saveAddress(this.stateDirectory, address);
         logEvent(this.log, "address.claimed", { address, how: "auto-claim" });
       },
     });
@@ -215,10 +214,10 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     if (this.started) return;
     this.started = true;
     if (this.options.sourceAddress === "auto" && this.stateDirectory) {
-      const saved = await this.stateDirectory.read(ADDRESS_FILE, isSavedAddress);
-      if (saved) {
-        this.address.restore(saved.address);
-        logEvent(this.log, "address.claimed", { address: saved.address, how: "persisted" });
+      const saved = await readSavedAddress(this.stateDirectory);
+      if (saved !== undefined) {
+        this.address.restore(saved);
+        logEvent(this.log, "address.claimed", { address: saved, how: "persisted" });
       }
     } else if (this.options.sourceAddress !== "auto") {
       logEvent(this.log, "address.claimed", { address: this.options.sourceAddress, how: "configured" });
@@ -644,9 +643,4 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       });
     }
   }
-}
-
-function isSavedAddress(value: unknown): value is { address: number } {
-  const address = (value as { address?: unknown } | null)?.address;
-  return typeof address === "number" && Number.isInteger(address) && address > 0 && address < 0xffff;
 }

@@ -10,9 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayCore } from "../../src/gateway/core.js";
 import { SerialLink } from "../../src/transport/serial-link.js";
+import { ensureBuiltCli } from "../helpers/built-cli.js";
 import { eventually, fastCoreOptions } from "../helpers/sim-gateway.js";
-
-const root = join(import.meta.dirname, "..", "..");
 
 describe("gateway core through a real pseudo-terminal", () => {
   let dir: string;
@@ -23,8 +22,7 @@ describe("gateway core through a real pseudo-terminal", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "gm3-pty-"));
     tty = join(dir, "ttyGM3");
-    sim = spawn(process.execPath, ["dist/cli.js", "sim", "--pty", tty, "--gateway", "114", "--fast"], {
-      cwd: root,
+    sim = spawn(process.execPath, [ensureBuiltCli(), "sim", "--pty", tty, "--gateway", "114", "--fast"], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     await eventually(() => existsSync(tty), `the simulator's tty at ${tty}`, 10_000);

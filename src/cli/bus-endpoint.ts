@@ -1,0 +1,46 @@
+/**
+ * The bus a tool command talks to: the configuration with `--port`/`--baud` applied, the parsed
+ * endpoint, and the built-in simulator started when no serial port is set.
+ */
+import { startDemoSimulation } from "../app/demo-simulation.js";
+import { type GatewayConfig, parseSerialPort, type SerialEndpoint } from "../config/index.js";
+import type { Simulation } from "../sim/index.js";
+import { createLink } from "../transport/create-link.js";
+import type { Link } from "../transport/link.js";
+import { type CliIo, UsageError } from "./command.js";
+import { loadCliConfig } from "./config.js";
+
+export interface CliBus {
+  config: GatewayConfig;
+  endpoint: SerialEndpoint;
+  /** The in-process simulator, when no serial port is configured; stop it when done. */
+  simulation: Simulation | undefined;
+  /** A new link to the bus; `name` labels the simulator's endpoint. */
+  createLink(name: string): Link;
+}
+
+export async function openCliBus(values: Record<string, unknown>, io: CliIo, doing: string): Promise<CliBus> {
+  const env = { ...(io.env ?? process.env) };
+  if (typeof values.port === "string") env.SERIAL_PORT = values.port;
+  if (typeof values.baud === "string") env.SERIAL_BAUD = values.baud;
+  const { config } = loadCliConfig(values, { ...io, env });
+  const parsed = parseSerialPort(config.serialPort);
+  if (!parsed.ok) throw new UsageError(`SERIAL_PORT: ${parsed.problem}`);
+  const endpoint = parsed.endpoint;
+  let simulation: Simulation | undefined;
+  if (endpoint.kind === "simulator") {
+    simulation = await startDemoSimulation(config);
+    io.stderr.write(`${doing} the built-in simulator (no SERIAL_PORT set)\n`);
+  }
+  const sim = simulation;
+  return {
+    config,
+    endpoint,
+    simulation,
+    createLink: (name) =>
+      createLink(endpoint, {
+        baudRate: config.serialBaudRate,
+        attachSimulator: sim ? () => sim.attach(name) : undefined,
+      }),
+  };
+}
