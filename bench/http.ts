@@ -11,8 +11,11 @@
  *
  *   npx tsx bench/http.ts [seconds per run, default 10] [autocannon workers, default 1]
  */
+
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { cpuUsage } from "node:process";
 import Fastify from "fastify";
@@ -169,6 +172,26 @@ async function main(): Promise<void> {
   const bare = await app.listen({ host: "127.0.0.1", port: 0 });
   await measure("baseline: bare Fastify, tiny JSON, no gateway", bare, {}, 0);
   await app.close();
+
+  // The floor: Node's own http server handing out constant buffers (no framework, no gateway),
+  // one of the full list's size and one tiny — what this machine allows at 50 connections at all.
+  const fullBody = Buffer.alloc(full.rawPayload.length, 0x20);
+  const tinyBody = Buffer.from('{"index":103,"value":46}');
+  const raw = createServer((request, response) => {
+    const body = request.url === "/full" ? fullBody : tinyBody;
+    response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  const rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+  await measure(
+    `floor: bare node:http, constant ${(full.rawPayload.length / 1024).toFixed(0)} KiB`,
+    `${rawUrl}/full`,
+    {},
+    0,
+  );
+  await measure("floor: bare node:http, tiny JSON", `${rawUrl}/tiny`, {}, 0);
+  await new Promise((resolve) => raw.close(resolve));
 }
 
 await main();
