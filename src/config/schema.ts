@@ -391,10 +391,10 @@ export const settingsSchema = {
   }),
   logFormat: setting({
     env: "LOG_FORMAT",
-    kind: enumKind(["json", "pretty"]),
-    default: "json",
+    kind: enumKind(["auto", "json", "pretty"]),
+    default: "auto",
     group: "Logging",
-    doc: "json: one JSON object per line (for journald, Docker, log collectors); pretty: readable text.",
+    doc: "json: one JSON object per line (for journald, Docker, log collectors); pretty: readable text; auto: pretty on a terminal, json otherwise.",
   }),
 
   // State

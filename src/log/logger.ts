@@ -1,5 +1,6 @@
 /**
- * The gateway's logger: pino, JSON lines by default, readable text with LOG_FORMAT=pretty.
+ * The gateway's logger: pino, JSON lines (for services and collectors), readable text with
+ * LOG_FORMAT=pretty; the default, auto, picks text when a person is watching a terminal.
  * Pretty output is formatted in-process and written synchronously (no worker thread), so a line is
  * on its way before the call returns and nothing is lost when the process exits.
  */
@@ -56,7 +57,9 @@ export function createLogger(settings: LoggerSettings, destination?: LogDestinat
     settings.apiReadKey,
     settings.mqttUrl ? urlPassword(settings.mqttUrl) : undefined,
   ]);
-  const pretty = settings.logFormat === "pretty";
+  const pretty =
+    settings.logFormat === "pretty" ||
+    (settings.logFormat === "auto" && destination === undefined && process.stdout.isTTY === true);
   const options: LoggerOptions = {
     level: settings.logLevel,
     base: undefined,

@@ -67,7 +67,7 @@ describe("bad settings stop start-up with one clear message", () => {
 
   it("reports a value outside an enumeration", () => {
     expect(errorOf({ env: { LOG_FORMAT: "xml" } }).message).toBe(
-      'Invalid configuration: LOG_FORMAT (from environment variable LOG_FORMAT): "xml" is not one of the choices; allowed: one of json, pretty.',
+      'Invalid configuration: LOG_FORMAT (from environment variable LOG_FORMAT): "xml" is not one of the choices; allowed: one of auto, json, pretty.',
     );
     expect(errorOf({ env: { SERIAL_BAUD: "14400" } }).issues[0]).toMatchObject({
       problem: "14400 is not supported",

@@ -25,7 +25,7 @@ describe("loadConfig sources", () => {
     expect(config.pollIntervalMs).toBe(10_000);
     expect(config.writeTimeoutMs).toBe(8000);
     expect(config.logLevel).toBe("info");
-    expect(config.logFormat).toBe("json");
+    expect(config.logFormat).toBe("auto");
     expect(config.mqttPublish).toEqual({ mode: "default" });
     expect(config.corsOrigins).toEqual([]);
     expect(config.stateDir).toBe(resolve(dir.path, ".state"));
