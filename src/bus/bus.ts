@@ -55,6 +55,14 @@ export interface BusEvents {
   deviceTable: [entries: DeviceTableEntry[]];
   /** A request finally failed. */
   failure: [error: BusError];
+  /** Bytes or a frame the bus could not use (discarded, corrupt reply, late reply), for debug logs. */
+  protocolError: [error: ProtocolProblem];
+}
+
+export interface ProtocolProblem {
+  reason: string;
+  raw: Buffer;
+  frame?: Pick<FramedFrame, "source" | "destination" | "command">;
 }
 
 interface Pending {
@@ -108,6 +116,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         this.stats.discardedBytes += bytes.length;
         if (reason === "crc-mismatch") this.stats.crcErrors++;
         if (this.inFlight) this.inFlight.sawGarbage = true;
+        this.emit("protocolError", { reason: `discarded: ${reason}`, raw: bytes });
       },
     });
     link.on("data", this.onData);
@@ -245,6 +254,11 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     if (own === undefined || frame.destination !== own) return;
     if (!pending) {
       this.stats.lateReplies++; // nothing is waiting: dropped
+      this.emit("protocolError", {
+        reason: "reply with nothing waiting (late or unasked)",
+        raw: frame.raw,
+        frame,
+      });
       return;
     }
     const expectedSource = pending.request.destination;
@@ -268,6 +282,11 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       case "garbled":
         pending.sawGarbage = true;
         pending.lastRaw = frame.raw;
+        this.emit("protocolError", {
+          reason: `corrupt reply to ${pending.request.label}: ${verdict.reason}`,
+          raw: frame.raw,
+          frame,
+        });
         this.attemptFailed(pending, "garbled", verdict.reason);
         return;
     }

@@ -10,7 +10,8 @@ import pino from "pino";
 import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
-import { type Logger, logEvent } from "../log/index.js";
+import { type Logger, logEvent, rawHex } from "../log/index.js";
+import { commandName } from "../protocol/index.js";
 import { readSavedAddress, saveAddress } from "../state/bus-address.js";
 import { StateDirectory } from "../state/state-file.js";
 import { ParameterStore } from "../store/parameter-store.js";
@@ -354,6 +355,16 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     });
     this.bus.on("token", ({ holding }) => {
       if (holding) this.lastTokenGrantAt = Date.now();
+    });
+    this.bus.on("protocolError", ({ reason, raw, frame }) => {
+      if (!this.log.isLevelEnabled("debug")) return; // the hex is only worth building when shown
+      logEvent(this.log, "protocol.error", {
+        reason,
+        rawHex: rawHex(raw),
+        source: frame?.source,
+        destination: frame?.destination,
+        command: frame ? commandName(frame.command) : undefined,
+      });
     });
     this.writer.on("write", ({ request, outcome, error, durationMs }) => {
       logEvent(this.log, "write.done", {

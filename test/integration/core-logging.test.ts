@@ -1,0 +1,48 @@
+/** What an operator reads: the core's log events, with their fields, against the simulator. */
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/log/index.js";
+import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
+import { captureLines } from "../logging/capture.js";
+
+describe("the core's log", () => {
+  it("logs link, address, discovery, polls, writes and protocol errors with raw bytes at debug", async () => {
+    const out = captureLines();
+    const logger = createLogger({ logLevel: "debug", logFormat: "json" }, out.destination);
+    const g = await startSimGateway({ core: { logger } });
+    try {
+      await g.core.write({ target: "SummerOn", value: 24, origin: "http 192.0.2.7" });
+      await g.core.write({ target: "SummerOn", value: 99, origin: "mqtt" }).catch(() => {});
+      g.sim.faults.set({ crcErrorRate: 0.3 });
+      await eventually(() => out.json().some((l) => l.event === "protocol.error"), "a protocol error logged");
+      g.sim.faults.set({ crcErrorRate: 0 });
+    } finally {
+      await g.stop();
+    }
+    const lines = out.json();
+    const first = (event: string) => lines.find((l) => l.event === event);
+    expect(first("address.claimed")).toMatchObject({ address: 114, how: "configured" });
+    expect(first("link.up")).toMatchObject({ endpoint: "sim://" });
+    expect(first("discovery.done")).toMatchObject({ count: 1870, regulatorCount: 1447, panelCount: 423 });
+    expect(typeof first("discovery.done")!.seconds).toBe("number");
+    expect(first("poll.cycle")).toMatchObject({ level: "debug", parameters: 1870, failedBatches: 0 });
+    const writes = lines.filter((l) => l.event === "write.done");
+    expect(writes[0]).toMatchObject({
+      who: "http 192.0.2.7",
+      parameter: "SummerOn",
+      index: 702,
+      newValue: 24,
+      outcome: "confirmed",
+    });
+    expect(typeof writes[0]!.durationMs).toBe("number");
+    expect(writes[1]).toMatchObject({
+      who: "mqtt",
+      parameter: "SummerOn",
+      outcome: "refused",
+      level: "info",
+    });
+    expect(String(writes[1]!.reason)).toMatch(/out-of-range/);
+    const protocol = first("protocol.error")!;
+    expect(protocol.level).toBe("debug");
+    expect(protocol.rawHex).toMatch(/^[0-9a-f]+/);
+  });
+});
