@@ -13,7 +13,6 @@
 import {
   Command,
   decodeModifyRequest,
-  decodeRangeRequest,
   encodeIdentity,
   encodeModifyResponse,
   type FramedFrame,
@@ -88,7 +87,12 @@ export class SimController extends SimDevice<ControllerEvents> {
         return;
       case Command.GET_PARAMS_STRUCT_WITH_RANGE:
       case Command.GET_PARAMS:
-        this.serveRange(frame);
+        this.serveRange(frame, this.space, {
+          withRange: true,
+          valueCap: this.options.valueCap,
+          descriptorCap: this.options.descriptorCap,
+          malformed: "error",
+        });
         return;
       case Command.MODIFY_PARAM:
         this.serveWrite(frame);
@@ -97,21 +101,6 @@ export class SimController extends SimDevice<ControllerEvents> {
         // GET_PARAMS_STRUCT (no range) and anything else: a controller does not answer.
         return;
     }
-  }
-
-  private serveRange(frame: FramedFrame): void {
-    const range = decodeRangeRequest(frame.payload);
-    if (!range.ok) {
-      this.reply(frame, Command.ERROR);
-      return;
-    }
-    const { firstIndex, count } = range.value;
-    const payload =
-      frame.command === Command.GET_PARAMS
-        ? this.space.valuesResponse(firstIndex, count, this.options.valueCap)
-        : this.space.descriptorsResponse(firstIndex, count, true, this.options.descriptorCap);
-    if (payload === undefined) this.reply(frame, Command.NO_DATA);
-    else this.reply(frame, frame.command | 0x80, payload);
   }
 
   private record(record: WriteRecord): void {

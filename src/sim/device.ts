@@ -6,7 +6,9 @@
 import { EventEmitter } from "node:events";
 import {
   BROADCAST_ADDRESS,
+  Command,
   commandName,
+  decodeRangeRequest,
   encodeFrameOrThrow,
   type Frame,
   type FramedFrame,
@@ -14,6 +16,7 @@ import {
 } from "../protocol/index.js";
 import type { SimClock, TimerHandle } from "./clock.js";
 import type { Faults } from "./faults.js";
+import type { ParameterSpace, ResponseCap } from "./parameter-space.js";
 import type { Transceiver, Wire } from "./wire.js";
 
 export interface DeviceContext {
@@ -137,6 +140,34 @@ export abstract class SimDevice<
     if (!plan.bytes) return;
     const out = plan.bytes;
     this.after(this.replyLatencyMs + plan.extraDelayMs, () => this.put(out));
+  }
+
+  /**
+   * Answers a GET_PARAMS or GET_PARAMS_STRUCT(_WITH_RANGE) request from `space`, capped per reply;
+   * NO_DATA at or past its end. A malformed request gets ERROR, or nothing (`malformed: "ignore"`).
+   */
+  protected serveRange(
+    frame: FramedFrame,
+    space: ParameterSpace,
+    options: {
+      withRange: boolean;
+      valueCap: ResponseCap;
+      descriptorCap: ResponseCap;
+      malformed: "error" | "ignore";
+    },
+  ): void {
+    const range = decodeRangeRequest(frame.payload);
+    if (!range.ok) {
+      if (options.malformed === "error") this.reply(frame, Command.ERROR);
+      return;
+    }
+    const { firstIndex, count } = range.value;
+    const payload =
+      frame.command === Command.GET_PARAMS
+        ? space.valuesResponse(firstIndex, count, options.valueCap)
+        : space.descriptorsResponse(firstIndex, count, options.withRange, options.descriptorCap);
+    if (payload === undefined) this.reply(frame, Command.NO_DATA);
+    else this.reply(frame, frame.command | 0x80, payload);
   }
 
   /** Transmits a frame of its own as soon as the wire is free. */

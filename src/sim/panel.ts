@@ -26,7 +26,6 @@ import {
   clockFromDate,
   decodeAlarmRequest,
   decodeGetParamsResponse,
-  decodeRangeRequest,
   decodeService,
   END_OF_ALARMS,
   ecosterTypeOf,
@@ -263,21 +262,14 @@ export class SimPanel extends SimDevice<PanelEvents> {
     this.count(frame);
     switch (frame.command) {
       case Command.GET_PARAMS_STRUCT:
-      case Command.GET_PARAMS: {
-        const range = decodeRangeRequest(frame.payload);
-        if (!range.ok) {
-          this.reply(frame, Command.ERROR);
-          return;
-        }
-        const { firstIndex, count } = range.value;
-        const payload =
-          frame.command === Command.GET_PARAMS
-            ? this.space.valuesResponse(firstIndex, count, this.options.valueCap)
-            : this.space.descriptorsResponse(firstIndex, count, false, this.options.descriptorCap);
-        if (payload === undefined) this.reply(frame, Command.NO_DATA);
-        else this.reply(frame, frame.command | 0x80, payload);
+      case Command.GET_PARAMS:
+        this.serveRange(frame, this.space, {
+          withRange: false,
+          valueCap: this.options.valueCap,
+          descriptorCap: this.options.descriptorCap,
+          malformed: "error",
+        });
         return;
-      }
       case Command.SERVICE:
         this.serveService(frame);
         return;

@@ -8,7 +8,6 @@
 import {
   Command,
   decodeModifyRequest,
-  decodeRangeRequest,
   decodeValue,
   ECOSTER_PARAMETERS,
   encodeIdentity,
@@ -110,18 +109,14 @@ export class SimThermostat extends SimDevice {
         this.reply(frame, Command.IDENTIFY_RESPONSE, encodeIdentity(THERMOSTAT_IDENTITY));
         return;
       case Command.GET_PARAMS_STRUCT_WITH_RANGE:
-      case Command.GET_PARAMS: {
-        const range = decodeRangeRequest(frame.payload);
-        if (!range.ok) return;
-        const { firstIndex, count } = range.value;
-        const payload =
-          frame.command === Command.GET_PARAMS
-            ? this.space.valuesResponse(firstIndex, count, this.options.valueCap)
-            : this.space.descriptorsResponse(firstIndex, count, true, this.options.descriptorCap);
-        if (payload === undefined) this.reply(frame, Command.NO_DATA);
-        else this.reply(frame, frame.command | 0x80, payload);
+      case Command.GET_PARAMS:
+        this.serveRange(frame, this.space, {
+          withRange: true,
+          valueCap: this.options.valueCap,
+          descriptorCap: this.options.descriptorCap,
+          malformed: "ignore",
+        });
         return;
-      }
       case Command.MODIFY_PARAM:
         this.serveWrite(frame);
         return;
