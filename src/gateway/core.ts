@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import { cpuUsage } from "node:process";
 import pino from "pino";
 import { AddressManager } from "../bus/address.js";
-import { Gm3Bus } from "../bus/bus.js";
+import { type BusOptions, Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { type Logger, logEvent, rawHex } from "../log/index.js";
 import { commandName } from "../protocol/index.js";
@@ -30,7 +30,8 @@ import {
 import type { DiscoveryStatus, GatewayStatus, LinkStatus, PollStatus } from "./status.js";
 import { SafeWriter, type WriteOutcome, type WriteRequest } from "./writer.js";
 
-export interface GatewayCoreOptions {
+/** The bus's own options (turnaround, timeouts, retries, token) plus what the core adds. */
+export interface GatewayCoreOptions extends Omit<BusOptions, "answerProbes"> {
   link: {
     create: () => Link;
     kind: LinkKind;
@@ -42,14 +43,6 @@ export interface GatewayCoreOptions {
   /** A fixed bus address, or "auto" to claim one from the panel (persisted in stateDir). */
   sourceAddress: number | "auto";
   controllerAddress: number;
-  panelAddress: number;
-  turnaroundMs: number;
-  responseTimeoutMs: number;
-  retryAttempts: number;
-  retryBackoffMs: number;
-  tokenRequired: boolean;
-  tokenWaitTimeoutMs: number;
-  maxTokenHoldMs: number;
   /** Descriptors and values asked per request. */
   paramsPerRequest: number;
   /** Transmissions at one index before a discovery gives up on a space. */
@@ -186,16 +179,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         logEvent(this.log, "address.claimed", { address, how: "auto-claim" });
       },
     });
-    this.bus = new Gm3Bus(this.supervisor, this.address, {
-      panelAddress: options.panelAddress,
-      turnaroundMs: options.turnaroundMs,
-      responseTimeoutMs: options.responseTimeoutMs,
-      retryAttempts: options.retryAttempts,
-      retryBackoffMs: options.retryBackoffMs,
-      tokenRequired: options.tokenRequired,
-      tokenWaitTimeoutMs: options.tokenWaitTimeoutMs,
-      maxTokenHoldMs: options.maxTokenHoldMs,
-    });
+    this.bus = new Gm3Bus(this.supervisor, this.address, options);
     this.writer = new SafeWriter(this.bus, this.store, {
       controllerAddress: options.controllerAddress,
       panelAddress: options.panelAddress,
