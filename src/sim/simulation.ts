@@ -152,6 +152,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
     this.thermostat.start();
     this.poller?.start();
     this.panel.start();
+    this.faults.start();
     if (this.liveValues.length > 0) {
       this.liveTimer = this.clock.setInterval(() => this.tickLiveValues(), this.options.liveValuesIntervalMs);
     }
