@@ -121,6 +121,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
           turnaroundMs: o.pollerTurnaroundMs,
           replyTimeoutMs: o.pollerReplyTimeoutMs,
           minSweepIntervalMs: o.pollerMinSweepIntervalMs ?? 0.55 * o.panelCycleMs,
+          ignoresToken: o.pollerIgnoresToken,
         })
       : undefined;
     const live = random.fork("live-values");
