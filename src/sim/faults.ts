@@ -10,12 +10,24 @@
  * - `noiseRate` / `noiseMaxBytes`: after a transmission, 1 … `noiseMaxBytes` random bytes go on the
  *   wire (half of the bursts start with 0x68 and a plausible LEN: a false frame start, PROTOCOL.md §4).
  * Switches and timed faults: {@link Faults.silenceController}, {@link Faults.stopTokenGrants},
- * {@link Faults.unplug}.
+ * {@link Faults.unplug}; the last two can also be scheduled on the simulation's clock
+ * (`controllerSilence`, `linkUnplug`: first after `afterMs`, for `durationMs`, again every `everyMs`).
  */
 import { EventEmitter } from "node:events";
 import { FRAME_BEGIN, MAX_FRAME_LENGTH } from "../protocol/index.js";
 import type { SimClock, TimerHandle } from "./clock.js";
 import type { Random } from "./random.js";
+
+/**
+ * A fault that happens on the simulation's clock: first `afterMs` after the simulation starts (or after
+ * the schedule is set while it runs), lasting `durationMs`, and again every `everyMs` if given.
+ */
+export interface FaultSchedule {
+  afterMs: number;
+  durationMs: number;
+  /** Period from one start to the next; must exceed `durationMs`. Undefined: once. */
+  everyMs?: number | undefined;
+}
 
 export interface FaultOptions {
   crcErrorRate: number;
@@ -29,6 +41,10 @@ export interface FaultOptions {
   appliesTo: readonly number[] | undefined;
   /** Whether the panel grants the token at all (false = "panel stops granting"). */
   tokenGrants: boolean;
+  /** When the controller falls silent (ignores every request); undefined = never. */
+  controllerSilence: FaultSchedule | undefined;
+  /** When the link is unplugged (endpoints dropped, attach refused); undefined = never. */
+  linkUnplug: FaultSchedule | undefined;
 }
 
 export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
@@ -41,7 +57,32 @@ export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
   extraLatencyMs: 0,
   appliesTo: undefined,
   tokenGrants: true,
+  controllerSilence: undefined,
+  linkUnplug: undefined,
 };
+
+const SCHEDULES = ["controllerSilence", "linkUnplug"] as const;
+
+function validateSchedule(key: string, schedule: FaultSchedule | undefined): void {
+  if (schedule === undefined) return;
+  if (typeof schedule !== "object" || schedule === null) {
+    throw new RangeError(
+      `fault ${key} must be { afterMs, durationMs, everyMs? }, got ${JSON.stringify(schedule)}`,
+    );
+  }
+  const { afterMs, durationMs, everyMs } = schedule;
+  if (!(Number.isFinite(afterMs) && afterMs >= 0)) {
+    throw new RangeError(`fault ${key}.afterMs must be a duration ≥ 0 ms, got ${afterMs}`);
+  }
+  if (!(Number.isFinite(durationMs) && durationMs > 0)) {
+    throw new RangeError(`fault ${key}.durationMs must be a duration > 0 ms, got ${durationMs}`);
+  }
+  if (everyMs !== undefined && !(Number.isFinite(everyMs) && everyMs > durationMs)) {
+    throw new RangeError(
+      `fault ${key}.everyMs must be longer than durationMs (${durationMs} ms), got ${everyMs}`,
+    );
+  }
+}
 
 const RATES = ["crcErrorRate", "dropResponseRate", "truncateRate", "noiseRate", "extraLatencyRate"] as const;
 
@@ -65,6 +106,7 @@ export function validateFaults(faults: Partial<FaultOptions>): void {
   ) {
     throw new RangeError(`fault extraLatencyMs must be ≥ 0, got ${faults.extraLatencyMs}`);
   }
+  for (const key of SCHEDULES) validateSchedule(key, faults[key]);
 }
 
 /** What happens to one device transmission. */
@@ -109,6 +151,11 @@ export class Faults extends EventEmitter<FaultEvents> {
   private silentUntilMs = Number.NEGATIVE_INFINITY;
   private unpluggedFlag = false;
   private plugTimer: TimerHandle | undefined;
+  private started = false;
+  private readonly scheduleTimers: Record<(typeof SCHEDULES)[number], TimerHandle[]> = {
+    controllerSilence: [],
+    linkUnplug: [],
+  };
 
   constructor(
     private readonly clock: SimClock,
@@ -129,6 +176,32 @@ export class Faults extends EventEmitter<FaultEvents> {
   set(changes: Partial<FaultOptions>): void {
     validateFaults(changes);
     this.options = { ...this.options, ...changes };
+    // A schedule set while running counts from now.
+    if (this.started) for (const key of SCHEDULES) if (key in changes) this.arm(key);
+  }
+
+  /** @internal Arms the scheduled faults (times count from now). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const key of SCHEDULES) this.arm(key);
+  }
+
+  private arm(key: (typeof SCHEDULES)[number]): void {
+    for (const timer of this.scheduleTimers[key]) this.clock.clearTimeout(timer);
+    this.scheduleTimers[key] = [];
+    const schedule = this.options[key];
+    if (!schedule) return;
+    const { afterMs, durationMs, everyMs } = schedule;
+    const fire =
+      key === "controllerSilence" ? () => this.silenceController(durationMs) : () => this.unplug(durationMs);
+    const timers = this.scheduleTimers[key];
+    timers.push(
+      this.clock.setTimeout(() => {
+        fire();
+        if (everyMs !== undefined) timers.push(this.clock.setInterval(fire, everyMs));
+      }, afterMs),
+    );
   }
 
   private applies(address: number): boolean {
@@ -238,9 +311,13 @@ export class Faults extends EventEmitter<FaultEvents> {
     return this.unpluggedFlag;
   }
 
-  /** @internal Cancels the plug-in timer. */
+  /** @internal Cancels the plug-in timer and the scheduled faults. */
   dispose(): void {
     this.clock.clearTimeout(this.plugTimer);
     this.plugTimer = undefined;
+    for (const key of SCHEDULES) {
+      for (const timer of this.scheduleTimers[key]) this.clock.clearTimeout(timer);
+      this.scheduleTimers[key] = [];
+    }
   }
 }

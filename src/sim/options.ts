@@ -47,6 +47,12 @@ export interface SimulationOptions {
   thermostatAddress: number;
   /** Simulate the 0xFFFF poller (present on real buses). */
   poller: boolean;
+  /**
+   * Stress option (default false): the poller also sweeps while another party holds the token —
+   * from each grant until the token comes back — so its requests and the controller's replies to
+   * 0xFFFF land amid the holder's own exchanges. Real pollers stay quiet during a grant.
+   */
+  pollerIgnoresToken: boolean;
 
   controllerLatencyMs: number;
   panelLatencyMs: number;
@@ -153,6 +159,7 @@ export const DEFAULT_OPTIONS: Readonly<Omit<SimulationOptions, "clock" | "profil
   panelAddress: Address.PANEL,
   thermostatAddress: Address.THERMOSTAT,
   poller: true,
+  pollerIgnoresToken: false,
   controllerLatencyMs: 2,
   panelLatencyMs: 2,
   thermostatLatencyMs: 2,

@@ -121,6 +121,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
           turnaroundMs: o.pollerTurnaroundMs,
           replyTimeoutMs: o.pollerReplyTimeoutMs,
           minSweepIntervalMs: o.pollerMinSweepIntervalMs ?? 0.55 * o.panelCycleMs,
+          ignoresToken: o.pollerIgnoresToken,
         })
       : undefined;
     const live = random.fork("live-values");
@@ -152,6 +153,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
     this.thermostat.start();
     this.poller?.start();
     this.panel.start();
+    this.faults.start();
     if (this.liveValues.length > 0) {
       this.liveTimer = this.clock.setInterval(() => this.tickLiveValues(), this.options.liveValuesIntervalMs);
     }

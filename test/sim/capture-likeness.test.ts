@@ -11,6 +11,7 @@ import {
   decodeGetParamsResponse,
   type Frame,
   Framer,
+  ServiceFunction,
 } from "../../src/protocol/index.js";
 import type { BusLogEntry } from "../../src/sim/bus-log.js";
 import { VirtualClock } from "../../src/sim/clock.js";
@@ -108,7 +109,15 @@ describe("thirty seconds of simulated bus vs the real capture", () => {
         Math.abs((counts[key] ?? 0) - expected),
         `${key}: ${counts[key]} vs ${expected}`,
       ).toBeLessThanOrEqual(tolerance);
+      // The tolerance alone would let a flow seen once or twice (the broadcasts, the controller's
+      // IDENTIFY answer) vanish: every flow of the capture must occur.
+      expect(counts[key] ?? 0, `${key} occurs`).toBeGreaterThanOrEqual(1);
     }
+    // Both broadcasts of the capture: the clock (0x0023) and the device table (0x2001), once each.
+    const broadcasts = frames
+      .filter((f) => f.command === Command.SERVICE && f.destination === 0xffff)
+      .map((f) => f.payload.readUInt16LE(0));
+    expect(broadcasts.sort()).toEqual([ServiceFunction.CLOCK, ServiceFunction.DEVICE_TABLE].sort());
     // Capture: 9 scanning probes (195, 100, 101, 102 twice each; 1 once, answered).
     expect(counts["IDENTIFY 100→scan"]).toBeGreaterThanOrEqual(6);
     expect(counts["IDENTIFY 100→scan"]).toBeLessThanOrEqual(12);
@@ -174,4 +183,32 @@ describe("thirty seconds of simulated bus vs the real capture", () => {
       }
     },
   );
+});
+
+describe("ninety-five seconds of simulated bus: the device-table broadcast's period", () => {
+  it("broadcasts the 0x2001 device table about every 30 s (PROTOCOL.md §19), the first within a cycle", async () => {
+    const clock = new VirtualClock();
+    const sim = new Simulation({ clock, seed: 3 });
+    try {
+      sim.start();
+      clock.advance(95_000);
+      const tables = sim.bus.log.entries.filter(
+        (e) =>
+          e.frame?.command === Command.SERVICE &&
+          e.frame.source === 100 &&
+          e.frame.destination === 0xffff &&
+          e.frame.payload.readUInt16LE(0) === ServiceFunction.DEVICE_TABLE,
+      );
+      // Due every 30 s, sent at the end of the next panel cycle (2.6 s): 0.6, 31.8, 63.0, 94.2 s.
+      expect(tables).toHaveLength(4);
+      expect(tables[0]!.timeMs).toBeLessThan(sim.options.panelCycleMs);
+      const gaps = tables.slice(1).map((e, i) => e.timeMs - tables[i]!.timeMs);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(30_000);
+        expect(gap).toBeLessThan(30_000 + sim.options.panelCycleMs);
+      }
+    } finally {
+      await sim.stop();
+    }
+  });
 });

@@ -75,6 +75,8 @@ describe("gm3 sim arguments", () => {
     for (const args of [
       ["--tcp", "127.0.0.1:0", "--faults", "crc=2"],
       ["--tcp", "127.0.0.1:0", "--faults", "jitter=1"],
+      ["--tcp", "127.0.0.1:0", "--faults", "silence=5000"],
+      ["--tcp", "127.0.0.1:0", "--faults", "unplug=0:1000:500"],
       ["--tcp", "127.0.0.1:99999"],
       ["--tcp", "127.0.0.1:0", "--baud", "fast"],
     ]) {

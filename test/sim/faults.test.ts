@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { LinkUnpluggedError } from "../../src/sim/endpoint.js";
+import { FaultSpecError, parseFaultSpec } from "../../src/sim/fault-spec.js";
 import type { FaultOptions } from "../../src/sim/faults.js";
 import { Simulation } from "../../src/sim/simulation.js";
 
@@ -44,7 +45,11 @@ describe("faults are off by default", () => {
       noiseRate: 0,
       extraLatencyRate: 0,
       tokenGrants: true,
+      controllerSilence: undefined,
+      linkUnplug: undefined,
     });
+    expect(s.faults.controllerSilent).toBe(false);
+    expect(s.faults.unplugged).toBe(false);
   });
 
   it("rejects a rate outside 0..1", () => {
@@ -168,5 +173,130 @@ describe("timed faults", () => {
     const again = sim.attach();
     expect(again.attached).toBe(true);
     expect(sim.faults.counts.unplugs).toBe(1);
+  });
+});
+
+describe("scheduled silence and unplug (the faults option and --faults)", () => {
+  it("parses silence= and unplug= as AFTER_MS:DURATION_MS[:EVERY_MS]", () => {
+    expect(parseFaultSpec("silence=5000:2000:20000, unplug=60000:3000")).toEqual({
+      controllerSilence: { afterMs: 5000, durationMs: 2000, everyMs: 20000 },
+      linkUnplug: { afterMs: 60000, durationMs: 3000 },
+    });
+    expect(parseFaultSpec("crc=0.1,silence=0:1")).toEqual({
+      crcErrorRate: 0.1,
+      controllerSilence: { afterMs: 0, durationMs: 1 },
+    });
+  });
+
+  it("rejects bad silence and unplug specs with a clear error", () => {
+    const cases: [string, RegExp][] = [
+      ["silence=5000", /silence: "5000" must be AFTER_MS:DURATION_MS or AFTER_MS:DURATION_MS:EVERY_MS/],
+      ["unplug=1:2:3:4", /unplug: "1:2:3:4" must be AFTER_MS:DURATION_MS/],
+      ["silence=soon:2000", /silence AFTER_MS: "soon" is not a number/],
+      ["unplug=1000:", /unplug DURATION_MS: "" is not a number/],
+      ["silence=-1:2000", /silence AFTER_MS must be ≥ 0, got -1/],
+      ["unplug=1000:0", /unplug DURATION_MS must be > 0, got 0/],
+      ["silence=0:2000:2000", /silence EVERY_MS \(2000\) must be longer than DURATION_MS \(2000\)/],
+      ["unplug", /fault "unplug" needs a value/],
+      ["toString=1", /unknown fault "toString"/],
+    ];
+    for (const [spec, message] of cases) {
+      expect(() => parseFaultSpec(spec), spec).toThrow(FaultSpecError);
+      expect(() => parseFaultSpec(spec), spec).toThrow(message);
+    }
+  });
+
+  it("rejects bad schedules in the faults option, naming the field", () => {
+    const make = (faults: Partial<FaultOptions>) => () =>
+      new Simulation({ clock: new VirtualClock(), faults });
+    expect(make({ controllerSilence: { afterMs: -5, durationMs: 10 } })).toThrow(
+      /controllerSilence\.afterMs must be a duration ≥ 0 ms, got -5/,
+    );
+    expect(make({ linkUnplug: { afterMs: 0, durationMs: Number.NaN } })).toThrow(
+      /linkUnplug\.durationMs must be a duration > 0 ms/,
+    );
+    expect(make({ linkUnplug: { afterMs: 0, durationMs: 100, everyMs: 50 } })).toThrow(
+      /linkUnplug\.everyMs must be longer than durationMs \(100 ms\), got 50/,
+    );
+  });
+
+  it("silences the controller at the configured times on the virtual clock, repeatedly", () => {
+    const clock = new VirtualClock();
+    sim = new Simulation({
+      clock,
+      faults: parseFaultSpec("silence=5000:2000:10000"),
+    });
+    sim.start();
+    const silentAt = (ms: number) => {
+      clock.advance(ms - clock.now());
+      return sim!.faults.controllerSilent;
+    };
+    expect(silentAt(4_999)).toBe(false);
+    expect(silentAt(5_000)).toBe(true);
+    expect(silentAt(6_999)).toBe(true);
+    expect(silentAt(7_000)).toBe(false);
+    expect(silentAt(14_999)).toBe(false);
+    expect(silentAt(15_000)).toBe(true);
+    expect(silentAt(17_000)).toBe(false);
+    expect(silentAt(25_500)).toBe(true);
+    clock.advance(30_000 - clock.now());
+    // Nothing from the controller inside the windows (a reply already due at the start aside).
+    const controller = sim.bus.log.entries.filter((e) => e.sender === "controller").map((e) => e.timeMs);
+    for (const start of [5_000, 15_000, 25_000]) {
+      expect(controller.filter((t) => t >= start + 10 && t < start + 2_000)).toEqual([]);
+      expect(controller.filter((t) => t >= start + 2_000 && t < start + 10_000).length).toBeGreaterThan(10);
+    }
+    expect(sim.faults.counts.silencedRequests).toBeGreaterThan(0);
+    expect(sim.poller!.stats.timeouts).toBeGreaterThan(0);
+  });
+
+  it("unplugs the link at the configured times and plugs it back after the duration", async () => {
+    const clock = new VirtualClock();
+    sim = new Simulation({
+      clock,
+      panelCycle: false,
+      poller: false,
+      faults: { linkUnplug: { afterMs: 3_000, durationMs: 1_000, everyMs: 10_000 } },
+    });
+    sim.start();
+    const endpoint = sim.attach();
+    const failed = new Promise<Error>((resolve) => endpoint.once("error", resolve));
+    clock.advance(2_999);
+    expect(endpoint.attached).toBe(true);
+    expect(sim.faults.unplugged).toBe(false);
+    clock.advance(1);
+    expect(sim.faults.unplugged).toBe(true);
+    expect(await failed).toBeInstanceOf(LinkUnpluggedError);
+    expect(() => sim!.attach()).toThrow(LinkUnpluggedError);
+    clock.advance(999);
+    expect(sim.faults.unplugged).toBe(true);
+    clock.advance(1);
+    expect(sim.faults.unplugged).toBe(false);
+    const again = sim.attach();
+    const failedAgain = new Promise<Error>((resolve) => again.once("error", resolve));
+    clock.advance(13_000 - 1 - clock.now());
+    expect(again.attached).toBe(true);
+    clock.advance(1);
+    expect(sim.faults.unplugged).toBe(true);
+    expect(await failedAgain).toBeInstanceOf(LinkUnpluggedError);
+    expect(again.destroyed).toBe(true);
+    clock.advance(1_000);
+    expect(sim.faults.unplugged).toBe(false);
+    expect(sim.faults.counts.unplugs).toBe(2);
+  });
+
+  it("a schedule set while running counts from that moment; stop() cancels it", async () => {
+    const clock = new VirtualClock();
+    sim = new Simulation({ clock, panelCycle: false, poller: false });
+    sim.start();
+    clock.advance(2_000);
+    sim.faults.set({ controllerSilence: { afterMs: 500, durationMs: 100 } });
+    clock.advance(499);
+    expect(sim.faults.controllerSilent).toBe(false);
+    clock.advance(1);
+    expect(sim.faults.controllerSilent).toBe(true);
+    sim.faults.set({ linkUnplug: { afterMs: 1_000, durationMs: 100 } });
+    await sim.stop();
+    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -188,6 +188,72 @@ describe("token passing", () => {
   });
 });
 
+describe("pollerIgnoresToken: the poller overlapping a token holder", () => {
+  /**
+   * Holds the token 1 s while reading ten blocks; returns the log between grant and return. No wire
+   * delay: the test client, like a gateway, does not sense the carrier, so with wire delay some of
+   * its requests would collide with the poller's.
+   */
+  async function holdTheToken(pollerIgnoresToken: boolean) {
+    const {
+      client,
+      clock,
+      sim: s,
+    } = start({
+      wireDelay: false,
+      panelCycle: true,
+      poller: true,
+      registeredGateways: [114],
+      pollerIgnoresToken,
+    });
+    expect(await client.waitFor(isGrant(114), 20_000)).toBeDefined();
+    const grantedAt = clock.now();
+    const answers = [];
+    for (let block = 0; block < 10; block++) {
+      const reply = await client.request({
+        destination: 1,
+        command: Command.GET_PARAMS,
+        payload: encodeRangeRequest({ count: 100, firstIndex: block * 100 }),
+      });
+      answers.push(reply);
+    }
+    await clock.runFor(Math.max(0, grantedAt + 1_000 - clock.now()));
+    const returnedAt = clock.now();
+    client.send({ destination: 100, command: Command.SERVICE, payload: encodeTokenReturn() });
+    await clock.runFor(500);
+    const during = s.bus.log.entries.filter((e) => e.timeMs >= grantedAt && e.timeMs < returnedAt);
+    return { s, answers, during };
+  }
+
+  it("is off by default: no poller frame while the gateway holds the token", async () => {
+    const { s, during } = await holdTheToken(false);
+    expect(during.filter((e) => e.sender === "poller")).toEqual([]);
+    expect(s.poller!.stats.requestsDuringGrants).toBe(0);
+  });
+
+  it("on: poller requests and controller replies to 0xFFFF land amid the gateway's exchanges", async () => {
+    const { s, answers, during } = await holdTheToken(true);
+    const poller = during.filter((e) => e.sender === "poller");
+    const toPoller = during.filter((e) => e.sender === "controller" && e.frame?.destination === 0xffff);
+    expect(poller.length).toBeGreaterThan(15); // more than one sweep while the token was away
+    expect(toPoller.length).toBeGreaterThan(15);
+    expect(s.poller!.stats.requestsDuringGrants).toBeGreaterThanOrEqual(poller.length);
+    // Interleaved: some poller request falls between the gateway's first and last request.
+    const gatewayTimes = during.filter((e) => e.sender === "gateway").map((e) => e.timeMs);
+    expect(gatewayTimes).toHaveLength(10);
+    const amid = poller.filter((e) => e.timeMs > gatewayTimes[0]! && e.timeMs < gatewayTimes.at(-1)!);
+    expect(amid.length).toBeGreaterThan(0);
+    // The gateway still got its own answers, each for the block it asked.
+    answers.forEach((reply, block) => {
+      expect(reply?.destination).toBe(114);
+      expect(reply?.payload.readUInt16LE(1)).toBe(block * 100);
+    });
+    // The token came back and the panel resumed: the poller stops overlapping.
+    expect(s.panel.stats.tokenReturns).toBe(1);
+    expect(s.poller!.tokenAway).toBe(false);
+  });
+});
+
 describe("gateway registration by scanning IDENTIFY", () => {
   it("registers a gateway that answers a probe in 105–130, then grants it the token", async () => {
     const { client, sim: s } = start({ panelCycle: true, scanAddresses: [195, 120], scanIntervalMs: 0 }, 120);
