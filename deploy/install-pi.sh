@@ -7,7 +7,7 @@
 #   sudo deploy/install-pi.sh                      # from a clone: packs the clone (npm pack), installs that
 #   sudo deploy/install-pi.sh --package ./econet-gm3-gateway-0.1.0.tgz   # a tarball (npm pack)
 # The package is not published on the npm registry yet: without --package the script must run from
-# a clone (git clone …, then sudo deploy/install-pi.sh there).
+# a clone (git clone …, then sudo deploy/install-pi.sh there) or from the globally installed package.
 #   deploy/install-pi.sh --dry-run                 # show what it would do, change nothing
 set -euo pipefail
 
@@ -100,12 +100,17 @@ version_at_least "$node_version" "$MIN_NODE" ||
   die "Node.js $node_version is too old; $MIN_NODE or newer is needed (node --version)."
 say "Node.js $node_version, npm $(npm --version)"
 
-# Without --package: the clone around this script, packed like a release (npm pack builds it).
+# Without --package: the global installation this script belongs to, or else the clone around it,
+# packed like a release (npm pack builds it).
 repo=$(cd "$here/.." && pwd)
 pack_dir=""
 made_dir=""
+installed=false
 if [ -z "$package" ]; then
-  if [ -f "$repo/package.json" ] && [ -d "$repo/src" ] && [ -f "$repo/scripts/ensure-ready.mjs" ] &&
+  if [ "$repo" = "$(npm root --global)/$PACKAGE_NAME" ]; then
+    # Run from the globally installed package: it is the package to use.
+    installed=true
+  elif [ -f "$repo/package.json" ] && [ -d "$repo/src" ] && [ -f "$repo/scripts/ensure-ready.mjs" ] &&
     grep -q "\"name\": \"$PACKAGE_NAME\"" "$repo/package.json"; then
     version=$(node -p 'require(process.argv[1]).version' "$repo/package.json")
     # npm pack runs as the clone's owner (not root), so that dist/ and node_modules stay theirs.
@@ -127,7 +132,7 @@ if [ -z "$package" ]; then
     package=$pack_dir/$PACKAGE_NAME-$version.tgz
     [ "$dry_run" = true ] || [ -f "$package" ] || die "npm pack wrote no $package"
   else
-    die "$PACKAGE_NAME is not published on the npm registry yet, and $repo is not a clone of it.
+    die "$PACKAGE_NAME is not published on the npm registry yet, and $repo is neither a clone of it nor its global installation.
 Install from a clone:  git clone <the repository> && cd $PACKAGE_NAME && sudo deploy/install-pi.sh
 or from a tarball:     npm pack (in a clone), then sudo $0 --package ./$PACKAGE_NAME-<version>.tgz"
   fi
@@ -155,8 +160,12 @@ else
 fi
 
 # --- package --------------------------------------------------------------------------------
-say "installing $package (npm install -g)"
-run npm install --global --omit=dev --no-audit --no-fund "$package"
+if [ "$installed" = true ]; then
+  say "using the package installed at $repo (npm install -g was done)"
+else
+  say "installing $package (npm install -g)"
+  run npm install --global --omit=dev --no-audit --no-fund "$package"
+fi
 bin_path=$(npm prefix --global)/bin/$BIN_NAME
 if [ "$dry_run" = false ]; then
   [ -x "$bin_path" ] || die "npm installed no $bin_path (npm prefix --global: $(npm prefix --global))"

@@ -3,7 +3,7 @@
  * configuration schema and package.json. (`systemd-analyze verify` and shellcheck run in .ci/run.)
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -204,6 +204,29 @@ describe("deploy/install-pi.sh", () => {
       expect(stderr).toMatch(/--package \.\/econet-gm3-gateway-<version>\.tgz/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("run from the globally installed package without --package, uses that installation", () => {
+    const prefix = mkdtempSync(join(tmpdir(), "install-pi-prefix-"));
+    try {
+      const installed = join(prefix, "lib", "node_modules", "econet-gm3-gateway");
+      mkdirSync(join(installed, "deploy"), { recursive: true });
+      copyFileSync(join(repoRoot, "package.json"), join(installed, "package.json"));
+      for (const file of ["install-pi.sh", "econet-gm3-gateway.service", "99-econet-gm3.rules"])
+        copyFileSync(join(repoRoot, "deploy", file), join(installed, "deploy", file));
+      const { status, stdout, stderr } = spawnSync(
+        "bash",
+        [join(installed, "deploy", "install-pi.sh"), "--dry-run"],
+        { encoding: "utf8", timeout: 20_000, env: { ...process.env, npm_config_prefix: prefix } },
+      );
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+      expect(stdout).toContain(`using the package installed at ${installed}`);
+      expect(stdout).not.toMatch(/\[dry-run\] .*npm (install|pack)/);
+      expect(stdout).toContain(`ExecStart=${join(prefix, "bin", "econet-gm3-gateway")} serve`);
+    } finally {
+      rmSync(prefix, { recursive: true, force: true });
     }
   });
 
