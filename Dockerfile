@@ -32,8 +32,10 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 VOLUME ["/data"]
 USER econet-gm3
 EXPOSE 8000
-# No curl in slim images: node asks /health itself.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+# No curl in slim images: node asks /health itself. /health is 503 until the first complete poll, and a
+# first registration (address probe, token, discovery) can take 2–3 minutes: failures in the first
+# 180 s do not count.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
     CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.API_PORT || 8000}/health`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The same as `npm start` (node dist/cli.js serve), without npm in between so SIGTERM reaches node.
 CMD ["node", "dist/cli.js", "serve"]

@@ -4,8 +4,10 @@
 # rule for a stable /dev/econet-gm3, and a settings file. Safe to run again: it updates the package,
 # unit and rule, keeps your settings, and restarts the service.
 #
-#   sudo deploy/install-pi.sh                      # the package from the npm registry
+#   sudo deploy/install-pi.sh                      # from a clone: packs the clone (npm pack), installs that
 #   sudo deploy/install-pi.sh --package ./econet-gm3-gateway-0.1.0.tgz   # a tarball (npm pack)
+# The package is not published on the npm registry yet: without --package the script must run from
+# a clone (git clone …, then sudo deploy/install-pi.sh there) or from the globally installed package.
 #   deploy/install-pi.sh --dry-run                 # show what it would do, change nothing
 set -euo pipefail
 
@@ -21,7 +23,9 @@ readonly RULE_DEST=/etc/udev/rules.d/99-econet-gm3.rules
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 original_args=("$@")
-package=econet-gm3-gateway
+readonly PACKAGE_NAME=econet-gm3-gateway
+# Empty: pack the clone this script is in (the package is not on the npm registry yet).
+package=""
 dry_run=false
 start=true
 
@@ -29,8 +33,9 @@ usage() {
   cat <<EOF
 Usage: sudo $0 [--package SPEC] [--no-start] [--dry-run]
 
-  --package SPEC   what 'npm install -g' installs: a registry name (default: $package),
-                   a tarball from 'npm pack', or a folder
+  --package SPEC   what 'npm install -g' installs: a tarball from 'npm pack', a folder, or a
+                   registry name once published (default: pack the clone this script is in;
+                   $PACKAGE_NAME is not on the npm registry yet)
   --no-start       enable the service but do not (re)start it now
   --dry-run        print every step, change nothing (no root needed)
   -h, --help       this help
@@ -95,13 +100,54 @@ version_at_least "$node_version" "$MIN_NODE" ||
   die "Node.js $node_version is too old; $MIN_NODE or newer is needed (node --version)."
 say "Node.js $node_version, npm $(npm --version)"
 
-case "$package" in
-/* | ./* | ../* | *.tgz)
-  [ -e "$package" ] || die "no such tarball or folder: $package"
-  # npm install -g needs an absolute path, not a name.
-  package=$(cd "$(dirname "$package")" && pwd)/$(basename "$package")
-  ;;
-esac
+# Without --package: the global installation this script belongs to, or else the clone around it,
+# packed like a release (npm pack builds it).
+repo=$(cd "$here/.." && pwd)
+pack_dir=""
+made_dir=""
+installed=false
+if [ -z "$package" ]; then
+  if [ "$repo" = "$(npm root --global)/$PACKAGE_NAME" ]; then
+    # Run from the globally installed package: it is the package to use.
+    installed=true
+  elif [ -f "$repo/package.json" ] && [ -d "$repo/src" ] && [ -f "$repo/scripts/ensure-ready.mjs" ] &&
+    grep -q "\"name\": \"$PACKAGE_NAME\"" "$repo/package.json"; then
+    version=$(node -p 'require(process.argv[1]).version' "$repo/package.json")
+    # npm pack runs as the clone's owner (not root), so that dist/ and node_modules stay theirs.
+    as_owner=()
+    owner=$(stat -c %U "$repo")
+    if [ "$(id -u)" -eq 0 ] && [ "$owner" != root ]; then as_owner=(runuser -u "$owner" --); fi
+    if [ "$dry_run" = true ]; then
+      pack_dir=${TMPDIR:-/tmp}/econet-gm3-pack
+    else
+      pack_dir=$(mktemp -d)
+      made_dir=$pack_dir
+      trap 'rm -rf "$made_dir"' EXIT
+      [ ${#as_owner[@]} -eq 0 ] || chown "$owner" "$pack_dir"
+    fi
+    say "packing this clone ($repo, version $version) with npm pack"
+    # The build needs the development dependencies; npm pack builds through 'prepack'.
+    [ -d "$repo/node_modules" ] || run "${as_owner[@]}" env -C "$repo" npm ci --no-audit --no-fund
+    run "${as_owner[@]}" env -C "$repo" npm pack --pack-destination "$pack_dir"
+    package=$pack_dir/$PACKAGE_NAME-$version.tgz
+    [ "$dry_run" = true ] || [ -f "$package" ] || die "npm pack wrote no $package"
+  else
+    die "$PACKAGE_NAME is not published on the npm registry yet, and $repo is neither a clone of it nor its global installation.
+Install from a clone:  git clone <the repository> && cd $PACKAGE_NAME && sudo deploy/install-pi.sh
+or from a tarball:     npm pack (in a clone), then sudo $0 --package ./$PACKAGE_NAME-<version>.tgz"
+  fi
+fi
+
+# A tarball or folder given with --package (the clone's own tarball is already an absolute path).
+if [ -z "$pack_dir" ]; then
+  case "$package" in
+  /* | ./* | ../* | *.tgz)
+    [ -e "$package" ] || die "no such tarball or folder: $package"
+    # npm install -g needs an absolute path, not a name.
+    package=$(cd "$(dirname "$package")" && pwd)/$(basename "$package")
+    ;;
+  esac
+fi
 
 # --- user -----------------------------------------------------------------------------------
 if id -u "$SERVICE_USER" >/dev/null 2>&1; then
@@ -114,8 +160,12 @@ else
 fi
 
 # --- package --------------------------------------------------------------------------------
-say "installing $package (npm install -g)"
-run npm install --global --omit=dev --no-audit --no-fund "$package"
+if [ "$installed" = true ]; then
+  say "using the package installed at $repo (npm install -g was done)"
+else
+  say "installing $package (npm install -g)"
+  run npm install --global --omit=dev --no-audit --no-fund "$package"
+fi
 bin_path=$(npm prefix --global)/bin/$BIN_NAME
 if [ "$dry_run" = false ]; then
   [ -x "$bin_path" ] || die "npm installed no $bin_path (npm prefix --global: $(npm prefix --global))"
@@ -125,7 +175,7 @@ fi
 # --- unit, udev rule, settings --------------------------------------------------------------
 say "installing $UNIT_DEST (ExecStart=$bin_path serve)"
 unit=$(mktemp)
-trap 'rm -f "$unit"' EXIT
+trap 'rm -f "$unit"; [ -z "$made_dir" ] || rm -rf "$made_dir"' EXIT
 sed "s|^ExecStart=.*|ExecStart=$bin_path serve|" "$here/$SERVICE.service" >"$unit"
 run install -m 0644 "$unit" "$UNIT_DEST"
 
@@ -142,7 +192,7 @@ else
   say "writing settings template $ENV_FILE (edit it, then: sudo systemctl restart $SERVICE)"
   run install -d -m 0755 "$CONFIG_DIR"
   template=$(mktemp)
-  trap 'rm -f "$unit" "$template"' EXIT
+  trap 'rm -f "$unit" "$template"; [ -z "$made_dir" ] || rm -rf "$made_dir"' EXIT
   cat >"$template" <<'EOF'
 # Settings of econet-gm3-gateway (KEY=value, one per line). All settings: econet-gm3-gateway config
 # The adapter (a stable name from the udev rule), or tcp://HOST:PORT for ser2net / an RS-485-Ethernet

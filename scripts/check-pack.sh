@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves that the published package works as a newcomer would use it: packs the repository
 # (`npm pack`, which builds through `prepack`), checks what the tarball holds, installs it into an
-# empty folder from the registry like `npx` would, and runs its commands there.
+# empty folder from the registry like `npx` would, and runs its commands there — including the
+# default one, the gateway itself, until its API answers.
 # Usage: scripts/check-pack.sh [--keep]   (--keep leaves the temporary folder for inspection)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,12 @@ keep=false
 [ "${1:-}" = "--keep" ] && keep=true
 work=$(mktemp -d "${TMPDIR:-/tmp}/gm3-pack.XXXXXX")
 sim_pid=""
+serve_pid=""
+gateway_pid=""
 cleanup() {
   if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; fi
+  if [ -n "$gateway_pid" ]; then kill "$gateway_pid" 2>/dev/null || true; fi
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; fi
   if [ "$keep" = true ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -104,6 +109,41 @@ echo "ok: npx econet-gm3-gateway sim --help"
 frames=$("${clean_env[@]}" npx --no -- gm3 decode --json sniffed.bin | tail -n 1 | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).frames')
 [ "$frames" -ge 10 ] || fail "the recording of 10 sniffed frames decodes to $frames frames"
 echo "ok: npx gm3 sniff (built-in simulator) → $frames frames recorded and decoded"
+
+# The default command (serve) from the installed package: the built-in simulator behind the HTTP
+# API, on a free port of 127.0.0.1 with its state in the temporary folder; it must answer
+# /health and /api/parameters with 200, then stop cleanly on SIGTERM. npm does not pass SIGTERM on
+# (see README), so the signal goes to the gateway process npx started, and npx must exit 0 with it.
+api_port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
+http_ok() {
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1"
+}
+"${clean_env[@]}" API_HOST=127.0.0.1 API_PORT="$api_port" STATE_DIR="$work/serve-state" \
+  npx --no -- econet-gm3-gateway >serve.log 2>&1 &
+serve_pid=$!
+serving=false
+for _ in $(seq 240); do
+  kill -0 "$serve_pid" 2>/dev/null || fail "npx econet-gm3-gateway exited before serving: $(cat serve.log)"
+  if http_ok "http://127.0.0.1:$api_port/health" && http_ok "http://127.0.0.1:$api_port/api/parameters"; then
+    serving=true
+    break
+  fi
+  sleep 0.5
+done
+# The innermost process below npx (npx → maybe a shell → node): the gateway.
+gateway_pid=$serve_pid
+while child=$(pgrep -P "$gateway_pid" | head -n 1) && [ -n "$child" ]; do gateway_pid=$child; done
+[ "$gateway_pid" != "$serve_pid" ] || fail "found no gateway process below npx (pid $serve_pid)"
+[ "$serving" = true ] ||
+  fail "npx econet-gm3-gateway did not answer /health and /api/parameters with 200 within 120 s: $(cat serve.log)"
+kill -TERM "$gateway_pid"
+status=0
+wait "$serve_pid" || status=$?
+serve_pid=""
+gateway_pid=""
+[ "$status" -eq 0 ] || fail "npx econet-gm3-gateway did not exit 0 on SIGTERM (exit $status): $(cat serve.log)"
+grep -q '"event":"gateway.stopped"' serve.log || fail "the gateway did not log gateway.stopped: $(cat serve.log)"
+echo "ok: npx econet-gm3-gateway (serve, built-in simulator) → /health and /api/parameters 200, exit 0 on SIGTERM"
 
 # serialport's native binding loads from the installed package and reads a real tty: the
 # simulator on a pseudo-terminal (socat), sniffed like a USB adapter.

@@ -3,7 +3,7 @@
  * endpoint, and the built-in simulator started when no serial port is set.
  */
 import { startDemoSimulation } from "../app/demo-simulation.js";
-import { type GatewayConfig, parseSerialPort, type SerialEndpoint } from "../config/index.js";
+import { type EnvName, type GatewayConfig, parseSerialPort, type SerialEndpoint } from "../config/index.js";
 import type { Simulation } from "../sim/index.js";
 import { createLink } from "../transport/create-link.js";
 import type { Link } from "../transport/link.js";
@@ -20,10 +20,14 @@ export interface CliBus {
 }
 
 export async function openCliBus(values: Record<string, unknown>, io: CliIo, doing: string): Promise<CliBus> {
-  const env = { ...(io.env ?? process.env) };
-  if (typeof values.port === "string") env.SERIAL_PORT = values.port;
-  if (typeof values.baud === "string") env.SERIAL_BAUD = values.baud;
-  const { config } = loadCliConfig(values, { ...io, env });
+  // The flags win over the environment and the file, and a bad value is reported as the flag's.
+  const overrides: Partial<Record<EnvName, string>> = {};
+  if (typeof values.port === "string") overrides.SERIAL_PORT = values.port;
+  if (typeof values.baud === "string") overrides.SERIAL_BAUD = values.baud;
+  const { config } = loadCliConfig(values, io, {
+    overrides,
+    overrideNames: { SERIAL_PORT: "--port", SERIAL_BAUD: "--baud" },
+  });
   const parsed = parseSerialPort(config.serialPort);
   if (!parsed.ok) throw new UsageError(`SERIAL_PORT: ${parsed.problem}`);
   const endpoint = parsed.endpoint;

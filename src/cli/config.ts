@@ -1,5 +1,11 @@
 /** `gm3 config`: the effective configuration and where each value came from; `--config` for every command. */
-import { configReport, formatConfigReport, type LoadedConfig, loadConfig } from "../config/index.js";
+import {
+  configReport,
+  formatConfigReport,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+} from "../config/index.js";
 import { type CliCommand, type CliIo, ExitCode, type OptionSpec, UsageError } from "./command.js";
 
 /** The `--config <path>` option; spread into a command's `options`. */
@@ -12,11 +18,15 @@ export const configOptionHelp: Readonly<Record<string, string>> = {
 
 /**
  * Loads the configuration for a command: `--config` from its parsed options, the environment and
- * working directory from `io`. Throws ConfigError, which the dispatcher reports with exit code 2.
+ * working directory from `io`, and settings given by other flags (`flags`, named by their flag). Throws ConfigError, which the dispatcher reports with exit code 2.
  */
-export function loadCliConfig(values: Record<string, unknown>, io: CliIo): LoadedConfig {
+export function loadCliConfig(
+  values: Record<string, unknown>,
+  io: CliIo,
+  flags: Pick<LoadConfigOptions, "overrides" | "overrideNames"> = {},
+): LoadedConfig {
   const configFile = typeof values.config === "string" ? values.config : undefined;
-  return loadConfig({ env: io.env ?? process.env, cwd: io.cwd ?? process.cwd(), configFile });
+  return loadConfig({ env: io.env ?? process.env, cwd: io.cwd ?? process.cwd(), configFile, ...flags });
 }
 
 export const configCommand: CliCommand = {

@@ -1,8 +1,20 @@
 /** `gm3 get <name|index>…`: reads parameters once from the bus. */
+import { closestName } from "../config/suggest.js";
 import { type CliCommand, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { oneShotOptionHelp, oneShotOptions, withGateway } from "./one-shot.js";
 import { formatValue, jsonValue } from "./value-format.js";
+
+/** Why `asked` names nothing: an index that does not exist, or a name, with the closest one. */
+function unknownParameter(asked: string, names: readonly string[]): string {
+  if (/^\d+$/.test(asked)) return `no parameter at index ${asked}`;
+  const suggestion = closestName(asked, names);
+  return `no parameter named '${asked}'${suggestion ? ` — did you mean '${suggestion}'?` : ""} (names are case-sensitive; spaces are written as _)`;
+}
+
+function listHint(apiPort: number): string {
+  return `To list every name and index, run the gateway (gm3 serve, or the service) and open http://localhost:${apiPort}/api/parameters (e.g. curl http://localhost:${apiPort}/api/parameters)`;
+}
 
 export const getCommand: CliCommand = {
   name: "get",
@@ -21,9 +33,13 @@ export const getCommand: CliCommand = {
       const { store } = app.core;
       const missing = positionals.filter((name) => !store.resolve(name));
       if (missing.length > 0) {
-        throw new UsageError(
-          `no parameter named ${missing.map((m) => `'${m}'`).join(", ")} (names are case-sensitive; spaces are written as _)`,
-        );
+        const names = [...store.all()].filter((e) => e.definition.exposed).map((e) => e.definition.name);
+        const problems = missing.map((asked) => unknownParameter(asked, names));
+        const detail = `${problems.join("; ")}. ${listHint(app.config.apiPort)}`;
+        if (values.json === true) {
+          io.stdout.write(`${JSON.stringify({ success: false, error: "not-found", detail, missing })}\n`);
+        }
+        throw new UsageError(detail);
       }
       const rows = positionals.map((name) => {
         const entry = store.resolve(name)!;

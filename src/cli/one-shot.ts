@@ -20,6 +20,31 @@ export const oneShotOptionHelp: Readonly<Record<string, string>> = {
 
 const DEFAULT_TIMEOUT_S = 120;
 
+/** Link errors that retrying will not cure: the command stops at once instead of waiting out --timeout. */
+const PERMANENT_LINK_ERRORS: ReadonlySet<string> = new Set(["not-found", "permission-denied"]);
+
+/** Rejects with a BusCommandError (message and hint) as soon as the link fails for good. */
+function permanentLinkFailure(app: GatewayApp): { failed: Promise<never>; cancel(): void } {
+  let check = () => {};
+  const failed = new Promise<never>((_resolve, reject) => {
+    check = () => {
+      const error = app.core.status().link.lastError;
+      if (error === undefined || !PERMANENT_LINK_ERRORS.has(error.code)) return;
+      app.core.off("status", check);
+      reject(
+        new BusCommandError(
+          `cannot open the bus link: ${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
+        ),
+      );
+    };
+  });
+  // A rejection nobody awaits any more (the data came first) must not crash the process.
+  failed.catch(() => {});
+  app.core.on("status", check);
+  check();
+  return { failed, cancel: () => app.core.off("status", check) };
+}
+
 export async function withGateway<T>(
   values: Record<string, unknown>,
   io: CliIo,
@@ -36,10 +61,12 @@ export async function withGateway<T>(
   );
   const app = await startGatewayApp({ loaded, logger });
   const stopProgress = showDiscoveryProgress(app.core, io.stderr);
+  const linkFailure = permanentLinkFailure(app);
   try {
     try {
-      await app.core.waitForData(timeoutS * 1000, { polled: true });
-    } catch {
+      await Promise.race([app.core.waitForData(timeoutS * 1000, { polled: true }), linkFailure.failed]);
+    } catch (error) {
+      if (error instanceof BusCommandError) throw error;
       const status = app.core.status();
       const why =
         status.link.state !== "up"
@@ -52,6 +79,7 @@ export async function withGateway<T>(
       throw new BusCommandError(`no parameters after ${timeoutS} s: ${why}`);
     } finally {
       stopProgress();
+      linkFailure.cancel();
     }
     return await work(app);
   } finally {

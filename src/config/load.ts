@@ -38,6 +38,11 @@ export interface LoadConfigOptions {
   configFile?: string;
   /** Values that win over every other source, as strings in environment form. */
   overrides?: Partial<Record<EnvName, string>>;
+  /**
+   * How messages name where an override came from, e.g. `--port` for SERIAL_PORT set by a
+   * command-line flag (default: "override of SERIAL_PORT").
+   */
+  overrideNames?: Partial<Record<EnvName, string>>;
   /** Directory for relative paths and the default config.yaml (default: process.cwd()). */
   cwd?: string;
   /** Whether a path exists (default: fs.existsSync); used for the /dev/econext hint. */
@@ -120,11 +125,13 @@ function pickCandidate(
   fileValues: Record<string, unknown>,
   filePath: string | undefined,
   overrides: Partial<Record<string, string>>,
+  overrideNames: Partial<Record<string, string>>,
   warnings: string[],
 ): Candidate | undefined {
   const spec = specOf(key);
   const override = overrides[spec.env];
-  if (override !== undefined) return { raw: override, origin: { source: "override", name: spec.env } };
+  if (override !== undefined)
+    return { raw: override, origin: { source: "override", name: overrideNames[spec.env] ?? spec.env } };
   const aliasesSet = (spec.aliases ?? []).filter((alias) => env[alias] !== undefined);
   const primary = env[spec.env];
   if (primary !== undefined) {
@@ -169,7 +176,15 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const sources = {} as Record<SettingKey, SettingSource>;
   for (const key of settingKeys) {
     const spec = specOf(key);
-    const candidate = pickCandidate(key, env, fileValues, file?.path, options.overrides ?? {}, warnings);
+    const candidate = pickCandidate(
+      key,
+      env,
+      fileValues,
+      file?.path,
+      options.overrides ?? {},
+      options.overrideNames ?? {},
+      warnings,
+    );
     const origin = candidate?.origin ?? { source: "default", name: "default" };
     sources[key] = origin;
     let value = spec.default;

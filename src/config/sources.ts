@@ -4,7 +4,10 @@ export type ConfigSource = "default" | "file" | "env" | "alias" | "override";
 
 export interface SettingSource {
   readonly source: ConfigSource;
-  /** `default`, the file path, the environment variable (or alias) name, or the overridden name. */
+  /**
+   * `default`, the file path, the environment variable (or alias) name, or for an override the
+   * overridden name or what set it (`--port`).
+   */
   readonly name: string;
 }
 
@@ -20,6 +23,6 @@ export function describeSource(origin: SettingSource, setting: { env: string; ya
     case "alias":
       return `environment variable ${origin.name} (alias of ${setting.env})`;
     case "override":
-      return `override of ${origin.name}`;
+      return origin.name === setting.env ? `override of ${origin.name}` : origin.name;
   }
 }

@@ -9,30 +9,31 @@ export interface Unit {
   symbol: string;
 }
 
-const codes: Readonly<Record<string, number>> = {
-  "": 0,
-  C: 1,
-  s: 2,
-  min: 3,
-  h: 4,
-  d: 5,
-  "%": 6,
-  kW: 7,
-  kWh: 8,
-};
+/** Maps, not object literals: unit strings come off the wire, and `toString` must not find a function. */
+const codes: ReadonlyMap<string, number> = new Map([
+  ["", 0],
+  ["C", 1],
+  ["s", 2],
+  ["min", 3],
+  ["h", 4],
+  ["d", 5],
+  ["%", 6],
+  ["kW", 7],
+  ["kWh", 8],
+]);
 
-const symbols: Readonly<Record<string, string>> = {
-  C: "°C",
-  "'C": "°C",
-  "°C": "°C",
-};
+const symbols: ReadonlyMap<string, string> = new Map([
+  ["C", "°C"],
+  ["'C", "°C"],
+  ["°C", "°C"],
+]);
 
 export function unitCode(raw: string): number {
-  return codes[raw] ?? 0;
+  return codes.get(raw) ?? 0;
 }
 
 export function unitSymbol(raw: string): string {
-  return symbols[raw] ?? raw;
+  return symbols.get(raw) ?? raw;
 }
 
 export function parseUnit(raw: string): Unit {

@@ -35,6 +35,14 @@ export function serialErrorFromOpen(path: string, error: Error): LinkError {
       },
     );
   }
+  if (/ENOTTY|Inappropriate ioctl/i.test(text)) {
+    return new LinkError(
+      "other",
+      `${path} is not a serial device (${text.replace(/^Error: /, "")})`,
+      "SERIAL_PORT must be a tty such as /dev/ttyUSB0, or tcp://host:port for ser2net",
+      { cause: error },
+    );
+  }
   return new LinkError("other", `cannot open ${path}: ${text}`, undefined, { cause: error });
 }
 

@@ -68,11 +68,33 @@ describe("gm3 get", () => {
     ).toBeLessThan(2);
   });
 
-  it("exits 2 for an unknown name, saying names are case-sensitive", async () => {
-    const { code, stdout, stderr } = await gm3(["get", "hdwtsetpoint", "--timeout", "20"], bus.env);
+  it("exits 2 for an unknown name or index, suggesting the name meant and how to list them", async () => {
+    const { code, stdout, stderr } = await gm3(["get", "hdwtsetpoint", "99999", "--timeout", "20"], {
+      ...bus.env,
+      API_PORT: "8123",
+    });
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/gm3 get: no parameter named 'hdwtsetpoint' \(names are case-sensitive/);
+    const message = stderr.slice(stderr.indexOf("gm3 get:"));
+    expect(message).toMatch(
+      /^gm3 get: no parameter named 'hdwtsetpoint' — did you mean 'HDWTSetPoint'\? \(names are case-sensitive; spaces are written as _\); no parameter at index 99999\. /,
+    );
+    expect(message).toMatch(/curl http:\/\/localhost:8123\/api\/parameters/);
+  });
+
+  it("--json prints a JSON error for an unknown name (and exits 2)", async () => {
+    const { code, stdout, stderr } = await gm3(["get", "TempCWX", "--json", "--timeout", "20"], bus.env);
+    expect(code).toBe(2);
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out).toEqual({
+      success: false,
+      error: "not-found",
+      detail: expect.stringMatching(
+        /^no parameter named 'TempCWX' — did you mean 'TempCWU'\?.*\/api\/parameters/,
+      ),
+      missing: ["TempCWX"],
+    });
+    expect(stderr).toContain(out.detail as string);
   });
 });
 
@@ -147,6 +169,24 @@ describe("an unreachable port", () => {
       expect(code).toBe(1);
       expect(stdout).toBe("");
       expect(stderr).toMatch(/no parameters after 1 s: .*127\.0\.0\.1:1 refused \(is ser2net .* listening/);
+    }
+  });
+});
+
+describe("a serial device that does not exist", () => {
+  it("get and set exit 1 at once with the hint, instead of waiting out --timeout", async () => {
+    const env = { ...bus.env, SERIAL_PORT: join(bus.stateDir, "ttyUSB-missing") };
+    for (const argv of [
+      ["get", SETPOINT.name, "--timeout", "600"],
+      ["set", SETPOINT.name, "50", "--timeout", "600"],
+    ]) {
+      const { code, stdout, stderr } = await gm3(argv, env);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(
+        /gm3 (get|set): cannot open the bus link: serial device .*ttyUSB-missing does not exist — check that the adapter is plugged in/,
+      );
+      expect(stderr).not.toMatch(/no parameters after/);
     }
   });
 });

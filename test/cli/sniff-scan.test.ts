@@ -89,6 +89,27 @@ describe("gm3 sniff", () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/gm3 sniff: .*127\.0\.0\.1:1.* — is ser2net/);
   });
+
+  it("blames --port and --baud, not the environment, for bad flag values (exit 2)", async () => {
+    const env = { SERIAL_PORT: "tcp://127.0.0.1:1" };
+    const port = await gm3(["sniff", "--port", "foo:bar", "--count", "1"], env);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/SERIAL_PORT \(from --port\): "foo:bar" is not an absolute device path/);
+    expect(port.stderr).not.toMatch(/environment variable/);
+    const baud = await gm3(["sniff", "--port", "tcp://127.0.0.1:1", "--baud", "12", "--count", "1"], env);
+    expect(baud.code).toBe(2);
+    expect(baud.stderr).toMatch(/SERIAL_BAUD \(from --baud\): 12 is not supported/);
+    expect(baud.stderr).not.toMatch(/environment variable/);
+  });
+
+  it("says what SERIAL_PORT must be when the port is not a serial device (exit 1)", async () => {
+    const { code, stdout, stderr } = await gm3(["sniff", "--port", "/dev/null", "--count", "1"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(
+      /gm3 sniff: \/dev\/null is not a serial device \(.*\) — SERIAL_PORT must be a tty such as \/dev\/ttyUSB0, or tcp:\/\/host:port for ser2net/,
+    );
+  });
 });
 
 interface ScanReport {

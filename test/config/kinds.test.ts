@@ -71,6 +71,13 @@ describe("enumerations", () => {
   it("lists the choices and the aliases", () => {
     expect(enumKind(["a", "b"], { c: "a" }).allowed).toBe("one of a, b (also c=a)");
   });
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "refuses %j, which every object inherits but is no alias",
+    (raw) => {
+      const parsed = logLevel.parse(raw, { cwd: "/" });
+      expect(parsed).toEqual({ ok: false, problem: expect.stringMatching(/is not one of the choices/) });
+    },
+  );
 });
 
 describe("bus addresses", () => {

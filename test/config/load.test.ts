@@ -63,6 +63,26 @@ describe("loadConfig sources", () => {
     expect(sources.apiPort).toEqual({ source: "override", name: "API_PORT" });
   });
 
+  it("names an override by what set it (a flag), also when its value is bad", () => {
+    const { sources } = loadConfig({
+      env: { API_PORT: "8200" },
+      overrides: { API_PORT: "9000" },
+      overrideNames: { API_PORT: "--api-port" },
+      cwd: dir.path,
+      pathExists: noDevice,
+    });
+    expect(sources.apiPort).toEqual({ source: "override", name: "--api-port" });
+    expect(() =>
+      loadConfig({
+        env: { API_PORT: "8200" },
+        overrides: { API_PORT: "http" },
+        overrideNames: { API_PORT: "--api-port" },
+        cwd: dir.path,
+        pathExists: noDevice,
+      }),
+    ).toThrow(/API_PORT \(from --api-port\): "http" /);
+  });
+
   it("finds the file through CONFIG_FILE, relative to the working directory", () => {
     dir.write("custom.yml", "serial_port: tcp://192.168.1.20:4001\n");
     const { config, configFile } = loadConfig({ env: { CONFIG_FILE: "custom.yml" }, cwd: dir.path });

@@ -150,6 +150,18 @@ describe("Dockerfile", () => {
     expect(flags).toEqual(expect.arrayContaining(["interval", "timeout", "start-period", "retries"]));
   });
 
+  it("gives a first registration (token and discovery: 2–3 minutes) time before failures count", () => {
+    const startPeriod = runtimeStage
+      .getHEALTHCHECKs()[0]!
+      .getFlags()
+      .find((flag) => flag.getName() === "start-period")
+      ?.getValue();
+    const match = /^(\d+)(s|m)$/.exec(startPeriod ?? "");
+    expect(match, `start-period ${startPeriod}`).not.toBeNull();
+    const seconds = Number(match![1]) * (match![2] === "m" ? 60 : 1);
+    expect(seconds).toBeGreaterThanOrEqual(180);
+  });
+
   it("its health check exits 0 only when /health answers OK", async () => {
     const command = execForm(runtimeStage.getHEALTHCHECKs()[0]!.getArgumentsContent() ?? "")!;
     let status = 200;

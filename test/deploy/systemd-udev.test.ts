@@ -3,7 +3,8 @@
  * configuration schema and package.json. (`systemd-analyze verify` and shellcheck run in .ci/run.)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { settingsSchema } from "../../src/config/schema.js";
@@ -14,7 +15,10 @@ const packageJson = JSON.parse(read("package.json")) as {
   scripts: Record<string, string>;
   bin: Record<string, string>;
   files: string[];
+  version: string;
 };
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A unit file as section → key → values (keys may repeat). */
 function parseUnit(text: string): Map<string, Map<string, string[]>> {
@@ -160,6 +164,70 @@ describe("deploy/install-pi.sh", () => {
     }
     expect(existsSync("/etc/econet-gm3-gateway/env")).toBe(before);
     expect(stdout).toMatch(/dry run: nothing was changed/);
+  });
+
+  it("--dry-run without --package packs this clone and installs that tarball (not the registry)", () => {
+    const { status, stdout, stderr } = run("--dry-run");
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const steps = stdout.split("\n").filter((line) => line.startsWith("[dry-run] "));
+    const pack = steps.findIndex((line) => / npm pack --pack-destination /.test(line));
+    expect(steps[pack]).toMatch(
+      new RegExp(
+        `^\\[dry-run\\] (runuser -u \\S+ -- )?env -C ${escapeRegExp(repoRoot)} npm pack --pack-destination (\\S+)$`,
+      ),
+    );
+    const destination = steps[pack]!.split(" ").at(-1)!;
+    const install = steps.findIndex((line) => / npm install --global /.test(line));
+    expect(install).toBeGreaterThan(pack);
+    expect(steps[install]).toMatch(
+      new RegExp(
+        `npm install --global .* ${escapeRegExp(`${destination}/econet-gm3-gateway-${packageJson.version}.tgz`)}$`,
+      ),
+    );
+    expect(steps.some((line) => /npm install --global .* econet-gm3-gateway$/.test(line))).toBe(false);
+  });
+
+  it("outside a clone and without --package, says the package is not published and how to install", () => {
+    const dir = mkdtempSync(join(tmpdir(), "install-pi-"));
+    try {
+      for (const file of ["install-pi.sh", "econet-gm3-gateway.service", "99-econet-gm3.rules"])
+        copyFileSync(join(repoRoot, "deploy", file), join(dir, file));
+      const { status, stdout, stderr } = spawnSync("bash", [join(dir, "install-pi.sh"), "--dry-run"], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(status).toBe(1);
+      expect(stdout).not.toMatch(/\[dry-run\]/);
+      expect(stderr).toMatch(/econet-gm3-gateway is not published on the npm registry yet/);
+      expect(stderr).toMatch(/git clone .* && sudo deploy\/install-pi\.sh/);
+      expect(stderr).toMatch(/--package \.\/econet-gm3-gateway-<version>\.tgz/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("run from the globally installed package without --package, uses that installation", () => {
+    const prefix = mkdtempSync(join(tmpdir(), "install-pi-prefix-"));
+    try {
+      const installed = join(prefix, "lib", "node_modules", "econet-gm3-gateway");
+      mkdirSync(join(installed, "deploy"), { recursive: true });
+      copyFileSync(join(repoRoot, "package.json"), join(installed, "package.json"));
+      for (const file of ["install-pi.sh", "econet-gm3-gateway.service", "99-econet-gm3.rules"])
+        copyFileSync(join(repoRoot, "deploy", file), join(installed, "deploy", file));
+      const { status, stdout, stderr } = spawnSync(
+        "bash",
+        [join(installed, "deploy", "install-pi.sh"), "--dry-run"],
+        { encoding: "utf8", timeout: 20_000, env: { ...process.env, npm_config_prefix: prefix } },
+      );
+      expect(stderr).toBe("");
+      expect(status).toBe(0);
+      expect(stdout).toContain(`using the package installed at ${installed}`);
+      expect(stdout).not.toMatch(/\[dry-run\] .*npm (install|pack)/);
+      expect(stdout).toContain(`ExecStart=${join(prefix, "bin", "econet-gm3-gateway")} serve`);
+    } finally {
+      rmSync(prefix, { recursive: true, force: true });
+    }
   });
 
   it("writes a settings template that points SERIAL_PORT at the udev name", () => {

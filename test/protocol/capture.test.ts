@@ -172,17 +172,19 @@ describe.skipIf(!present)(title, () => {
       289: 3,
       290: 3,
     });
-    const byIndex = new Map(writes.map((w) => [w.index, w.valueBytes.toString("hex")]));
-    expect(Object.fromEntries(byIndex)).toEqual({
-      403: "01000000",
-      404: "01000000",
-      406: "02000000",
-      405: "00000000",
-      286: "03",
-      288: "00009841",
-      289: "00009041",
-      290: "0000003f",
-    });
+    // Every write in capture order, value bytes included (not just the last write per index):
+    // batches of the four presence bitfields and of the four circuit-2 settings (PROTOCOL.md §5.5).
+    const presence = ["403=01000000", "404=01000000", "406=02000000", "405=00000000"];
+    const circuit2 = ["286=03", "288=00009841", "289=00009041", "290=0000003f"];
+    expect(writes.map((w) => `${w.index}=${w.valueBytes.toString("hex")}`)).toEqual([
+      ...presence,
+      ...circuit2,
+      ...presence,
+      ...presence,
+      ...circuit2,
+      ...circuit2,
+    ]);
+    expect(writes).toHaveLength(24);
     // The value bytes decode with the dump's types: u32 bitfields, u8 work mode, float temperatures.
     const decoded = writes
       .slice(0, 8)

@@ -42,4 +42,13 @@ describe("unit strings (PROTOCOL.md §7)", () => {
       expect(unitSymbol(raw)).toBe(symbol);
     }
   });
+
+  it.each(["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"])(
+    "treats %j, a name every object inherits, as an unknown unit string",
+    (raw) => {
+      expect(unitCode(raw)).toBe(0);
+      expect(unitSymbol(raw)).toBe(raw);
+      expect(parseUnit(raw)).toEqual({ raw, code: 0, symbol: raw });
+    },
+  );
 });

@@ -36,7 +36,10 @@ export function enumKind<const T extends string>(
     allowed: `one of ${choices.join(", ")}${aliasNote}`,
     parse(raw) {
       const text = typeof raw === "string" ? raw.trim().toLowerCase() : undefined;
-      const choice = text === undefined ? undefined : (choices.find((c) => c === text) ?? aliases[text]);
+      const choice =
+        text === undefined
+          ? undefined
+          : (choices.find((c) => c === text) ?? (Object.hasOwn(aliases, text) ? aliases[text] : undefined));
       return choice === undefined ? fail(`${quote(raw)} is not one of the choices`) : ok(choice);
     },
     format: String,
