@@ -247,8 +247,9 @@ export class MqttBridge {
       baseTopic: topics.base,
     });
     for (const listener of this.connectionListeners) listener(true);
-    const subscriptions = [topics.setFilter, topics.haStatus];
-    if (this.options.discovery) subscriptions.push(topics.discoveryFilter);
+    // The own device's config topics are subscribed to even with discovery off: retained configs
+    // left by an earlier run with discovery on arrive there and are cleared (the plan has none).
+    const subscriptions = [topics.setFilter, topics.haStatus, topics.discoveryFilter];
     client.subscribe(subscriptions, { qos: 1 }, (error) => {
       if (error) this.lastError = `subscribing failed: ${error.message}`;
     });
