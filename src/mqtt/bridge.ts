@@ -87,6 +87,7 @@ export class MqttBridge {
   private readonly retainedConfigs = new Map<string, string>();
   private availability: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = 0;
   private rebuildScheduled = false;
   private definitionsPending = false;
   private attempts = 0;
@@ -133,6 +134,11 @@ export class MqttBridge {
     return this.client?.connected === true;
   }
 
+  /** The delay of the reconnection now waiting, in ms; undefined when none is scheduled. */
+  get pendingReconnectMs(): number | undefined {
+    return this.reconnectTimer === undefined ? undefined : this.reconnectDelayMs;
+  }
+
   /** The base topic in use, once the UID is known. */
   get baseTopic(): string | undefined {
     return this.topics?.base;
@@ -167,6 +173,7 @@ export class MqttBridge {
     this.core.off("status", this.onStatus);
     this.core.off("alarms", this.onAlarms);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     await this.disconnect();
   }
 
@@ -276,6 +283,7 @@ export class MqttBridge {
       });
     }
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectDelayMs = delay;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.stopped && this.client === client) client.reconnect();
