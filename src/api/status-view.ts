@@ -1,6 +1,6 @@
 /** GET /api/status: the core's state in snake_case JSON, times as UTC ISO 8601. */
 import type { GatewayStatus } from "../gateway/status.js";
-import { utcIso } from "./timestamps.js";
+import { utcIso } from "../views/timestamps.js";
 
 export function statusBody(
   status: GatewayStatus,
