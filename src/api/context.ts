@@ -9,12 +9,12 @@ import type {
   RawServerDefault,
 } from "fastify";
 import type { GatewayConfig } from "../config/index.js";
+import { JSON_CONTENT_TYPE, sendApiError } from "../http/errors.js";
 import type { Logger } from "../log/index.js";
+import type { ParametersView } from "../views/parameters-view.js";
+import { notReadyReason } from "../views/readiness.js";
 import type { ApiCore } from "./core.js";
-import { JSON_CONTENT_TYPE, sendApiError } from "./errors.js";
-import type { ParametersView } from "./parameters-view.js";
 import type { WriteRateLimiter } from "./rate-limit.js";
-import { notReadyReason } from "./readiness.js";
 import type { ThermostatApi } from "./thermostat.js";
 
 export type TypedApp = FastifyInstance<

@@ -3,7 +3,7 @@
  * (JSON.parse's message, e.g. "Unexpected token 'N', "{"value": NaN}" is not valid JSON").
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../http/errors.js";
 
 const MAX_QUOTED_CHARS = 200;
 

@@ -4,7 +4,7 @@
  * most `limit` times, and clients idle for a window are forgotten.
  */
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
-import { sendApiError } from "./errors.js";
+import { sendApiError } from "../http/errors.js";
 
 const WINDOW_MS = 60_000;
 /** Above this many tracked clients, idle ones are swept on the next check. */

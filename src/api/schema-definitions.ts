@@ -144,6 +144,9 @@ const IsoOrNull = Nullable(Type.String(), "UTC ISO 8601.");
 export const StatusBodySchema = Type.Object({
   version: Type.String(),
   simulator: Type.Boolean(),
+  warning: Type.Optional(
+    Type.String({ description: "Present when the data comes from the built-in simulator." }),
+  ),
   read_only: Type.Boolean(),
   started_at: Type.String(),
   uptime_seconds: Type.Number(),

@@ -563,6 +563,10 @@ export const generatedSchemas: Record<string, unknown> = {
       "simulator": {
         "type": "boolean"
       },
+      "warning": {
+        "type": "string",
+        "description": "Present when the data comes from the built-in simulator."
+      },
       "read_only": {
         "type": "boolean"
       },

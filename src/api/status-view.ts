@@ -1,6 +1,10 @@
 /** GET /api/status: the core's state in snake_case JSON, times as UTC ISO 8601. */
 import type { GatewayStatus } from "../gateway/status.js";
-import { utcIso } from "./timestamps.js";
+import { utcIso } from "../views/timestamps.js";
+
+/** Said by /health and /api/status whenever the data comes from the built-in simulator. */
+export const SIMULATOR_WARNING =
+  "SIMULATED heat pump: no SERIAL_PORT is configured, the data is not from a real controller";
 
 export function statusBody(
   status: GatewayStatus,
@@ -11,6 +15,7 @@ export function statusBody(
   return {
     version: extra.version,
     simulator: status.simulator,
+    ...(status.simulator ? { warning: SIMULATOR_WARNING } : {}),
     read_only: status.readOnly,
     started_at: utcIso(status.startedAt),
     uptime_seconds: Math.round((now - status.startedAt) / 100) / 10,

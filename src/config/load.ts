@@ -28,6 +28,12 @@ const PYTHON_GATEWAY_DEFAULT_PORT = "/dev/econext";
 const OWN_ENV_PREFIXES = ["GM3_", "ECONEXT_"];
 /** Python gateway features this gateway does not have (yet): ignored with a specific warning. */
 const UNSUPPORTED_PYTHON_PREFIXES = ["ECONEXT_THERMOSTAT_", "ECONEXT_CLOCK_SYNC_"];
+/** Python gateway settings with no counterpart here, and why none is needed: ignored with the reason. */
+const PYTHON_SETTINGS_NOT_NEEDED: Readonly<Record<string, string>> = {
+  ECONEXT_COEXISTENCE_MODE:
+    "the Python gateway's coexistence mode (sharing the bus with an ecoNET300) is not needed here, because this gateway always shares it: " +
+    "with GM3_SOURCE_ADDRESS=auto it claims a free address in 105–130, never the ecoNET300's 131, and (with TOKEN_REQUIRED, the default) transmits only while the panel grants it the token",
+};
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -107,6 +113,8 @@ function unknownEnvWarnings(env: Environment): string[] {
   return Object.keys(env)
     .filter((name) => OWN_ENV_PREFIXES.some((p) => name.startsWith(p)) && !knownEnvNames.has(name))
     .map((name) => {
+      const notNeeded = PYTHON_SETTINGS_NOT_NEEDED[name];
+      if (notNeeded !== undefined) return `${name} is ignored: ${notNeeded}`;
       if (UNSUPPORTED_PYTHON_PREFIXES.some((p) => name.startsWith(p)))
         return `${name} is ignored: this gateway has no such feature yet`;
       const suggestion = closestName(name, candidates);

@@ -320,6 +320,9 @@ export class GatewayMetrics {
       const ms = this.core.status().poll.lastDurationMs;
       if (ms !== undefined) pollDuration.observe(ms / MS_PER_S);
     };
+    // The bridges start on a running core: a poll completed before they did (the first one, which
+    // the gateway waits for) is observed from the status, so the histogram counts it too.
+    if (this.core.status().poll.lastCompletedAt !== undefined) onPoll();
     this.core.store.on("pollComplete", onPoll);
     this.detach.push(() => this.core.store.off("pollComplete", onPoll));
     const cycles = new Counter({

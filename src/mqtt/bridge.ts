@@ -87,6 +87,7 @@ export class MqttBridge {
   private readonly retainedConfigs = new Map<string, string>();
   private availability: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = 0;
   private rebuildScheduled = false;
   private definitionsPending = false;
   private attempts = 0;
@@ -133,6 +134,11 @@ export class MqttBridge {
     return this.client?.connected === true;
   }
 
+  /** The delay of the reconnection now waiting, in ms; undefined when none is scheduled. */
+  get pendingReconnectMs(): number | undefined {
+    return this.reconnectTimer === undefined ? undefined : this.reconnectDelayMs;
+  }
+
   /** The base topic in use, once the UID is known. */
   get baseTopic(): string | undefined {
     return this.topics?.base;
@@ -167,6 +173,7 @@ export class MqttBridge {
     this.core.off("status", this.onStatus);
     this.core.off("alarms", this.onAlarms);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     await this.disconnect();
   }
 
@@ -247,8 +254,9 @@ export class MqttBridge {
       baseTopic: topics.base,
     });
     for (const listener of this.connectionListeners) listener(true);
-    const subscriptions = [topics.setFilter, topics.haStatus];
-    if (this.options.discovery) subscriptions.push(topics.discoveryFilter);
+    // The own device's config topics are subscribed to even with discovery off: retained configs
+    // left by an earlier run with discovery on arrive there and are cleared (the plan has none).
+    const subscriptions = [topics.setFilter, topics.haStatus, topics.discoveryFilter];
     client.subscribe(subscriptions, { qos: 1 }, (error) => {
       if (error) this.lastError = `subscribing failed: ${error.message}`;
     });
@@ -275,6 +283,7 @@ export class MqttBridge {
       });
     }
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectDelayMs = delay;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.stopped && this.client === client) client.reconnect();

@@ -26,7 +26,15 @@ export interface LiveHubOptions extends ChannelOptions {
   health(status: GatewayStatus): { state: string; reason: string | null };
   /** Told when a client is closed for falling behind (for the log). */
   onTooSlow?(client: string, queued: number): void;
+  /**
+   * Re-assess the health this often (ms; 0 = never) and push a status when its state changed:
+   * time alone turns it degraded (no poll for too long), with no event to announce it.
+   */
+  healthCheckMs?: number;
 }
+
+/** Health is re-assessed every 5 s unless told otherwise. */
+export const HEALTH_CHECK_MS = 5_000;
 
 interface Client {
   channel: ClientChannel;
@@ -45,6 +53,9 @@ export interface LiveHubStats {
 export class LiveHub {
   private readonly clients = new Set<Client>();
   private lastStatus = "";
+  /** The health state of the last status sent (or assessed when no client was there). */
+  private lastHealth = "";
+  private readonly healthTimer: NodeJS.Timeout | undefined;
   private connections = 0;
   private slowDisconnects = 0;
   private sentByClosed = 0;
@@ -73,7 +84,15 @@ export class LiveHub {
     core.store.on("pollComplete", this.onStatus);
     core.on("status", this.onStatus);
     core.on("alarms", this.onAlarms);
-    this.lastStatus = JSON.stringify(this.liveStatus());
+    const status = this.liveStatus();
+    this.lastStatus = JSON.stringify(status);
+    this.lastHealth = status.health;
+    const every = options.healthCheckMs ?? HEALTH_CHECK_MS;
+    if (every > 0) {
+      this.healthTimer = setInterval(() => this.recheckHealth(), every);
+      // A low-rate check must never keep the process alive on its own.
+      this.healthTimer.unref();
+    }
   }
 
   get stats(): LiveHubStats {
@@ -110,6 +129,7 @@ export class LiveHub {
 
   /** Closes every client (the gateway is stopping) and stops listening. */
   close(): void {
+    clearInterval(this.healthTimer);
     this.core.store.off("change", this.onChange);
     this.core.store.off("definitions", this.onDefinitions);
     this.core.store.off("pollComplete", this.onStatus);
@@ -130,11 +150,17 @@ export class LiveHub {
     };
   }
 
-  private broadcastStatus(): void {
+  /** Pushes a status only when the health state changed (a reason's age in seconds does not count). */
+  private recheckHealth(): void {
     const status = this.liveStatus();
+    if (status.health !== this.lastHealth) this.broadcastStatus(status);
+  }
+
+  private broadcastStatus(status = this.liveStatus()): void {
     const key = JSON.stringify(status);
     if (key === this.lastStatus) return;
     this.lastStatus = key;
+    this.lastHealth = status.health;
     const message = statusMessage(status, Date.now());
     for (const client of this.clients) client.channel.push(message);
   }

@@ -6,16 +6,10 @@
  */
 import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import {
-  ApiKeyCheck,
-  assessHealth,
-  parameterFieldsJson,
-  presentedKey,
-  sendApiError,
-  valueJson,
-} from "../api/index.js";
 import type { GatewayConfig } from "../config/index.js";
+import { ApiKeyCheck, presentedKey, sendApiError } from "../http/index.js";
 import { type Logger, logEvent } from "../log/index.js";
+import { assessHealth, parameterFieldsJson, valueJson } from "../views/index.js";
 import { CLOSE_GOING_AWAY } from "./channel.js";
 import { FilterError, type ParameterFilter, parseFilter } from "./filter.js";
 import { type LiveCore, LiveHub } from "./hub.js";

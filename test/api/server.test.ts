@@ -389,6 +389,19 @@ describe("GET /api/status and GET /", () => {
       "no-token": 0,
     });
     expect(body.poll.interval_ms).toBe(10_000);
+    expect(body.simulator).toBe(false);
+    expect(body.warning).toBeUndefined();
+  });
+
+  it("warns, as /health does, when the data comes from the simulator", async () => {
+    const { app, core } = await start();
+    core.statusOverrides = { simulator: true };
+    const body = (await app.inject({ method: "GET", url: "/api/status" })).json();
+    expect(Value.Check(schemas.StatusBodySchema, body)).toBe(true);
+    expect(body.simulator).toBe(true);
+    const health = (await app.inject({ method: "GET", url: "/health" })).json();
+    expect(body.warning).toMatch(/^SIMULATED heat pump/);
+    expect(body.warning).toBe(health.warning);
   });
 
   it("GET / names the gateway", async () => {

@@ -50,6 +50,16 @@ describe("configuration warnings (start-up continues)", () => {
     ]);
   });
 
+  it("says why the Python gateway's ECONEXT_COEXISTENCE_MODE is not needed, rather than calling it unknown", () => {
+    const warnings = warningsOf({ ECONEXT_COEXISTENCE_MODE: "true" });
+    expect(warnings).toEqual([
+      "ECONEXT_COEXISTENCE_MODE is ignored: the Python gateway's coexistence mode (sharing the bus with an ecoNET300) is not needed here, " +
+        "because this gateway always shares it: with GM3_SOURCE_ADDRESS=auto it claims a free address in 105–130, never the ecoNET300's 131, " +
+        "and (with TOKEN_REQUIRED, the default) transmits only while the panel grants it the token",
+    ]);
+    expect(warningsOf({ ECONEXT_COEXISTENCE_MODE: "false" })).toEqual(warnings);
+  });
+
   it("points Python-gateway users at /dev/econext when it exists and no port is set", () => {
     const checked: string[] = [];
     const exists = (path: string) => {

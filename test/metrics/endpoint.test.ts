@@ -65,3 +65,28 @@ describe("GET /metrics on the running gateway", () => {
     );
   });
 });
+
+describe("GET /metrics with METRICS_ENABLED=false", () => {
+  let gw: SimLive;
+  beforeAll(async () => {
+    gw = await startSimLive({ env: { METRICS_ENABLED: "false" } });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it("is not served (404 in the API's error shape) while the rest of the API is", async () => {
+    expect(gw.config.metricsEnabled).toBe(false);
+    const metrics = await fetch(`${gw.url}/metrics`);
+    expect(metrics.status).toBe(404);
+    const body = (await metrics.json()) as { error: string; detail: string };
+    expect(typeof body.error).toBe("string");
+    expect(typeof body.detail).toBe("string");
+    expect((await fetch(`${gw.url}/api/parameters/HDWTSetPoint`)).status).toBe(200);
+    const openapi = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(openapi.paths)).toContain("/api/parameters");
+    expect(Object.keys(openapi.paths)).not.toContain("/metrics");
+  });
+});

@@ -40,6 +40,56 @@ describe("gateway metrics on the simulated heat pump", () => {
     expect(series).toBeLessThan(1774);
   });
 
+  it("counts every complete poll cycle in the poll-duration histogram, the first one included", async () => {
+    // The metrics were created after the first poll (the gateway waited for data). A scrape is not
+    // atomic and polling goes on, so a few scrapes may be needed to see both at the same cycle.
+    let count: number | undefined;
+    let cycles: number | undefined;
+    for (let attempt = 0; attempt < 5 && (count === undefined || count !== cycles); attempt++) {
+      const families = await scrape();
+      count = sampleValue(families, "gm3_poll_cycle_duration_seconds_count");
+      cycles = sampleValue(families, "gm3_poll_cycles_total");
+    }
+    expect(cycles).toBeGreaterThanOrEqual(1);
+    expect(g.core.status().poll.consecutiveFailures).toBe(0);
+    expect(count).toBe(cycles);
+  });
+
+  it("moves the token wait and hold, poll-duration and discovery figures as the bus works", async () => {
+    const before = await scrape();
+    const cycles = g.core.status().poll.cycles;
+    const grants = g.core.bus.stats.tokenGrants;
+    await eventually(
+      () => g.core.status().poll.cycles >= cycles + 2 && g.core.bus.stats.tokenGrants >= grants + 2,
+      "two more poll cycles and token grants",
+      10_000,
+    );
+    const after = await scrape();
+    const grew = (name: string) => {
+      const was = sampleValue(before, name) ?? 0;
+      expect(sampleValue(after, name), name).toBeGreaterThan(was);
+    };
+    for (const name of [
+      "gm3_bus_token_wait_seconds_count",
+      "gm3_bus_token_wait_seconds_sum",
+      "gm3_bus_token_wait_seconds_total",
+      "gm3_bus_token_hold_seconds_count",
+      "gm3_bus_token_hold_seconds_sum",
+      "gm3_bus_token_hold_seconds_total",
+      "gm3_poll_cycle_duration_seconds_count",
+      "gm3_poll_cycle_duration_seconds_sum",
+    ]) {
+      grew(name);
+    }
+    // Every grant that had requests waiting is one observation of the wait histogram.
+    expect(sampleValue(after, "gm3_bus_token_wait_seconds_count")).toBeLessThanOrEqual(
+      sampleValue(after, "gm3_bus_token_grants_total")!,
+    );
+    const discoveryMs = g.core.status().discovery.lastDurationMs;
+    expect(discoveryMs).toBeGreaterThan(0);
+    expect(sampleValue(after, "gm3_discovery_duration_seconds")).toBe(discoveryMs! / 1000);
+  });
+
   it("counts CRC errors, discarded bytes, timeouts and retries when the bus is faulty", async () => {
     const before = await scrape();
     const crc = sampleValue(before, "gm3_bus_crc_errors_total")!;

@@ -1,7 +1,8 @@
 /** GET /api/alarms (HA-COMPAT.md §7): the panel's alarm log from memory, newest first. */
+
+import { sendApiError } from "../../http/errors.js";
+import { notReadyReason } from "../../views/readiness.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
-import { sendApiError } from "../errors.js";
-import { notReadyReason } from "../readiness.js";
 import { AlarmsBodySchema, errorResponses } from "../schemas.js";
 
 export function registerAlarmRoutes(app: TypedApp, ctx: ApiContext): void {

@@ -1,14 +1,13 @@
 /** GET /, GET /health, GET /api/status: the gateway itself. */
+
+import { assessHealth } from "../../views/health.js";
+import { ageSeconds, naiveLocalIso } from "../../views/timestamps.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
-import { assessHealth } from "../health.js";
 import { errorResponses, HealthBodySchema, RootBodySchema, StatusBodySchema } from "../schemas.js";
-import { statusBody } from "../status-view.js";
-import { ageSeconds, naiveLocalIso } from "../timestamps.js";
+import { SIMULATOR_WARNING, statusBody } from "../status-view.js";
 
 /** The product name served by GET / (the reference serves its own name there). */
 export const GATEWAY_NAME = "econet-gm3-gateway";
-const SIMULATOR_WARNING =
-  "SIMULATED heat pump: no SERIAL_PORT is configured, the data is not from a real controller";
 
 export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
   const { core, config, version } = ctx;

@@ -2,8 +2,10 @@
  * The virtual-thermostat calls (HA-COMPAT.md §8). Answered from memory at once: Home Assistant gives
  * them 5 s, and a timeout of the temperature call fails its whole update cycle.
  */
+
+import { sendApiError } from "../../http/errors.js";
+import { naiveLocalIso } from "../../views/timestamps.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
-import { sendApiError } from "../errors.js";
 import {
   errorResponses,
   PairResultSchema,
@@ -11,7 +13,6 @@ import {
   TemperatureResultSchema,
   ThermostatStatusSchema,
 } from "../schemas.js";
-import { naiveLocalIso } from "../timestamps.js";
 
 const TAG = "thermostat";
 

@@ -130,6 +130,8 @@ const DHW: Record<number, EntityHint> = {
 };
 
 const HEAT_PUMP: Record<number, EntityHint> = {
+  // The heat-pump device's software version in the integration's device info (HA-COMPAT.md §4).
+  1283: { label: "Heat pump software version", ...diagnostic },
   1208: { label: "System pressure", unit: "bar", deviceClass: "pressure", stateClass: "measurement" },
   1209: { label: "Pump speed", ...percent },
   1365: { label: "Compressor frequency", unit: "Hz", deviceClass: "frequency", stateClass: "measurement" },

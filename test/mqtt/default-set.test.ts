@@ -1,0 +1,129 @@
+/**
+ * The default MQTT set must publish every parameter an entity of the Home Assistant integration
+ * reads (HA-COMPAT.md §10–§11) and the heat pump's software version of its device info (§4), so an
+ * MQTT-only Home Assistant gets the same entities. The indices are embedded (derived once from
+ * HA-COMPAT.md), so the test passes on a fresh clone; where ../shared is beside the repository the
+ * embedded list is also checked against the document, so neither can drift from the other.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CATALOG } from "../../src/mqtt/index.js";
+
+function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+/** §11.1–§11.3: the "Index" column of the controller, DHW and heat-pump tables. */
+const DEVICE_TABLES: readonly number[] = [
+  0, 1, 10, 13, 14, 61, 68, 81, 82, 83, 103, 104, 108, 112, 113, 115, 119, 134, 135, 136, 137, 138, 162, 163,
+  164, 374, 377, 380, 860, 863, 479, 481, 485, 495, 498, 499, 503, 612, 702, 703, 1047, 1048, 1049, 1050,
+  1051, 1052, 1053, 1133, 1134, 1135, 1137, 1139, 1142, 1143, 1196, 1198, 1208, 1209, 1217, 1223, 1233, 1234,
+  1271, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1350, 1365, 1366, 1369, 1370, 1385, 1386, 1431, 1439, 1440,
+  1441, 1443, 1444, 1445, 1446,
+];
+
+/** §11.4: columns C1–C7 of the circuits table. */
+const CIRCUIT_TABLE: readonly number[] = [
+  42, 92, 93, 94, 95, 96, 97, 231, 236, 237, 238, 239, 240, 242, 243, 261, 262, 263, 269, 273, 274, 275, 277,
+  278, 279, 280, 281, 286, 287, 288, 289, 290, 292, 293, 311, 312, 313, 319, 323, 324, 325, 327, 328, 329,
+  330, 331, 336, 337, 338, 339, 340, 342, 343, 361, 362, 363, 369, 586, 587, 588, 589, 590, 591, 592, 739,
+  749, 753, 754, 755, 756, 757, 759, 760, 768, 769, 770, 772, 774, 775, 776, 779, 780, 781, 782, 784, 787,
+  788, 789, 799, 803, 804, 805, 806, 807, 809, 810, 818, 819, 820, 822, 824, 825, 826, 829, 830, 831, 832,
+  834, 837, 838, 839, 895, 896, 897, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912,
+  940, 944, 945, 946, 947, 948, 950, 951, 969, 970, 971, 977, 981, 982, 983, 985, 986, 987, 988, 990, 991,
+  995, 996, 997, 998, 999, 1001, 1002, 1020, 1021, 1022, 1028, 1032, 1033, 1034, 1036, 1037, 1038, 1039, 1041,
+  1432, 1433, 1434, 1435, 1436, 1437, 1438,
+];
+
+/** §10: the AM/PM pairs of the ten schedules, Sunday AM … Saturday PM. */
+const SCHEDULE_TABLE: readonly number[] = [
+  ...range(120, 133),
+  ...range(926, 939),
+  ...range(1387, 1400),
+  ...range(247, 260),
+  ...range(297, 310),
+  ...range(881, 894),
+  ...range(955, 968),
+  ...range(1006, 1019),
+  ...range(867, 880),
+  ...range(845, 858),
+];
+
+/** §11.4's "Additional indices used by the climate entity" (prose, not a table). */
+const CLIMATE_EXTRA: readonly number[] = [485, 1350, ...range(1353, 1359), 1361];
+
+/** §4's device info: the heat-pump device's software version. */
+const DEVICE_INFO: readonly number[] = [1283];
+
+const TABLES = new Set([...DEVICE_TABLES, ...CIRCUIT_TABLE, ...SCHEDULE_TABLE]);
+
+describe("the default MQTT set", () => {
+  it.each([
+    ["§10 schedules", SCHEDULE_TABLE],
+    ["§11.1–§11.3 device tables", DEVICE_TABLES],
+    ["§11.4 circuits table", CIRCUIT_TABLE],
+    ["§11.4 climate entity", CLIMATE_EXTRA],
+    ["§4 device info", DEVICE_INFO],
+  ] as const)("publishes every index of HA-COMPAT.md's %s", (_table, indices) => {
+    expect(indices.length).toBeGreaterThan(0);
+    expect(indices.filter((index) => !DEFAULT_CATALOG.has(index))).toEqual([]);
+  });
+
+  it("publishes the heat pump's software version (1283) as a diagnostic", () => {
+    expect(DEFAULT_CATALOG.get(1283)).toMatchObject({ category: "diagnostic" });
+  });
+});
+
+const DOC = fileURLToPath(new URL("../../../shared/HA-COMPAT.md", import.meta.url));
+
+/** Every index in the index columns of §10–§11's tables ("a … b" is the range a..b). */
+function tableIndices(doc: string): Set<number> {
+  const section = doc.slice(doc.indexOf("\n## 10."), doc.indexOf("\n## 12."));
+  const found = new Set<number>();
+  let header: string[] | undefined;
+  for (const line of section.split("\n")) {
+    if (!line.startsWith("|")) {
+      header = undefined;
+      continue;
+    }
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+    if (header === undefined) {
+      header = cells;
+      continue;
+    }
+    cells.forEach((cell, i) => {
+      const column = header?.[i] ?? "";
+      if (column !== "Index" && !/^C\d$/.test(column) && !column.startsWith("AM/PM index")) return;
+      const numbers = [...cell.matchAll(/\d+/g)].map((match) => Number(match[0]));
+      if (cell.includes("…")) for (const n of range(Math.min(...numbers), Math.max(...numbers))) found.add(n);
+      else for (const n of numbers) found.add(n);
+    });
+  }
+  return found;
+}
+
+// Registered only where the reference documents are beside the repository (a fresh clone has the
+// embedded lists above, which the tests before this one check on their own).
+if (existsSync(DOC)) {
+  describe("the embedded index lists (cross-checked with ../shared/HA-COMPAT.md)", () => {
+    const doc = readFileSync(DOC, "utf8");
+
+    it("are exactly the indices of §10–§11's tables", () => {
+      const sorted = (set: Iterable<number>) => [...set].sort((a, b) => a - b);
+      expect(sorted(TABLES)).toEqual(sorted(tableIndices(doc)));
+    });
+
+    it("name the climate entity's extra indices and the heat pump's software version as the text does", () => {
+      const climate = /Additional indices used by the climate entity:([\s\S]*?)\n\n/.exec(doc)?.[1] ?? "";
+      const named = [...climate.matchAll(/\((\d+)(?:–(\d+))?[;,)]/g)].flatMap((match) =>
+        range(Number(match[1]), Number(match[2] ?? match[1])),
+      );
+      expect(named.sort((a, b) => a - b)).toEqual([...CLIMATE_EXTRA]);
+      expect(doc).toMatch(/heat-pump device software = index 1283/);
+    });
+  });
+}
