@@ -41,7 +41,10 @@ const BY_UNIT: Readonly<Record<string, UnitClass>> = {
 export function unitClassOf(raw: string): UnitClass | undefined {
   const text = raw.trim();
   if (text === "") return undefined;
-  return BY_UNIT[text] ?? { unit: text, stateClass: "measurement" };
+  // Own keys only: a unit string off the wire such as "constructor" must not reach Object's prototype.
+  return (
+    (Object.hasOwn(BY_UNIT, text) ? BY_UNIT[text] : undefined) ?? { unit: text, stateClass: "measurement" }
+  );
 }
 
 /** Device classes of `number` entities (a subset of the sensor ones). */
