@@ -61,6 +61,27 @@ describe("chooseTiles (the overview, by parameter name)", () => {
     expect(keys(groups)).toEqual(["circuit2-comfort", "circuit2-mode"]);
   });
 
+  it("finds each circuit's room temperature under the name the controller's table gives it", () => {
+    // profiles/ecomax360i.json: circuit 1 has `Circuit1thermostat` (277), circuits 2–7
+    // `CircuitNthermostatTemp` (Circuit2thermostatTemp is 327, Circuit3thermostatTemp 899).
+    const groups = chooseTiles(
+      lookupOf([
+        { name: "Circuit1active", index: 279, value: 1 },
+        { name: "Circuit1thermostat", index: 277, value: 21.5 },
+        { name: "Circuit2active", index: 329, value: 1 },
+        { name: "Circuit2thermostatTemp", index: 327, value: 19.93 },
+        { name: "Circuit3active", index: 901, value: 1 },
+        { name: "Circuit3thermostatTemp", index: 899, value: 20 },
+      ]),
+    );
+    const room = groups.map((g) => g.tiles.find((t) => t.key.endsWith("-room")));
+    expect(room.map((t) => [t?.name, t?.index, t?.unit])).toEqual([
+      ["Circuit1thermostat", 277, "°C"],
+      ["Circuit2thermostatTemp", 327, "°C"],
+      ["Circuit3thermostatTemp", 899, "°C"],
+    ]);
+  });
+
   it("adds cooling tiles only when cooling is enabled (HeatingCooling > 0)", () => {
     const base = [{ name: "CoolingPower" }, { name: "HeatingPower" }];
     expect(keys(chooseTiles(lookupOf(base)))).toEqual(["heatpump-heating"]);

@@ -53,6 +53,11 @@ describe("overview", () => {
     const groups = await page.locator(".overview .group h3").allTextContents();
     expect(groups).toContain("Circuit 2 · UFH");
     expect(groups.some((title) => title.startsWith("Circuit 1"))).toBe(false);
+    // Circuit 2's room temperature is Circuit2thermostatTemp (327), not Circuit2thermostat.
+    const room = page.locator('[data-tile="circuit2-room"]');
+    expect(await room.locator(".value").textContent()).toBe(shown(controller.getValue(327)));
+    expect(await room.locator(".unit").textContent()).toBe("°C");
+    expect(await room.locator(".param-name").textContent()).toBe("Circuit2thermostatTemp · 327");
     expect(view.errors).toEqual([]);
   });
 
