@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseTiles, tileText } from "../../web/src/tiles.js";
+import { chooseTiles, knownLabels, tileText } from "../../web/src/tiles.js";
 import type { Parameter } from "../../web/src/types.js";
 
 function lookupOf(parameters: Partial<Parameter>[]) {
@@ -125,5 +125,30 @@ describe("tileText", () => {
     expect(tileText(tile, p(null))).toEqual({ text: "—", unit: "" });
     expect(tileText({ ...tile, labels: { 1: "heating" } }, p(1))).toEqual({ text: "heating", unit: "" });
     expect(tileText({ ...tile, labels: { 1: "heating" } }, p(7))).toEqual({ text: "7", unit: "" });
+  });
+});
+
+describe("knownLabels", () => {
+  it("gives the value words of the enumerated parameters the overview shows, and none for others", () => {
+    expect(knownLabels("HDWusermode")).toEqual({ 0: "off", 1: "on", 2: "schedule" });
+    expect(knownLabels("AxenWorkState")).toEqual({ 0: "off", 1: "on", 2: "schedule" });
+    expect(knownLabels("Circuit2WorkState")).toEqual({ 0: "off", 1: "comfort", 2: "eco", 3: "schedule" });
+    expect(knownLabels("HPStatusWorkMode")?.[1]).toBe("heating");
+    expect(knownLabels("HDWTSetPoint")).toBeUndefined();
+    expect(knownLabels("Circuit8WorkState")).toBeUndefined();
+  });
+
+  it("are the words the tiles show", () => {
+    const groups = chooseTiles(
+      lookupOf([
+        { name: "TempCWU", value: 45 },
+        { name: "HDWusermode", index: 119, type: 4, writable: true },
+        { name: "AxenWorkState", index: 1133, type: 6, writable: true },
+      ]),
+    );
+    for (const tile of groups.flatMap((g) => g.tiles).filter((t) => t.labels)) {
+      expect(tile.labels, tile.name).toEqual(knownLabels(tile.name));
+    }
+    expect(groups.flatMap((g) => g.tiles).filter((t) => t.labels).length).toBe(2);
   });
 });

@@ -51,6 +51,17 @@ export const HEAT_PUMP_STATES: Readonly<Record<number, string>> = {
 const ON_OFF_SCHEDULE: Readonly<Record<number, string>> = { 0: "off", 1: "on", 2: "schedule" };
 const CIRCUIT_STATES: Readonly<Record<number, string>> = { 0: "off", 1: "comfort", 2: "eco", 3: "schedule" };
 
+/**
+ * Words for the values of enumerated parameters, by name: the overview shows them, and an editor
+ * of one of these offers exactly these values (a select), nothing else.
+ */
+export function knownLabels(name: string): Readonly<Record<number, string>> | undefined {
+  if (name === "HPStatusWorkMode") return HEAT_PUMP_STATES;
+  if (name === "HDWusermode" || name === "AxenWorkState") return ON_OFF_SCHEDULE;
+  if (/^Circuit[1-7]WorkState$/.test(name)) return CIRCUIT_STATES;
+  return undefined;
+}
+
 /** Circuits on an ecoMAX360i (HA-COMPAT.md §11.4). */
 export const CIRCUIT_COUNT = 7;
 

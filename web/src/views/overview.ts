@@ -154,7 +154,11 @@ export class OverviewView {
     nodes.editButton?.setAttribute("aria-expanded", "true");
     nodes.root.classList.add("editing");
     nodes.editHost.replaceChildren(
-      createEditor(this.ctx, parameter, { unit: tile.unit, onClose: () => this.closeEditor(nodes) }),
+      createEditor(this.ctx, parameter, {
+        unit: tile.unit,
+        ...(tile.labels ? { labels: tile.labels } : {}),
+        onClose: () => this.closeEditor(nodes),
+      }),
     );
     this.editing = tile.index;
   }

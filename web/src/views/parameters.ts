@@ -6,6 +6,7 @@
 import { h, setText } from "../dom.js";
 import { formatRange, formatValue, isNumeric, isPanel, unitSymbol } from "../format.js";
 import { DEFAULT_QUERY, type Row, type SortKey, selectRows, type TableQuery } from "../query.js";
+import { knownLabels } from "../tiles.js";
 import { createEditor, type EditorContext } from "./editor.js";
 import { flash } from "./overview.js";
 
@@ -409,7 +410,10 @@ export class ParametersView {
     this.editIndex = index;
     this.editorHeight = 0;
     this.editorHost.replaceChildren(
-      createEditor(this.ctx, parameter, { onClose: () => this.closeEditor(true) }),
+      createEditor(this.ctx, parameter, {
+        labels: knownLabels(parameter.name),
+        onClose: () => this.closeEditor(true),
+      }),
     );
     for (const nodes of this.rendered.values()) nodes.shows = undefined;
     this.render();
