@@ -86,14 +86,37 @@ describe("overview", () => {
   it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
     const { page } = view;
     expect(await page.locator(".overview.stale").count()).toBe(0);
+    const unpluggedAt = Date.now();
     gateway.sim.faults.unplug();
     await page.locator(".overview.stale").waitFor({ timeout: 10_000 });
     const note = page.locator(".stale-note");
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toMatch(/^Stale: these values may be old/);
+    // The note's age ticks every second: it is in no live region. A status region says only
+    // that the values turned stale (and why), once.
+    expect(await note.evaluate((element) => element.closest('[role="status"], [aria-live]') === null)).toBe(
+      true,
+    );
+    const live = page.locator('.overview [role="status"]');
+    const announced = await live.textContent();
+    expect(announced).toBe(await note.locator(".stale-state").textContent());
+    // The age is the data's: since the gateway last read the controller (just before the unplug).
+    const age = async () => {
+      const text = (await note.locator(".stale-age").textContent()) ?? "";
+      const match = /^The gateway last completed a read of the controller's values (\d+) s ago\.$/.exec(text);
+      expect(match, text).not.toBeNull();
+      return Number(match?.[1]);
+    };
+    const first = await age();
+    await expect.poll(age, { timeout: 5_000 }).toBeGreaterThan(first);
+    const later = await age();
+    expect(later).toBeGreaterThanOrEqual(Math.floor((Date.now() - unpluggedAt) / 1000) - 2);
+    expect(await live.textContent()).toBe(announced);
     await screenshot(page, "overview-stale-desktop");
     gateway.sim.faults.plugIn();
     await waitForNone(page, ".overview.stale", 15_000);
+    expect(await live.textContent()).toBe("The values are current again.");
+    expect(await note.isVisible()).toBe(false);
     expect(view.errors).toEqual([]);
   });
 });

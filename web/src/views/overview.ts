@@ -4,7 +4,7 @@
  * setpoints can be changed in the tile.
  */
 import { h, setText } from "../dom.js";
-import { formatDuration } from "../format.js";
+import { staleNote } from "../gateway-state.js";
 import { chooseTiles, gateNames, type Tile, type TileGroup, tileText } from "../tiles.js";
 import { createEditor, type EditorContext } from "./editor.js";
 
@@ -24,6 +24,11 @@ export class OverviewView {
   readonly root: HTMLElement;
   private readonly groupsHost: HTMLElement;
   private readonly staleNote: HTMLElement;
+  private readonly staleState: HTMLElement;
+  private readonly staleAge: HTMLElement;
+  /** Says only that the values turned stale or current again (never the age, which ticks). */
+  private readonly staleLive: HTMLElement;
+  private staleKey = "";
   private readonly emptyNote: HTMLElement;
   private nodes = new Map<number, TileNodes[]>();
   private signature = "";
@@ -35,13 +40,19 @@ export class OverviewView {
     private readonly ctx: EditorContext,
     private readonly showTrend: (index: number) => void,
   ) {
-    this.staleNote = h("p", { class: "stale-note", role: "status", hidden: true });
+    // The note is not a live region: its age changes every second. A separate status region
+    // announces the change of state only.
+    this.staleState = h("span", { class: "stale-state" });
+    this.staleAge = h("span", { class: "stale-age" });
+    this.staleNote = h("p", { class: "stale-note", hidden: true }, this.staleState, " ", this.staleAge);
+    this.staleLive = h("p", { class: "visually-hidden stale-live", role: "status" });
     this.emptyNote = h("p", { class: "empty" }, "Waiting for the first values from the gateway…");
     this.groupsHost = h("div", { class: "groups" });
     this.root = h(
       "section",
       { class: "view overview", "aria-labelledby": "overview-title" },
       h("h2", { id: "overview-title", class: "visually-hidden" }, "Overview"),
+      this.staleLive,
       this.staleNote,
       this.emptyNote,
       this.groupsHost,
@@ -206,14 +217,20 @@ export class OverviewView {
     const now = Date.now();
     const reason = this.ctx.state.staleReason(now);
     this.root.classList.toggle("stale", reason !== undefined);
-    if (reason === undefined) {
+    const note = staleNote(this.ctx.state.current, reason, now);
+    if (note === undefined) {
       this.staleNote.hidden = true;
+      if (this.staleKey !== "") setText(this.staleLive, "The values are current again.");
+      this.staleKey = "";
       return;
     }
-    const last = this.ctx.store.lastValuesAt;
-    const age = last === undefined ? "" : ` Last values received ${formatDuration(now - last)} ago.`;
-    setText(this.staleNote, `Stale: these values may be old — ${reason}.${age}`);
+    setText(this.staleState, note.state);
+    setText(this.staleAge, note.age);
     this.staleNote.hidden = false;
+    if (note.key !== this.staleKey) {
+      this.staleKey = note.key;
+      setText(this.staleLive, note.state);
+    }
   }
 }
 
