@@ -44,6 +44,7 @@ export class ParametersView {
   private readonly scroller: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly editorHost: HTMLElement;
+  private readonly editorCell: HTMLElement;
   private readonly count: HTMLElement;
   private readonly table: HTMLElement;
   private readonly header: HTMLElement;
@@ -125,7 +126,10 @@ export class ParametersView {
       }),
     );
     this.spacer = h("div", { class: "spacer" });
-    this.editorHost = h("div", { class: "row-editor", hidden: true });
+    // The editor is a row of its own, right after the row it edits (in the DOM too, so Tab moves
+    // from the row into the editor and on to the next row).
+    this.editorCell = h("div", { role: "cell", "aria-colspan": COLUMNS.length });
+    this.editorHost = h("div", { class: "row-editor", role: "row", hidden: true }, this.editorCell);
     this.spacer.append(this.editorHost);
     this.scroller = h(
       "div",
@@ -225,7 +229,6 @@ export class ParametersView {
       this.count,
       this.rows.length === total ? `${total} parameters` : `${this.rows.length} of ${total} parameters`,
     );
-    this.table.setAttribute("aria-rowcount", String(this.rows.length + 1));
     // Every visible row is refilled below.
     for (const nodes of this.rendered.values()) nodes.shows = undefined;
     if (!keepPending) this.pending.clear();
@@ -282,29 +285,49 @@ export class ParametersView {
     const first = Math.max(0, this.posAt(top, editPos) - OVERSCAN_ROWS);
     const last = Math.min(count - 1, this.posAt(bottom, editPos) + OVERSCAN_ROWS);
 
+    // The row being edited stays in the DOM wherever the list is scrolled: its editor may hold focus.
+    const keep = (pos: number) => (pos >= first && pos <= last) || pos === editPos;
     for (const [pos, nodes] of this.rendered) {
-      if (pos >= first && pos <= last) continue;
+      if (keep(pos)) continue;
       this.rendered.delete(pos);
       nodes.row.remove();
       nodes.shows = undefined;
       this.free.push(nodes);
     }
-    for (let pos = first; pos <= last; pos++) {
+    const positions: number[] = [];
+    if (editPos >= 0 && editPos < first) positions.push(editPos);
+    for (let pos = first; pos <= last; pos++) positions.push(pos);
+    if (editPos > last) positions.push(editPos);
+    // Rows sit in the DOM in list order (new ones are put after the previous one, kept ones never
+    // move), so Tab goes through them as they are seen.
+    let previous: Element | undefined;
+    for (const pos of positions) {
       const row = this.rows[pos];
       if (!row) continue;
       let nodes = this.rendered.get(pos);
       if (!nodes) {
         nodes = this.free.pop() ?? this.createRow();
         this.rendered.set(pos, nodes);
-        this.spacer.append(nodes.row);
+        if (previous) previous.after(nodes.row);
+        else this.spacer.prepend(nodes.row);
       }
-      if (nodes.shows !== row.index) this.fill(nodes, row, pos);
+      if (nodes.shows !== row.index) this.fill(nodes, row);
       else if (this.pending.has(row.index)) this.updateValue(nodes, row, true);
       nodes.row.style.transform = `translateY(${this.topOf(pos, editPos)}px)`;
+      const rowIndex = String(pos + 2 + (editPos >= 0 && pos > editPos ? 1 : 0));
+      if (nodes.row.getAttribute("aria-rowindex") !== rowIndex)
+        nodes.row.setAttribute("aria-rowindex", rowIndex);
+      previous = nodes.row;
+      if (pos === editPos) {
+        if (nodes.row.nextElementSibling !== this.editorHost) this.placeEditorAfter(nodes.row);
+        previous = this.editorHost;
+      }
     }
     this.pending.clear();
+    this.table.setAttribute("aria-rowcount", String(count + 1 + (editPos >= 0 ? 1 : 0)));
     if (editPos >= 0) {
       this.editorHost.hidden = false;
+      this.editorHost.setAttribute("aria-rowindex", String(editPos + 3));
       this.editorHost.style.transform = `translateY(${(editPos + 1) * this.rowHeight}px)`;
       const measured = this.editorHost.offsetHeight;
       if (measured !== this.editorHeight) {
@@ -313,6 +336,19 @@ export class ParametersView {
       }
     } else {
       this.editorHost.hidden = true;
+    }
+  }
+
+  /** Moves the editor after `row`, keeping the focus where it was inside it. */
+  private placeEditorAfter(row: HTMLElement): void {
+    const active = document.activeElement;
+    row.after(this.editorHost);
+    if (
+      active instanceof HTMLElement &&
+      this.editorHost.contains(active) &&
+      document.activeElement !== active
+    ) {
+      active.focus({ preventScroll: true });
     }
   }
 
@@ -341,9 +377,8 @@ export class ParametersView {
     return nodes;
   }
 
-  private fill(nodes: RowNodes, row: Row, pos: number): void {
+  private fill(nodes: RowNodes, row: Row): void {
     nodes.shows = row.index;
-    nodes.row.setAttribute("aria-rowindex", String(pos + 2));
     nodes.row.dataset.index = String(row.index);
     nodes.row.classList.toggle("panel", isPanel(row.index));
     nodes.row.classList.toggle("editing", row.index === this.editIndex);
@@ -409,7 +444,7 @@ export class ParametersView {
     if (!parameter) return;
     this.editIndex = index;
     this.editorHeight = 0;
-    this.editorHost.replaceChildren(
+    this.editorCell.replaceChildren(
       createEditor(this.ctx, parameter, {
         labels: knownLabels(parameter.name),
         onClose: () => this.closeEditor(true),
@@ -423,7 +458,7 @@ export class ParametersView {
     const index = this.editIndex;
     this.editIndex = undefined;
     this.editorHeight = 0;
-    this.editorHost.replaceChildren();
+    this.editorCell.replaceChildren();
     for (const nodes of this.rendered.values()) nodes.shows = undefined;
     this.render();
     if (restoreFocus && index !== undefined) {
