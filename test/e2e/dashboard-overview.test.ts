@@ -83,6 +83,32 @@ describe("overview", () => {
     expect(polls()).toBe(pollsBefore);
   });
 
+  it("with reduced motion, marks a changed tile with an outline that goes away", async () => {
+    const still = await openDashboard(browser, gateway.url);
+    try {
+      const { page } = still;
+      await page.emulateMedia({ reducedMotion: "reduce" });
+      await tileValue(page, 68).filter({ hasText: /\d/ }).waitFor();
+      const next = Number(gateway.sim.controller.getValue(68)) + 0.5;
+      gateway.sim.controller.setValue(68, next);
+      await waitForText(page, '.overview .value[data-index="68"]', shown(next));
+      const tile = page.locator('[data-tile="outside-outdoor"]');
+      const style = () =>
+        tile.evaluate((element) => {
+          const computed = element.ownerDocument.defaultView?.getComputedStyle(element);
+          return { animation: computed?.animationName, outline: computed?.outlineStyle };
+        });
+      // The mark (no fading colour) …
+      expect((await style()).animation).toMatch(/^mark-[ab]$/);
+      // … and gone once it ended, although the class stays.
+      await expect.poll(async () => (await style()).outline, { timeout: 10_000 }).toBe("none");
+      expect(await tile.getAttribute("class")).toMatch(/flash-[ab]/);
+      expect(still.errors).toEqual([]);
+    } finally {
+      await still.close();
+    }
+  });
+
   it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
     const { page } = view;
     expect(await page.locator(".overview.stale").count()).toBe(0);
