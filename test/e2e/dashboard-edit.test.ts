@@ -95,7 +95,7 @@ describe("editing a parameter", () => {
     const { page } = view;
     await page.goto(`${gateway.url}#/overview`);
     const target = Number(gateway.sim.controller.getValue(103)) === 48 ? 47 : 48;
-    await page.getByRole("button", { name: "Change Setpoint", exact: true }).click();
+    await page.getByRole("button", { name: "Change Setpoint (Hot water)", exact: true }).click();
     const editor = page.locator('.overview [data-tile="dhw-setpoint"] form.editor');
     await editor.getByLabel("New value for HDWTSetPoint").fill(String(target));
     await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).click();

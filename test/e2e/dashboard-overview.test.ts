@@ -61,6 +61,21 @@ describe("overview", () => {
     expect(view.errors).toEqual([]);
   });
 
+  it("names every button uniquely: the group is in the name (hot water's and circuit 2's Mode)", async () => {
+    const buttons = view.page.locator(".overview").getByRole("button");
+    const names = await buttons.evaluateAll((elements) => elements.map((e) => e.getAttribute("aria-label")));
+    expect(names.length).toBeGreaterThan(20);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of [
+      "Change Mode (Hot water)",
+      "Trend of Mode (Hot water)",
+      "Change Mode (Circuit 2 · UFH)",
+      "Trend of Mode (Circuit 2 · UFH)",
+    ]) {
+      expect(names).toContain(name);
+    }
+  });
+
   it("shows a banner saying the data comes from the simulator", async () => {
     const banner = view.page.locator(".banner.sim");
     await banner.waitFor({ state: "visible" });

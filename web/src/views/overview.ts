@@ -35,6 +35,7 @@ export class OverviewView {
   private gates = new Set<number>();
   private editing: number | undefined;
   private marked = false;
+  private readOnly = false;
 
   constructor(
     private readonly ctx: EditorContext,
@@ -61,7 +62,10 @@ export class OverviewView {
       if (event.kind === "structure") this.rebuild();
       else this.update(event.indices);
     });
-    ctx.state.subscribe(() => this.refreshStale());
+    ctx.state.subscribe((view) => {
+      this.refreshStale();
+      if (view.readOnly !== this.readOnly) this.applyReadOnly(view.readOnly);
+    });
   }
 
   /** Rebuilds tiles when the chosen set changes (a circuit switched on, a rediscovery). */
@@ -96,11 +100,12 @@ export class OverviewView {
       "section",
       { class: "group", "aria-labelledby": titleId },
       h("h3", { id: titleId }, group.title),
-      h("div", { class: "tiles" }, ...group.tiles.map((tile) => this.renderTile(tile))),
+      h("div", { class: "tiles" }, ...group.tiles.map((tile) => this.renderTile(tile, group.title))),
     );
   }
 
-  private renderTile(tile: Tile): HTMLElement {
+  /** `groupTitle` goes into the buttons' names: "Mode" is both hot water's and a circuit's. */
+  private renderTile(tile: Tile, groupTitle: string): HTMLElement {
     const parameter = this.ctx.store.get(tile.index);
     const labelId = `tile-${tile.key}`;
     const value = h("span", { class: "value", "data-index": tile.index });
@@ -112,7 +117,9 @@ export class OverviewView {
           {
             type: "button",
             class: "small",
-            "aria-label": `Change ${tile.label}`,
+            "aria-label": `Change ${tile.label} (${groupTitle})`,
+            // Read-only mode: nothing can be changed, so nothing offers to.
+            hidden: this.ctx.state.current.readOnly,
             "aria-expanded": "false",
             onclick: () => this.toggleEditor(tile),
           },
@@ -137,7 +144,7 @@ export class OverviewView {
           {
             type: "button",
             class: "small",
-            "aria-label": `Trend of ${tile.label}`,
+            "aria-label": `Trend of ${tile.label} (${groupTitle})`,
             onclick: () => this.showTrend(tile.index),
           },
           "Trend",
@@ -151,6 +158,18 @@ export class OverviewView {
     list.push(nodes);
     this.nodes.set(tile.index, list);
     return root;
+  }
+
+  /** Read-only mode hides the Change buttons (and closes an open editor); leaving it shows them. */
+  private applyReadOnly(readOnly: boolean): void {
+    this.readOnly = readOnly;
+    for (const list of this.nodes.values()) {
+      for (const nodes of list) {
+        if (!nodes.editButton) continue;
+        if (readOnly && nodes.editHost.firstChild) this.closeEditor(nodes, false);
+        nodes.editButton.hidden = readOnly;
+      }
+    }
   }
 
   private toggleEditor(tile: Tile): void {
@@ -174,11 +193,11 @@ export class OverviewView {
     this.editing = tile.index;
   }
 
-  private closeEditor(nodes: TileNodes): void {
+  private closeEditor(nodes: TileNodes, restoreFocus = true): void {
     nodes.editHost.replaceChildren();
     nodes.root.classList.remove("editing");
     nodes.editButton?.setAttribute("aria-expanded", "false");
-    nodes.editButton?.focus();
+    if (restoreFocus) nodes.editButton?.focus();
     this.editing = undefined;
   }
 

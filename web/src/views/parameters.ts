@@ -173,6 +173,14 @@ export class ParametersView {
         this.schedule();
       }
     });
+    let readOnly = ctx.state.current.readOnly;
+    ctx.state.subscribe((view) => {
+      if (view.readOnly === readOnly) return;
+      readOnly = view.readOnly;
+      if (readOnly && this.editIndex !== undefined) this.closeEditor(false);
+      for (const nodes of this.rendered.values()) nodes.shows = undefined;
+      this.render();
+    });
     window.addEventListener("resize", () => {
       if (this.visible) this.measure();
     });
@@ -398,7 +406,8 @@ export class ParametersView {
     setText(nodes.writable, row.writable ? "yes" : "no");
     nodes.writable.classList.toggle("yes", row.writable);
     const buttons: HTMLElement[] = [];
-    if (row.writable) {
+    // Read-only mode: nothing can be changed, so nothing offers to.
+    if (row.writable && !this.ctx.state.current.readOnly) {
       buttons.push(
         h(
           "button",
