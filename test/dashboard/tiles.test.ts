@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseTiles, tileText } from "../../web/src/tiles.js";
+import { chooseTiles, knownLabels, tileText } from "../../web/src/tiles.js";
 import type { Parameter } from "../../web/src/types.js";
 
 function lookupOf(parameters: Partial<Parameter>[]) {
@@ -61,6 +61,27 @@ describe("chooseTiles (the overview, by parameter name)", () => {
     expect(keys(groups)).toEqual(["circuit2-comfort", "circuit2-mode"]);
   });
 
+  it("finds each circuit's room temperature under the name the controller's table gives it", () => {
+    // profiles/ecomax360i.json: circuit 1 has `Circuit1thermostat` (277), circuits 2–7
+    // `CircuitNthermostatTemp` (Circuit2thermostatTemp is 327, Circuit3thermostatTemp 899).
+    const groups = chooseTiles(
+      lookupOf([
+        { name: "Circuit1active", index: 279, value: 1 },
+        { name: "Circuit1thermostat", index: 277, value: 21.5 },
+        { name: "Circuit2active", index: 329, value: 1 },
+        { name: "Circuit2thermostatTemp", index: 327, value: 19.93 },
+        { name: "Circuit3active", index: 901, value: 1 },
+        { name: "Circuit3thermostatTemp", index: 899, value: 20 },
+      ]),
+    );
+    const room = groups.map((g) => g.tiles.find((t) => t.key.endsWith("-room")));
+    expect(room.map((t) => [t?.name, t?.index, t?.unit])).toEqual([
+      ["Circuit1thermostat", 277, "°C"],
+      ["Circuit2thermostatTemp", 327, "°C"],
+      ["Circuit3thermostatTemp", 899, "°C"],
+    ]);
+  });
+
   it("adds cooling tiles only when cooling is enabled (HeatingCooling > 0)", () => {
     const base = [{ name: "CoolingPower" }, { name: "HeatingPower" }];
     expect(keys(chooseTiles(lookupOf(base)))).toEqual(["heatpump-heating"]);
@@ -104,5 +125,30 @@ describe("tileText", () => {
     expect(tileText(tile, p(null))).toEqual({ text: "—", unit: "" });
     expect(tileText({ ...tile, labels: { 1: "heating" } }, p(1))).toEqual({ text: "heating", unit: "" });
     expect(tileText({ ...tile, labels: { 1: "heating" } }, p(7))).toEqual({ text: "7", unit: "" });
+  });
+});
+
+describe("knownLabels", () => {
+  it("gives the value words of the enumerated parameters the overview shows, and none for others", () => {
+    expect(knownLabels("HDWusermode")).toEqual({ 0: "off", 1: "on", 2: "schedule" });
+    expect(knownLabels("AxenWorkState")).toEqual({ 0: "off", 1: "on", 2: "schedule" });
+    expect(knownLabels("Circuit2WorkState")).toEqual({ 0: "off", 1: "comfort", 2: "eco", 3: "schedule" });
+    expect(knownLabels("HPStatusWorkMode")?.[1]).toBe("heating");
+    expect(knownLabels("HDWTSetPoint")).toBeUndefined();
+    expect(knownLabels("Circuit8WorkState")).toBeUndefined();
+  });
+
+  it("are the words the tiles show", () => {
+    const groups = chooseTiles(
+      lookupOf([
+        { name: "TempCWU", value: 45 },
+        { name: "HDWusermode", index: 119, type: 4, writable: true },
+        { name: "AxenWorkState", index: 1133, type: 6, writable: true },
+      ]),
+    );
+    for (const tile of groups.flatMap((g) => g.tiles).filter((t) => t.labels)) {
+      expect(tile.labels, tile.name).toEqual(knownLabels(tile.name));
+    }
+    expect(groups.flatMap((g) => g.tiles).filter((t) => t.labels).length).toBe(2);
   });
 });

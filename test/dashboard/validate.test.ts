@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Parameter } from "../../web/src/types.js";
-import { parseInput } from "../../web/src/validate.js";
+import { choices, parseInput } from "../../web/src/validate.js";
 
 const param = (fields: Partial<Parameter>): Parameter => ({
   index: 103,
@@ -69,5 +69,35 @@ describe("parseInput (what the page refuses before sending)", () => {
       reason: "HDWTSetPoint is read-only.",
     });
     expect(parseInput(param({ type: 99 }), "50").ok).toBe(false);
+  });
+
+  it("takes only the labelled values of an enumerated parameter, whatever its wire type allows", () => {
+    const labels = { 0: "off", 1: "on", 2: "schedule" };
+    // HDWusermode: uint8, writable, no limits — without labels 7 would pass.
+    const mode = param({ index: 119, name: "HDWusermode", value: 2, min: null, max: null });
+    expect(parseInput(mode, "7")).toEqual({ ok: true, value: 7 });
+    expect(parseInput(mode, "1", labels)).toEqual({ ok: true, value: 1 });
+    expect(parseInput(mode, "7", labels)).toEqual({
+      ok: false,
+      reason: "7 is not one of HDWusermode's values (0 off, 1 on, 2 schedule).",
+    });
+    for (const text of ["", "on", "1.0", "-1", "0x1", " 3 "]) {
+      expect(parseInput(mode, text, labels).ok, text).toBe(false);
+    }
+    expect(parseInput(param({ name: "HDWusermode", writable: false }), "1", labels).ok).toBe(false);
+  });
+});
+
+describe("choices (the values an enumerated parameter's editor offers)", () => {
+  it("lists the labels in numeric order, within the controller's limits and the wire type", () => {
+    const labels = { 3: "schedule", 0: "off", 1: "comfort", 2: "eco", 300: "too big" };
+    expect(choices(param({ min: 0, max: 3 }), labels)).toEqual([
+      { value: 0, label: "off" },
+      { value: 1, label: "comfort" },
+      { value: 2, label: "eco" },
+      { value: 3, label: "schedule" },
+    ]);
+    expect(choices(param({ min: 1, max: 2 }), labels).map((c) => c.label)).toEqual(["comfort", "eco"]);
+    expect(parseInput(param({ min: 1, max: 2 }), "3", labels).ok).toBe(false);
   });
 });

@@ -131,7 +131,7 @@ describe("API keys", () => {
 
       // The read-only key cannot write: the gateway's 403 is shown with a way to use another key.
       const target = Number(gateway.sim.controller.getValue(103)) === 50 ? 51 : 50;
-      await page.getByRole("button", { name: "Change Setpoint", exact: true }).click();
+      await page.getByRole("button", { name: "Change Setpoint (Hot water)", exact: true }).click();
       const editor = page.locator('.overview [data-tile="dhw-setpoint"] form.editor');
       await editor.getByLabel("New value for HDWTSetPoint").fill(String(target));
       await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).click();
@@ -182,19 +182,31 @@ describe("read-only mode", () => {
     await gateway?.stop();
   });
 
-  it("says so, and the editor offers no way to send", async () => {
+  it("says so, and offers no way to change anything: no Change or Edit buttons", async () => {
     const view = await openDashboard(browser, gateway.url);
     const { page } = view;
     try {
       await page.locator(".banner", { hasText: "Read-only mode" }).waitFor();
       await tileValue(page, 103).filter({ hasText: /\d/ }).waitFor();
-      await page.getByRole("button", { name: "Change Setpoint", exact: true }).click();
-      const editor = page.locator('.overview [data-tile="dhw-setpoint"] form.editor');
-      expect(await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).isDisabled()).toBe(
+      const setpoint = page.locator('.overview [data-tile="dhw-setpoint"]');
+      expect(await setpoint.getByRole("button", { name: "Trend of Setpoint (Hot water)" }).isVisible()).toBe(
         true,
       );
-      expect(await editor.locator(".editor-message").textContent()).toContain("read-only mode (READ_ONLY)");
+      expect(
+        await page
+          .locator(".overview")
+          .getByRole("button", { name: /^Change / })
+          .count(),
+      ).toBe(0);
+      await page.goto(`${gateway.url}#/parameters`);
+      const table = page.locator(".view.parameters");
+      await table.getByLabel("Search").fill("HDWTSetPoint");
+      const row = table.locator('.row[data-index="103"]');
+      await row.getByRole("button", { name: "Trend of HDWTSetPoint", exact: true }).waitFor();
+      expect(await row.locator(".c-writable").textContent()).toBe("yes");
+      expect(await table.getByRole("button", { name: /^Edit / }).count()).toBe(0);
       expect(gateway.writesOnBus()).toEqual([]);
+      expect(view.errors).toEqual([]);
     } finally {
       await view.close();
     }

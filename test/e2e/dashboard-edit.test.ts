@@ -95,7 +95,7 @@ describe("editing a parameter", () => {
     const { page } = view;
     await page.goto(`${gateway.url}#/overview`);
     const target = Number(gateway.sim.controller.getValue(103)) === 48 ? 47 : 48;
-    await page.getByRole("button", { name: "Change Setpoint", exact: true }).click();
+    await page.getByRole("button", { name: "Change Setpoint (Hot water)", exact: true }).click();
     const editor = page.locator('.overview [data-tile="dhw-setpoint"] form.editor');
     await editor.getByLabel("New value for HDWTSetPoint").fill(String(target));
     await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).click();
@@ -105,6 +105,55 @@ describe("editing a parameter", () => {
       .waitFor();
     await waitForText(page, '.overview .value[data-index="103"]', String(target));
     expect(gateway.sim.controller.getValue(103)).toBe(target);
+  });
+
+  it("offers an enumerated parameter's values in a select, sends the number, and shows the read-back", async () => {
+    const { page } = view;
+    await page.goto(`${gateway.url}#/overview`);
+    const tile = page.locator('.overview [data-tile="dhw-mode"]');
+    await tile.getByRole("button", { name: /^Change/ }).click();
+    const editor = tile.locator("form.editor");
+    const select = editor.getByLabel("New value for HDWusermode");
+    expect(await select.evaluate((element) => element.tagName)).toBe("SELECT");
+    expect(await select.locator("option").allTextContents()).toEqual(["off", "on", "schedule"]);
+    expect(await editor.locator("label").textContent()).toContain("one of: off, on, schedule");
+    const target = Number(gateway.sim.controller.getValue(119)) === 1 ? 0 : 1;
+    const word = target === 1 ? "on" : "off";
+    await select.selectOption({ label: word });
+    await editor.getByRole("button", { name: "Set HDWusermode", exact: true }).click();
+    await editor
+      .locator(".editor-message")
+      .filter({ hasText: new RegExp(`^Confirmed by the controller: ${word} \\(${target}\\) \\(`) })
+      .waitFor({ timeout: 10_000 });
+    expect(gateway.sim.controller.getValue(119)).toBe(target);
+    await waitForText(page, '.overview [data-tile="dhw-mode"] .value', word);
+    expect(await select.inputValue()).toBe(String(target));
+  });
+
+  it("refuses a value the enumerated parameter has no word for: no request, no frame", async () => {
+    const { page } = view;
+    await page.goto(`${gateway.url}#/overview`);
+    gateway.sim.controller.setValue(119, 7);
+    await waitForText(page, '.overview [data-tile="dhw-mode"] .value', "7");
+    const tile = page.locator('.overview [data-tile="dhw-mode"]');
+    const editor = tile.locator("form.editor");
+    if ((await editor.count()) > 0) await editor.getByRole("button", { name: "Cancel" }).click();
+    await tile.getByRole("button", { name: /^Change/ }).click();
+    const select = editor.getByLabel("New value for HDWusermode");
+    expect(await select.inputValue()).toBe("7");
+    expect(await select.locator("option:checked").textContent()).toBe("7 (not a known value)");
+    const writes = gateway.writesOnBus().length;
+    const requests = posts().length;
+    await editor.getByRole("button", { name: "Set HDWusermode", exact: true }).click();
+    await editor
+      .locator(".editor-message")
+      .filter({ hasText: "Not sent: 7 is not one of HDWusermode's values (0 off, 1 on, 2 schedule)." })
+      .waitFor();
+    await page.waitForTimeout(300);
+    expect(posts().length).toBe(requests);
+    expect(gateway.writesOnBus().length).toBe(writes);
+    expect(gateway.sim.controller.getValue(119)).toBe(7);
+    gateway.sim.controller.setValue(119, 2);
   });
 
   it("works from the keyboard: Enter opens and submits, Escape closes and returns focus", async () => {

@@ -53,7 +53,27 @@ describe("overview", () => {
     const groups = await page.locator(".overview .group h3").allTextContents();
     expect(groups).toContain("Circuit 2 · UFH");
     expect(groups.some((title) => title.startsWith("Circuit 1"))).toBe(false);
+    // Circuit 2's room temperature is Circuit2thermostatTemp (327), not Circuit2thermostat.
+    const room = page.locator('[data-tile="circuit2-room"]');
+    expect(await room.locator(".value").textContent()).toBe(shown(controller.getValue(327)));
+    expect(await room.locator(".unit").textContent()).toBe("°C");
+    expect(await room.locator(".param-name").textContent()).toBe("Circuit2thermostatTemp · 327");
     expect(view.errors).toEqual([]);
+  });
+
+  it("names every button uniquely: the group is in the name (hot water's and circuit 2's Mode)", async () => {
+    const buttons = view.page.locator(".overview").getByRole("button");
+    const names = await buttons.evaluateAll((elements) => elements.map((e) => e.getAttribute("aria-label")));
+    expect(names.length).toBeGreaterThan(20);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of [
+      "Change Mode (Hot water)",
+      "Trend of Mode (Hot water)",
+      "Change Mode (Circuit 2 · UFH)",
+      "Trend of Mode (Circuit 2 · UFH)",
+    ]) {
+      expect(names).toContain(name);
+    }
   });
 
   it("shows a banner saying the data comes from the simulator", async () => {
@@ -78,17 +98,66 @@ describe("overview", () => {
     expect(polls()).toBe(pollsBefore);
   });
 
+  it("with reduced motion, marks a changed tile with an outline that goes away", async () => {
+    const still = await openDashboard(browser, gateway.url);
+    try {
+      const { page } = still;
+      await page.emulateMedia({ reducedMotion: "reduce" });
+      await tileValue(page, 68).filter({ hasText: /\d/ }).waitFor();
+      const next = Number(gateway.sim.controller.getValue(68)) + 0.5;
+      gateway.sim.controller.setValue(68, next);
+      await waitForText(page, '.overview .value[data-index="68"]', shown(next));
+      const tile = page.locator('[data-tile="outside-outdoor"]');
+      const style = () =>
+        tile.evaluate((element) => {
+          const computed = element.ownerDocument.defaultView?.getComputedStyle(element);
+          return { animation: computed?.animationName, outline: computed?.outlineStyle };
+        });
+      // The mark (no fading colour) …
+      expect((await style()).animation).toMatch(/^mark-[ab]$/);
+      // … and gone once it ended, although the class stays.
+      await expect.poll(async () => (await style()).outline, { timeout: 10_000 }).toBe("none");
+      expect(await tile.getAttribute("class")).toMatch(/flash-[ab]/);
+      expect(still.errors).toEqual([]);
+    } finally {
+      await still.close();
+    }
+  });
+
   it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
     const { page } = view;
     expect(await page.locator(".overview.stale").count()).toBe(0);
+    const unpluggedAt = Date.now();
     gateway.sim.faults.unplug();
     await page.locator(".overview.stale").waitFor({ timeout: 10_000 });
     const note = page.locator(".stale-note");
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toMatch(/^Stale: these values may be old/);
+    // The note's age ticks every second: it is in no live region. A status region says only
+    // that the values turned stale (and why), once.
+    expect(await note.evaluate((element) => element.closest('[role="status"], [aria-live]') === null)).toBe(
+      true,
+    );
+    const live = page.locator('.overview [role="status"]');
+    const announced = await live.textContent();
+    expect(announced).toBe(await note.locator(".stale-state").textContent());
+    // The age is the data's: since the gateway last read the controller (just before the unplug).
+    const age = async () => {
+      const text = (await note.locator(".stale-age").textContent()) ?? "";
+      const match = /^The gateway last completed a read of the controller's values (\d+) s ago\.$/.exec(text);
+      expect(match, text).not.toBeNull();
+      return Number(match?.[1]);
+    };
+    const first = await age();
+    await expect.poll(age, { timeout: 5_000 }).toBeGreaterThan(first);
+    const later = await age();
+    expect(later).toBeGreaterThanOrEqual(Math.floor((Date.now() - unpluggedAt) / 1000) - 2);
+    expect(await live.textContent()).toBe(announced);
     await screenshot(page, "overview-stale-desktop");
     gateway.sim.faults.plugIn();
     await waitForNone(page, ".overview.stale", 15_000);
+    expect(await live.textContent()).toBe("The values are current again.");
+    expect(await note.isVisible()).toBe(false);
     expect(view.errors).toEqual([]);
   });
 });

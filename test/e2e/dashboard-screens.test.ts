@@ -58,6 +58,12 @@ describe.each([
     await page.setViewportSize(viewport);
     await page.goto(`${gateway.url}#/overview`);
     await fitsTheScreen();
+    // Parameter names under the tiles wrap rather than being cut off (HeatingCopTemporary · 1050).
+    await page.locator(".overview .param-name").first().waitFor();
+    const cut = await page
+      .locator(".overview .param-name")
+      .evaluateAll((names) => names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent));
+    expect(cut).toEqual([]);
     const shots = [await screenshot(page, `overview-${size}`)];
 
     await page.goto(`${gateway.url}#/parameters`);
@@ -80,7 +86,25 @@ describe.each([
     await page.goto(`${gateway.url}#/alarms`);
     await page.locator(".view.alarms tbody tr").first().waitFor();
     await fitsTheScreen();
+    // Dates break between the date and the time, durations between "22 min" and "34 s": never
+    // inside one (at a date's hyphen, between a number and its unit).
+    const started = page.locator(".view.alarms tbody td:nth-child(3)");
+    expect(await started.first().locator(".nowrap").allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]),
+    );
+    const broken = await page
+      .locator(".view.alarms tbody td .nowrap")
+      .evaluateAll((pieces) => pieces.filter((p) => p.getClientRects().length > 1).map((p) => p.textContent));
+    expect(broken).toEqual([]);
+    // A date and its time: two lines at most.
+    const lines = await started.evaluateAll((cells) =>
+      cells.map(
+        (cell) =>
+          new Set([...cell.querySelectorAll(".nowrap")].map((p) => p.getBoundingClientRect().top)).size,
+      ),
+    );
     shots.push(await screenshot(page, `alarms-${size}`));
+    expect(Math.max(...lines)).toBeLessThanOrEqual(2);
 
     await page.goto(`${gateway.url}#/status`);
     await page.locator(".view.status .card", { hasText: "Bus statistics" }).waitFor();

@@ -149,6 +149,66 @@ describe("all parameters", () => {
     await search("", total);
   });
 
+  it("puts the editor right after its row, so Tab and Shift+Tab go from the row to the editor to the next row", async () => {
+    const { page } = view;
+    await search("hdw", matching("hdw"));
+    const hdw = served.filter((p) => p.name.toLowerCase().includes("hdw")).sort((a, b) => a.index - b.index);
+    const pos = hdw.findIndex((p) => p.index === 103);
+    const next = hdw[pos + 1];
+    expect(pos).toBeGreaterThan(0);
+    expect(next?.writable).toBe(true);
+    await table().getByRole("button", { name: "Edit HDWTSetPoint", exact: true }).click();
+    const editor = table().locator("form.editor");
+    const input = editor.getByLabel("New value for HDWTSetPoint");
+    await input.waitFor();
+    // A row of its own right after row 103, inside the rows' rowgroup, counted in the table's rows.
+    const placement = await editor.evaluate((form) => {
+      const row = form.closest('[role="row"]');
+      const before = row?.previousElementSibling;
+      return {
+        after: before?.getAttribute("data-index"),
+        rowIndex: row?.getAttribute("aria-rowindex"),
+        beforeRowIndex: before?.getAttribute("aria-rowindex"),
+        nextRowIndex: row?.nextElementSibling?.getAttribute("aria-rowindex"),
+        group: row?.parentElement?.closest('[role="rowgroup"]')?.classList.contains("scroller"),
+      };
+    });
+    expect(placement).toEqual({
+      after: "103",
+      rowIndex: String(pos + 3),
+      beforeRowIndex: String(pos + 2),
+      nextRowIndex: String(pos + 4),
+      group: true,
+    });
+    expect(await table().locator('[role="table"]').getAttribute("aria-rowcount")).toBe(
+      String(hdw.length + 2),
+    );
+    const focused = () =>
+      page.locator("body").evaluate((body) => {
+        const element = body.ownerDocument.activeElement;
+        return element?.getAttribute("aria-label") ?? element?.textContent ?? "";
+      });
+    await expect
+      .poll(() => input.evaluate((element) => element === element.ownerDocument.activeElement))
+      .toBe(true);
+    await page.keyboard.press("Shift+Tab");
+    expect(await focused()).toBe("Trend of HDWTSetPoint");
+    await page.keyboard.press("Tab");
+    expect(await input.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Set HDWTSetPoint");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Cancel");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe(`Edit ${next?.name}`);
+    await editor.getByRole("button", { name: "Cancel" }).click();
+    await editor.waitFor({ state: "detached" });
+    expect(await table().locator('[role="table"]').getAttribute("aria-rowcount")).toBe(
+      String(hdw.length + 1),
+    );
+    await search("", total);
+  });
+
   it("updates a visible row live and highlights it, and lists it under 'changed recently'", async () => {
     await search("TempWthr", matching("tempwthr"));
     const row = table().locator('.row[data-index="68"]');

@@ -2,7 +2,7 @@
  * How values, units, ranges and durations read on the page. Pure (no DOM), shared by every view
  * and unit-tested. Wire types and unit codes are the ones the API documents (GET /openapi.json).
  */
-import type { Parameter, ParameterValue } from "./types.js";
+import type { Parameter, ParameterValue, StatusBody } from "./types.js";
 
 export type ValueKind = "integer" | "float" | "bool" | "string" | "unknown";
 
@@ -134,4 +134,15 @@ export function formatClock(ms: number): string {
 export function formatAge(ms: number | undefined, now: number): string {
   if (ms === undefined || Number.isNaN(ms)) return "never";
   return `${formatDuration(now - ms)} ago`;
+}
+
+/** Where the bus token is: with the gateway, or with the panel (the gateway waiting for it or not). */
+export function tokenText(
+  bus: Pick<StatusBody["bus"], "token_required" | "holding_token" | "waiting_for_token_since">,
+): string {
+  if (!bus.token_required) return "not used";
+  if (bus.holding_token) return "held by the gateway";
+  return bus.waiting_for_token_since === null
+    ? "with the panel"
+    : "with the panel; the gateway is waiting for it";
 }

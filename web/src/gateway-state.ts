@@ -1,4 +1,5 @@
 /** The gateway as the page sees it: health, connection, alarms. Views subscribe to changes. */
+import { formatDuration } from "./format.js";
 import type { Alarm, HealthState } from "./types.js";
 
 /**
@@ -19,6 +20,11 @@ export interface GatewayView {
   simulatorWarning: string | undefined;
   readOnly: boolean;
   version: string | undefined;
+  /**
+   * When the gateway last completed a poll of the controller (ms, on the page's clock): the age of
+   * the data, from GET /health's `last_poll_age_seconds`; undefined until known or before any poll.
+   */
+  lastPollAt: number | undefined;
   /** Last answer of any kind from the gateway (ms). */
   lastContactAt: number | undefined;
   /** Why there are no values yet (503 before the first poll, a missing key, …). */
@@ -44,6 +50,7 @@ export class GatewayState {
     simulatorWarning: undefined,
     readOnly: false,
     version: undefined,
+    lastPollAt: undefined,
     lastContactAt: undefined,
     waiting: undefined,
     alarms: undefined,
@@ -77,4 +84,24 @@ export class GatewayState {
       return v.healthReason ?? `the gateway is ${v.health}`;
     return undefined;
   }
+}
+
+export interface StaleNote {
+  /** That the values may be old, and why: announced when it changes (a live region). */
+  state: string;
+  /** How old the data is: changes every second, so never in a live region. */
+  age: string;
+  /** The state without its numbers: announce again only when this differs. */
+  key: string;
+}
+
+/** The overview's note while the values may be old, or undefined when they are current. */
+export function staleNote(view: GatewayView, reason: string | undefined, now: number): StaleNote | undefined {
+  if (reason === undefined) return undefined;
+  const state = `Stale: these values may be old — ${reason}.`;
+  const age =
+    view.lastPollAt === undefined
+      ? "The gateway has not reported a complete read of the controller yet."
+      : `The gateway last completed a read of the controller's values ${formatDuration(now - view.lastPollAt)} ago.`;
+  return { state, age, key: state.replace(/\d+(\.\d+)?/g, "#") };
 }

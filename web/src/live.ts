@@ -67,14 +67,19 @@ export class LiveSource {
     try {
       const response = await fetch("health", { headers: { accept: "application/json" }, cache: "no-store" });
       const body = (await response.json()) as HealthBody;
+      const now = Date.now();
       this.state.update({
+        lastPollAt:
+          typeof body.last_poll_age_seconds === "number"
+            ? now - body.last_poll_age_seconds * 1000
+            : undefined,
         health: body.status,
         healthReason: body.reason,
         simulator: body.simulator,
         simulatorWarning: body.warning,
         readOnly: body.read_only,
         version: body.version,
-        lastContactAt: Date.now(),
+        lastContactAt: now,
         ...(this.state.current.mode === "offline" ? { mode: this.socket ? "live" : "polling" } : {}),
       });
     } catch {
@@ -204,9 +209,13 @@ export class LiveSource {
         this.store.applyValue(message.index, message.value);
         this.state.update({ lastContactAt: now });
         break;
-      case "status":
+      case "status": {
+        const changed = message.health !== this.state.current.health;
         this.state.update({ lastContactAt: now, health: message.health, healthReason: message.reason });
+        // The health changed: learn when the gateway last read the controller now, not at the next heartbeat.
+        if (changed) void this.checkHealth();
         break;
+      }
       case "alarms":
         this.state.update({ lastContactAt: now, alarms: message.alarms, alarmsError: undefined });
         break;

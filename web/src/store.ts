@@ -27,8 +27,6 @@ export class ParameterStore {
   private readonly history = new Map<number, Series>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   private list: Row[] = [];
-  /** When the page last received values (ms). */
-  lastValuesAt: number | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -63,7 +61,6 @@ export class ParameterStore {
   /** A full picture (GET /api/parameters or a WebSocket snapshot). */
   applySnapshot(parameters: Record<string, Parameter>): void {
     const now = this.now();
-    this.lastValuesAt = now;
     const incoming = Object.values(parameters);
     let structure = incoming.length !== this.rows.size;
     const changed: number[] = [];
@@ -111,7 +108,6 @@ export class ParameterStore {
     const row = this.rows.get(index);
     if (!row) return;
     const now = this.now();
-    this.lastValuesAt = now;
     if (sameValue(row.value, value)) return;
     row.value = value;
     row.changedAt = now;

@@ -31,7 +31,8 @@ export interface TileGroup {
 interface TileSpec {
   key: string;
   label: string;
-  name: string;
+  /** The parameter's name; with several, the first the controller has. */
+  name: string | readonly string[];
   unit?: string;
   labels?: Readonly<Record<number, string>>;
   sensor?: boolean;
@@ -50,11 +51,23 @@ export const HEAT_PUMP_STATES: Readonly<Record<number, string>> = {
 const ON_OFF_SCHEDULE: Readonly<Record<number, string>> = { 0: "off", 1: "on", 2: "schedule" };
 const CIRCUIT_STATES: Readonly<Record<number, string>> = { 0: "off", 1: "comfort", 2: "eco", 3: "schedule" };
 
+/**
+ * Words for the values of enumerated parameters, by name: the overview shows them, and an editor
+ * of one of these offers exactly these values (a select), nothing else.
+ */
+export function knownLabels(name: string): Readonly<Record<number, string>> | undefined {
+  if (name === "HPStatusWorkMode") return HEAT_PUMP_STATES;
+  if (name === "HDWusermode" || name === "AxenWorkState") return ON_OFF_SCHEDULE;
+  if (/^Circuit[1-7]WorkState$/.test(name)) return CIRCUIT_STATES;
+  return undefined;
+}
+
 /** Circuits on an ecoMAX360i (HA-COMPAT.md §11.4). */
 export const CIRCUIT_COUNT = 7;
 
 function tileOf(spec: TileSpec, lookup: Lookup, prefix: string): Tile | undefined {
-  const parameter = lookup(spec.name);
+  const names = typeof spec.name === "string" ? [spec.name] : spec.name;
+  const parameter = names.map((name) => lookup(name)).find((p) => p !== undefined);
   if (!parameter) return undefined;
   const unit = unitSymbol(parameter.unit) || spec.unit || "";
   return {
@@ -73,7 +86,7 @@ function group(key: string, title: string, specs: TileSpec[], lookup: Lookup): T
   return tiles.length > 0 ? { key, title, tiles } : undefined;
 }
 
-const temperature = (key: string, label: string, name: string): TileSpec => ({
+const temperature = (key: string, label: string, name: TileSpec["name"]): TileSpec => ({
   key,
   label,
   name,
@@ -145,7 +158,9 @@ export function chooseTiles(lookup: Lookup): TileGroup[] {
         `circuit${n}`,
         title,
         [
-          temperature("room", "Room temperature", `Circuit${n}thermostat`),
+          // Circuit 1's room temperature is `Circuit1thermostat`; circuits 2–7 call theirs
+          // `CircuitNthermostatTemp` (indices 327, 899, … in the ecoMAX360i's table).
+          temperature("room", "Room temperature", [`Circuit${n}thermostatTemp`, `Circuit${n}thermostat`]),
           { key: "comfort", label: "Comfort setpoint", name: `Circuit${n}ComfortTemp`, unit: CELSIUS },
           { key: "eco", label: "Eco setpoint", name: `Circuit${n}EcoTemp`, unit: CELSIUS },
           temperature("calculated", "Calculated flow", `Circuit${n}CalcTemp`),

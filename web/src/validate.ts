@@ -18,8 +18,42 @@ const FALSE_WORDS = new Set(["off", "false", "0", "no"]);
 
 const refuse = (reason: string): ParsedInput => ({ ok: false, reason });
 
-export function parseInput(parameter: Editable, text: string): ParsedInput {
+/** Value words of an enumerated parameter (`{0: "off", 1: "on", 2: "schedule"}`). */
+export type Labels = Readonly<Record<number, string>>;
+
+/**
+ * The values an editor of an enumerated parameter offers: its labels that the wire type and the
+ * controller's limits allow, in numeric order.
+ */
+export function choices(parameter: Editable, labels: Labels): { value: number; label: string }[] {
+  const wire = wireType(parameter.type);
+  return Object.entries(labels)
+    .map(([value, label]) => ({ value: Number(value), label }))
+    .filter(
+      ({ value }) =>
+        Number.isInteger(value) &&
+        (wire.min === undefined || value >= wire.min) &&
+        (wire.max === undefined || value <= wire.max) &&
+        (parameter.min === null || value >= parameter.min) &&
+        (parameter.max === null || value <= parameter.max),
+    )
+    .sort((a, b) => a.value - b.value);
+}
+
+/**
+ * What the person entered, checked. With `labels` (an enumerated parameter) only the values
+ * `choices` offers are accepted.
+ */
+export function parseInput(parameter: Editable, text: string, labels?: Labels): ParsedInput {
   if (!parameter.writable) return refuse(`${parameter.name} is read-only.`);
+  if (labels !== undefined) {
+    const allowed = choices(parameter, labels);
+    const trimmed = text.trim();
+    const choice = /^\d+$/.test(trimmed) ? allowed.find((c) => c.value === Number(trimmed)) : undefined;
+    if (choice) return { ok: true, value: choice.value };
+    const list = allowed.map((c) => `${c.value} ${c.label}`).join(", ");
+    return refuse(`${trimmed || "nothing"} is not one of ${parameter.name}'s values (${list}).`);
+  }
   const wire = wireType(parameter.type);
   const trimmed = text.trim();
   switch (wire.kind) {

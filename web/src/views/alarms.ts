@@ -11,6 +11,16 @@ export function sortAlarms(alarms: readonly Alarm[]): Alarm[] {
   );
 }
 
+/**
+ * Text in pieces that do not break inside: a date, a time, "22 min", "so far": a narrow column
+ * wraps between them ("2026-01-20" / "07:14:02"), not at a date's hyphen or between a number and
+ * its unit. The text itself is unchanged.
+ */
+function unbroken(text: string): (Node | string)[] {
+  const pieces = text.match(/\d+ [a-z]+|so far|\S+/g) ?? [];
+  return pieces.flatMap((piece, i) => [...(i > 0 ? [" "] : []), h("span", { class: "nowrap" }, piece)]);
+}
+
 export class AlarmsView {
   readonly root: HTMLElement;
   private readonly body: HTMLElement;
@@ -96,9 +106,9 @@ export class AlarmsView {
           isActive ? h("span", { class: "badge alert" }, "Active") : h("span", { class: "badge" }, "Ended"),
         ),
         h("td", null, String(alarm.code)),
-        h("td", null, formatNaive(alarm.from_date)),
-        h("td", null, alarm.to_date === null ? "—" : formatNaive(alarm.to_date)),
-        h("td", null, duration),
+        h("td", null, ...unbroken(formatNaive(alarm.from_date))),
+        h("td", null, ...(alarm.to_date === null ? ["—"] : unbroken(formatNaive(alarm.to_date)))),
+        h("td", null, ...unbroken(duration)),
       );
     });
     this.body.replaceChildren(

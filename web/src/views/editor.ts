@@ -10,7 +10,7 @@ import { formatRange, formatValue, unitSymbol, wireType } from "../format.js";
 import type { GatewayState } from "../gateway-state.js";
 import type { ParameterStore } from "../store.js";
 import type { Parameter, WriteResult } from "../types.js";
-import { parseInput } from "../validate.js";
+import { choices, type Labels, parseInput } from "../validate.js";
 
 export interface EditorContext {
   api: ApiClient;
@@ -21,6 +21,11 @@ export interface EditorContext {
 export interface EditorOptions {
   /** A unit to show when the API has none (overview tiles know theirs). */
   unit?: string;
+  /**
+   * Words for the values of an enumerated parameter: the editor is then a select of exactly these
+   * values (sending the number), and refuses any other.
+   */
+  labels?: Labels;
   /** Called when the person closes the editor (Cancel, Escape). */
   onClose: () => void;
 }
@@ -35,13 +40,24 @@ export function createEditor(
   const unit = unitSymbol(parameter.unit) || options.unit || "";
   const wire = wireType(parameter.type);
   const range = formatRange(parameter.min, parameter.max);
-  const rules = [
-    range ? `range ${range}${unit ? ` ${unit}` : ""}` : "no range given",
-    wire.kind === "integer" ? `whole numbers (${wire.name})` : wire.name,
-  ].join(", ");
+  // An enumerated parameter (known value words) gets a select of those values.
+  const labels = wire.kind === "integer" ? options.labels : undefined;
+  const offered = labels ? choices(parameter, labels) : [];
+  const wordOf = (value: unknown) => offered.find((c) => c.value === value)?.label;
+  const rules = labels
+    ? `one of: ${offered.map((c) => c.label).join(", ")}`
+    : [
+        range ? `range ${range}${unit ? ` ${unit}` : ""}` : "no range given",
+        wire.kind === "integer" ? `whole numbers (${wire.name})` : wire.name,
+      ].join(", ");
 
-  const input =
-    wire.kind === "bool"
+  const input = labels
+    ? h(
+        "select",
+        { id: inputId, "aria-describedby": messageId },
+        ...offered.map((c) => h("option", { value: String(c.value) }, c.label)),
+      )
+    : wire.kind === "bool"
       ? h(
           "select",
           { id: inputId, "aria-describedby": messageId },
@@ -56,9 +72,23 @@ export function createEditor(
           spellcheck: "false",
           "aria-describedby": messageId,
         });
-  input.value =
-    wire.kind === "bool" ? (parameter.value ? "on" : "off") : formatValue(parameter.value, parameter.type);
-  if (input.value === "—") input.value = "";
+  if (labels && input instanceof HTMLSelectElement) {
+    // A value without a word (the controller holds 7, say) is shown as it is but cannot be sent.
+    if (wordOf(parameter.value) === undefined) {
+      input.prepend(
+        h(
+          "option",
+          { value: String(parameter.value ?? ""), disabled: true },
+          `${formatValue(parameter.value, parameter.type)} (not a known value)`,
+        ),
+      );
+    }
+    input.value = String(parameter.value ?? "");
+  } else {
+    input.value =
+      wire.kind === "bool" ? (parameter.value ? "on" : "off") : formatValue(parameter.value, parameter.type);
+    if (input.value === "—") input.value = "";
+  }
 
   const message = h("p", { id: messageId, class: "editor-message", role: "status", "aria-live": "polite" });
   const submit = h(
@@ -121,7 +151,7 @@ export function createEditor(
       return;
     }
     const current = ctx.store.get(parameter.index) ?? parameter;
-    const parsed = parseInput(current, input.value);
+    const parsed = parseInput(current, input.value, labels);
     if (!parsed.ok) {
       input.setAttribute("aria-invalid", "true");
       show("error", `Not sent: ${parsed.reason}`);
@@ -137,11 +167,12 @@ export function createEditor(
       });
       ctx.store.applyValue(result.index, result.new_value);
       const shown = formatValue(result.new_value, current.type);
+      const word = labels ? wordOf(result.new_value) : undefined;
       show(
         "ok",
-        `Confirmed by the controller: ${shown}${unit ? ` ${unit}` : ""} (${result.confirmation}, ${result.duration_ms} ms).`,
+        `Confirmed by the controller: ${word === undefined ? shown : `${word} (${shown})`}${unit ? ` ${unit}` : ""} (${result.confirmation}, ${result.duration_ms} ms).`,
       );
-      input.value = shown;
+      input.value = labels ? String(result.new_value) : shown;
     } catch (error) {
       if (error instanceof ApiError) {
         const again =

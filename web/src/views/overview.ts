@@ -4,7 +4,7 @@
  * setpoints can be changed in the tile.
  */
 import { h, setText } from "../dom.js";
-import { formatDuration } from "../format.js";
+import { staleNote } from "../gateway-state.js";
 import { chooseTiles, gateNames, type Tile, type TileGroup, tileText } from "../tiles.js";
 import { createEditor, type EditorContext } from "./editor.js";
 
@@ -24,24 +24,36 @@ export class OverviewView {
   readonly root: HTMLElement;
   private readonly groupsHost: HTMLElement;
   private readonly staleNote: HTMLElement;
+  private readonly staleState: HTMLElement;
+  private readonly staleAge: HTMLElement;
+  /** Says only that the values turned stale or current again (never the age, which ticks). */
+  private readonly staleLive: HTMLElement;
+  private staleKey = "";
   private readonly emptyNote: HTMLElement;
   private nodes = new Map<number, TileNodes[]>();
   private signature = "";
   private gates = new Set<number>();
   private editing: number | undefined;
   private marked = false;
+  private readOnly = false;
 
   constructor(
     private readonly ctx: EditorContext,
     private readonly showTrend: (index: number) => void,
   ) {
-    this.staleNote = h("p", { class: "stale-note", role: "status", hidden: true });
+    // The note is not a live region: its age changes every second. A separate status region
+    // announces the change of state only.
+    this.staleState = h("span", { class: "stale-state" });
+    this.staleAge = h("span", { class: "stale-age" });
+    this.staleNote = h("p", { class: "stale-note", hidden: true }, this.staleState, " ", this.staleAge);
+    this.staleLive = h("p", { class: "visually-hidden stale-live", role: "status" });
     this.emptyNote = h("p", { class: "empty" }, "Waiting for the first values from the gateway…");
     this.groupsHost = h("div", { class: "groups" });
     this.root = h(
       "section",
       { class: "view overview", "aria-labelledby": "overview-title" },
       h("h2", { id: "overview-title", class: "visually-hidden" }, "Overview"),
+      this.staleLive,
       this.staleNote,
       this.emptyNote,
       this.groupsHost,
@@ -50,7 +62,10 @@ export class OverviewView {
       if (event.kind === "structure") this.rebuild();
       else this.update(event.indices);
     });
-    ctx.state.subscribe(() => this.refreshStale());
+    ctx.state.subscribe((view) => {
+      this.refreshStale();
+      if (view.readOnly !== this.readOnly) this.applyReadOnly(view.readOnly);
+    });
   }
 
   /** Rebuilds tiles when the chosen set changes (a circuit switched on, a rediscovery). */
@@ -85,11 +100,12 @@ export class OverviewView {
       "section",
       { class: "group", "aria-labelledby": titleId },
       h("h3", { id: titleId }, group.title),
-      h("div", { class: "tiles" }, ...group.tiles.map((tile) => this.renderTile(tile))),
+      h("div", { class: "tiles" }, ...group.tiles.map((tile) => this.renderTile(tile, group.title))),
     );
   }
 
-  private renderTile(tile: Tile): HTMLElement {
+  /** `groupTitle` goes into the buttons' names: "Mode" is both hot water's and a circuit's. */
+  private renderTile(tile: Tile, groupTitle: string): HTMLElement {
     const parameter = this.ctx.store.get(tile.index);
     const labelId = `tile-${tile.key}`;
     const value = h("span", { class: "value", "data-index": tile.index });
@@ -101,7 +117,9 @@ export class OverviewView {
           {
             type: "button",
             class: "small",
-            "aria-label": `Change ${tile.label}`,
+            "aria-label": `Change ${tile.label} (${groupTitle})`,
+            // Read-only mode: nothing can be changed, so nothing offers to.
+            hidden: this.ctx.state.current.readOnly,
             "aria-expanded": "false",
             onclick: () => this.toggleEditor(tile),
           },
@@ -126,7 +144,7 @@ export class OverviewView {
           {
             type: "button",
             class: "small",
-            "aria-label": `Trend of ${tile.label}`,
+            "aria-label": `Trend of ${tile.label} (${groupTitle})`,
             onclick: () => this.showTrend(tile.index),
           },
           "Trend",
@@ -142,6 +160,18 @@ export class OverviewView {
     return root;
   }
 
+  /** Read-only mode hides the Change buttons (and closes an open editor); leaving it shows them. */
+  private applyReadOnly(readOnly: boolean): void {
+    this.readOnly = readOnly;
+    for (const list of this.nodes.values()) {
+      for (const nodes of list) {
+        if (!nodes.editButton) continue;
+        if (readOnly && nodes.editHost.firstChild) this.closeEditor(nodes, false);
+        nodes.editButton.hidden = readOnly;
+      }
+    }
+  }
+
   private toggleEditor(tile: Tile): void {
     const list = this.nodes.get(tile.index) ?? [];
     const nodes = list.find((n) => n.tile.key === tile.key);
@@ -154,16 +184,20 @@ export class OverviewView {
     nodes.editButton?.setAttribute("aria-expanded", "true");
     nodes.root.classList.add("editing");
     nodes.editHost.replaceChildren(
-      createEditor(this.ctx, parameter, { unit: tile.unit, onClose: () => this.closeEditor(nodes) }),
+      createEditor(this.ctx, parameter, {
+        unit: tile.unit,
+        ...(tile.labels ? { labels: tile.labels } : {}),
+        onClose: () => this.closeEditor(nodes),
+      }),
     );
     this.editing = tile.index;
   }
 
-  private closeEditor(nodes: TileNodes): void {
+  private closeEditor(nodes: TileNodes, restoreFocus = true): void {
     nodes.editHost.replaceChildren();
     nodes.root.classList.remove("editing");
     nodes.editButton?.setAttribute("aria-expanded", "false");
-    nodes.editButton?.focus();
+    if (restoreFocus) nodes.editButton?.focus();
     this.editing = undefined;
   }
 
@@ -202,14 +236,20 @@ export class OverviewView {
     const now = Date.now();
     const reason = this.ctx.state.staleReason(now);
     this.root.classList.toggle("stale", reason !== undefined);
-    if (reason === undefined) {
+    const note = staleNote(this.ctx.state.current, reason, now);
+    if (note === undefined) {
       this.staleNote.hidden = true;
+      if (this.staleKey !== "") setText(this.staleLive, "The values are current again.");
+      this.staleKey = "";
       return;
     }
-    const last = this.ctx.store.lastValuesAt;
-    const age = last === undefined ? "" : ` Last values received ${formatDuration(now - last)} ago.`;
-    setText(this.staleNote, `Stale: these values may be old — ${reason}.${age}`);
+    setText(this.staleState, note.state);
+    setText(this.staleAge, note.age);
     this.staleNote.hidden = false;
+    if (note.key !== this.staleKey) {
+      this.staleKey = note.key;
+      setText(this.staleLive, note.state);
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import { h, setText } from "../dom.js";
 import { formatRange, formatValue, isNumeric, isPanel, unitSymbol } from "../format.js";
 import { DEFAULT_QUERY, type Row, type SortKey, selectRows, type TableQuery } from "../query.js";
+import { knownLabels } from "../tiles.js";
 import { createEditor, type EditorContext } from "./editor.js";
 import { flash } from "./overview.js";
 
@@ -43,6 +44,7 @@ export class ParametersView {
   private readonly scroller: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly editorHost: HTMLElement;
+  private readonly editorCell: HTMLElement;
   private readonly count: HTMLElement;
   private readonly table: HTMLElement;
   private readonly header: HTMLElement;
@@ -124,7 +126,10 @@ export class ParametersView {
       }),
     );
     this.spacer = h("div", { class: "spacer" });
-    this.editorHost = h("div", { class: "row-editor", hidden: true });
+    // The editor is a row of its own, right after the row it edits (in the DOM too, so Tab moves
+    // from the row into the editor and on to the next row).
+    this.editorCell = h("div", { role: "cell", "aria-colspan": COLUMNS.length });
+    this.editorHost = h("div", { class: "row-editor", role: "row", hidden: true }, this.editorCell);
     this.spacer.append(this.editorHost);
     this.scroller = h(
       "div",
@@ -167,6 +172,14 @@ export class ParametersView {
         for (const index of event.indices) this.pending.add(index);
         this.schedule();
       }
+    });
+    let readOnly = ctx.state.current.readOnly;
+    ctx.state.subscribe((view) => {
+      if (view.readOnly === readOnly) return;
+      readOnly = view.readOnly;
+      if (readOnly && this.editIndex !== undefined) this.closeEditor(false);
+      for (const nodes of this.rendered.values()) nodes.shows = undefined;
+      this.render();
     });
     window.addEventListener("resize", () => {
       if (this.visible) this.measure();
@@ -224,7 +237,6 @@ export class ParametersView {
       this.count,
       this.rows.length === total ? `${total} parameters` : `${this.rows.length} of ${total} parameters`,
     );
-    this.table.setAttribute("aria-rowcount", String(this.rows.length + 1));
     // Every visible row is refilled below.
     for (const nodes of this.rendered.values()) nodes.shows = undefined;
     if (!keepPending) this.pending.clear();
@@ -281,29 +293,49 @@ export class ParametersView {
     const first = Math.max(0, this.posAt(top, editPos) - OVERSCAN_ROWS);
     const last = Math.min(count - 1, this.posAt(bottom, editPos) + OVERSCAN_ROWS);
 
+    // The row being edited stays in the DOM wherever the list is scrolled: its editor may hold focus.
+    const keep = (pos: number) => (pos >= first && pos <= last) || pos === editPos;
     for (const [pos, nodes] of this.rendered) {
-      if (pos >= first && pos <= last) continue;
+      if (keep(pos)) continue;
       this.rendered.delete(pos);
       nodes.row.remove();
       nodes.shows = undefined;
       this.free.push(nodes);
     }
-    for (let pos = first; pos <= last; pos++) {
+    const positions: number[] = [];
+    if (editPos >= 0 && editPos < first) positions.push(editPos);
+    for (let pos = first; pos <= last; pos++) positions.push(pos);
+    if (editPos > last) positions.push(editPos);
+    // Rows sit in the DOM in list order (new ones are put after the previous one, kept ones never
+    // move), so Tab goes through them as they are seen.
+    let previous: Element | undefined;
+    for (const pos of positions) {
       const row = this.rows[pos];
       if (!row) continue;
       let nodes = this.rendered.get(pos);
       if (!nodes) {
         nodes = this.free.pop() ?? this.createRow();
         this.rendered.set(pos, nodes);
-        this.spacer.append(nodes.row);
+        if (previous) previous.after(nodes.row);
+        else this.spacer.prepend(nodes.row);
       }
-      if (nodes.shows !== row.index) this.fill(nodes, row, pos);
+      if (nodes.shows !== row.index) this.fill(nodes, row);
       else if (this.pending.has(row.index)) this.updateValue(nodes, row, true);
       nodes.row.style.transform = `translateY(${this.topOf(pos, editPos)}px)`;
+      const rowIndex = String(pos + 2 + (editPos >= 0 && pos > editPos ? 1 : 0));
+      if (nodes.row.getAttribute("aria-rowindex") !== rowIndex)
+        nodes.row.setAttribute("aria-rowindex", rowIndex);
+      previous = nodes.row;
+      if (pos === editPos) {
+        if (nodes.row.nextElementSibling !== this.editorHost) this.placeEditorAfter(nodes.row);
+        previous = this.editorHost;
+      }
     }
     this.pending.clear();
+    this.table.setAttribute("aria-rowcount", String(count + 1 + (editPos >= 0 ? 1 : 0)));
     if (editPos >= 0) {
       this.editorHost.hidden = false;
+      this.editorHost.setAttribute("aria-rowindex", String(editPos + 3));
       this.editorHost.style.transform = `translateY(${(editPos + 1) * this.rowHeight}px)`;
       const measured = this.editorHost.offsetHeight;
       if (measured !== this.editorHeight) {
@@ -312,6 +344,19 @@ export class ParametersView {
       }
     } else {
       this.editorHost.hidden = true;
+    }
+  }
+
+  /** Moves the editor after `row`, keeping the focus where it was inside it. */
+  private placeEditorAfter(row: HTMLElement): void {
+    const active = document.activeElement;
+    row.after(this.editorHost);
+    if (
+      active instanceof HTMLElement &&
+      this.editorHost.contains(active) &&
+      document.activeElement !== active
+    ) {
+      active.focus({ preventScroll: true });
     }
   }
 
@@ -340,9 +385,8 @@ export class ParametersView {
     return nodes;
   }
 
-  private fill(nodes: RowNodes, row: Row, pos: number): void {
+  private fill(nodes: RowNodes, row: Row): void {
     nodes.shows = row.index;
-    nodes.row.setAttribute("aria-rowindex", String(pos + 2));
     nodes.row.dataset.index = String(row.index);
     nodes.row.classList.toggle("panel", isPanel(row.index));
     nodes.row.classList.toggle("editing", row.index === this.editIndex);
@@ -362,7 +406,8 @@ export class ParametersView {
     setText(nodes.writable, row.writable ? "yes" : "no");
     nodes.writable.classList.toggle("yes", row.writable);
     const buttons: HTMLElement[] = [];
-    if (row.writable) {
+    // Read-only mode: nothing can be changed, so nothing offers to.
+    if (row.writable && !this.ctx.state.current.readOnly) {
       buttons.push(
         h(
           "button",
@@ -408,8 +453,11 @@ export class ParametersView {
     if (!parameter) return;
     this.editIndex = index;
     this.editorHeight = 0;
-    this.editorHost.replaceChildren(
-      createEditor(this.ctx, parameter, { onClose: () => this.closeEditor(true) }),
+    this.editorCell.replaceChildren(
+      createEditor(this.ctx, parameter, {
+        labels: knownLabels(parameter.name),
+        onClose: () => this.closeEditor(true),
+      }),
     );
     for (const nodes of this.rendered.values()) nodes.shows = undefined;
     this.render();
@@ -419,7 +467,7 @@ export class ParametersView {
     const index = this.editIndex;
     this.editIndex = undefined;
     this.editorHeight = 0;
-    this.editorHost.replaceChildren();
+    this.editorCell.replaceChildren();
     for (const nodes of this.rendered.values()) nodes.shows = undefined;
     this.render();
     if (restoreFocus && index !== undefined) {

@@ -1,7 +1,7 @@
 /** Status: the link, the bus (address, token, statistics), discovery, polling and the dashboard's own connection. */
 import { type ApiClient, ApiError } from "../api.js";
 import { h } from "../dom.js";
-import { formatAge, formatDuration } from "../format.js";
+import { formatAge, formatDuration, tokenText } from "../format.js";
 import type { GatewayState } from "../gateway-state.js";
 import type { StatusBody } from "../types.js";
 
@@ -134,14 +134,7 @@ export class StatusView {
       ]),
       section("Bus", [
         ["Bus address", s.bus.address === null ? "none yet" : `${s.bus.address} (${s.bus.address_state})`],
-        [
-          "Token",
-          s.bus.token_required
-            ? s.bus.holding_token
-              ? "held by the gateway"
-              : "waiting for the panel"
-            : "not used",
-        ],
+        ["Token", tokenText(s.bus)],
         ["Last token grant", formatAge(iso(s.bus.last_token_grant_at), now)],
         [
           "Waiting for the token",
