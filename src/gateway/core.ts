@@ -24,6 +24,7 @@ import {
   type ControllerIdentity,
   identityOf,
   restoreSnapshot,
+  SNAPSHOT_MAX_AGE_MS,
   sameIdentity,
   saveSnapshot,
 } from "./snapshot.js";
@@ -186,6 +187,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       readOnly: options.readOnly,
       allowPanelWrites: options.allowPanelWrites,
       writeTimeoutMs: options.writeTimeoutMs,
+      writeBlocked: () => this.writeBlockedReason(),
     });
     this.wireEvents();
   }
@@ -262,6 +264,15 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       (this.polledSinceConnect || this.servingSnapshot) &&
       this.store.size > 0
     );
+  }
+
+  /** Writes wait for a poll since the link came up: restored values may be what the controller no longer holds. */
+  private writeBlockedReason(): string | undefined {
+    if (this.polledSinceConnect || !this.servingSnapshot) return undefined;
+    const savedAt = this.store.restoredAt;
+    return `waiting for the first poll after start; values are from the snapshot of ${
+      savedAt === undefined ? "a previous run" : new Date(savedAt).toISOString()
+    }`;
   }
 
   status(): GatewayStatus {
@@ -600,7 +611,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.knownIdentity = restored.identity;
       this.needDiscovery = false;
       this.snapshotUnverified = true;
-      this.servingSnapshot = true;
+      // An old snapshot still spares the discovery, but its values are not served as data.
+      const ageMs = Date.now() - restored.savedAt;
+      this.servingSnapshot = ageMs >= 0 && ageMs <= SNAPSHOT_MAX_AGE_MS;
       this.discovery = {
         ...this.discovery,
         state: "complete",

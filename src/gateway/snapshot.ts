@@ -10,6 +10,11 @@ import { apiName, type ParameterDefinition } from "../store/definition.js";
 import type { ParameterStore } from "../store/parameter-store.js";
 
 export const SNAPSHOT_FILE = "parameters.json";
+/**
+ * A snapshot older than this is not served after a restart: its definitions still spare the
+ * discovery, but the API waits for the first poll (503) instead of serving old values.
+ */
+export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
 const SNAPSHOT_VERSION = 1;
 
 /** What identifies a controller: UID (10) and software/hardware versions (0, 1). */
@@ -129,6 +134,7 @@ export async function restoreSnapshot(
     },
   );
   store.setDefinitions(definitions, file.savedAt);
+  store.markRestored(file.savedAt);
   for (const [index, , , , , , , , , , value, readAt] of file.parameters) {
     const restored = loadValue(value);
     if (restored !== undefined && readAt !== null) store.setValue(index, restored, undefined, readAt);

@@ -19,6 +19,8 @@ export interface WriterOptions {
   panelAddress: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
+  /** Why writes cannot be made right now (checked after READ_ONLY), or undefined when they can. */
+  writeBlocked?: () => string | undefined;
   /** Upper bound for a whole write: waiting behind other writes and for the token, the send, the read-back. */
   writeTimeoutMs: number;
 }
@@ -99,6 +101,8 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
         "the gateway runs in read-only mode (READ_ONLY=true): writes are disabled",
       );
     }
+    const blocked = this.options.writeBlocked?.();
+    if (blocked !== undefined) throw new WriteError("not-ready", blocked);
     const entry = this.resolve(request.target);
     // Checked now, so a bad request is refused at once, and again just before sending.
     this.prepare(entry, request.value);

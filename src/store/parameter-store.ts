@@ -55,6 +55,7 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
   private _lastPollAt: number | undefined;
   private _lastDiscoveryAt: number | undefined;
   private _firstPollComplete = false;
+  private _restoredAt: number | undefined;
 
   constructor(private readonly options: ParameterStoreOptions) {
     super();
@@ -72,6 +73,16 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
 
   get lastPollAt(): number | undefined {
     return this._lastPollAt;
+  }
+
+  /** When the values restored from a snapshot were saved; undefined when none was restored. */
+  get restoredAt(): number | undefined {
+    return this._restoredAt;
+  }
+
+  /** The current values come from a snapshot saved at `savedAt` (after setDefinitions). */
+  markRestored(savedAt: number): void {
+    this._restoredAt = savedAt;
   }
 
   get lastDiscoveryAt(): number | undefined {
