@@ -408,11 +408,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         }
         cycle = 0;
       }
-      const pollOk = await this.pollOnce(session);
+      const alarmsDue = cycle % this.options.alarmPollCycles === 0 || this.alarmsReadAt === undefined;
+      await this.pollOnce(session, alarmsDue);
       session.check();
-      if (pollOk && (cycle % this.options.alarmPollCycles === 0 || this.alarmsReadAt === undefined)) {
-        await this.readAlarms(session);
-      }
       cycle++;
       if (!this.needDiscovery) await session.sleep(this.options.pollIntervalMs);
     }
@@ -492,7 +490,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     }
   }
 
-  private async pollOnce(session: Session): Promise<boolean> {
+  /** One poll cycle; when it completes and `alarmsDue`, the alarm log is read before the data is declared ready. */
+  private async pollOnce(session: Session, alarmsDue: boolean): Promise<boolean> {
     const started = Date.now();
     const cpuBefore = cpuUsage();
     let changed = 0;
@@ -559,9 +558,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.poll.consecutiveFailures = 0;
     this.poll.lastError = undefined;
     this.store.markPollComplete();
-    this.polledSinceConnect = true;
     this.poll.lastCompletedAt = this.store.lastPollAt;
     this.checkIdentity();
+    // Read before the data is declared ready, so /api/alarms answers whenever /api/parameters does.
+    if (alarmsDue) await this.readAlarms(session);
+    this.polledSinceConnect = true;
     this.servingSnapshot = false;
     this.emit("status");
     await this.maybeSaveSnapshot();
@@ -614,6 +615,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       // An old snapshot still spares the discovery, but its values are not served as data.
       const ageMs = Date.now() - restored.savedAt;
       this.servingSnapshot = ageMs >= 0 && ageMs <= SNAPSHOT_MAX_AGE_MS;
+      if (this.servingSnapshot && restored.alarms) {
+        // The saved alarm log is served with the saved values until the first poll reads it again.
+        this._alarms = restored.alarms;
+        this.alarmsReadAt = restored.savedAt;
+      }
       this.discovery = {
         ...this.discovery,
         state: "complete",
@@ -642,7 +648,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private async saveSnapshotNow(): Promise<void> {
     if (!this.stateDirectory || this.store.size === 0 || !this.store.firstPollComplete) return;
     try {
-      await saveSnapshot(this.stateDirectory, this.store);
+      await saveSnapshot(
+        this.stateDirectory,
+        this.store,
+        this.alarmsReadAt === undefined ? undefined : this._alarms,
+      );
       this.lastSnapshotAt = Date.now();
     } catch (error) {
       logEvent(this.log, "snapshot.failed", {
