@@ -361,12 +361,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         command: frame ? commandName(frame.command) : undefined,
       });
     });
-    this.writer.on("write", ({ request, outcome, error, durationMs }) => {
+    this.writer.on("write", ({ request, outcome, error, parameter, durationMs }) => {
       logEvent(this.log, "write.done", {
         who: request.origin,
-        parameter: outcome?.name ?? String(request.target),
-        index: outcome?.index ?? -1,
-        oldValue: outcome?.oldValue,
+        parameter: outcome?.name ?? parameter?.name ?? String(request.target),
+        index: outcome?.index ?? parameter?.index ?? -1,
+        oldValue: outcome ? outcome.oldValue : parameter?.oldValue,
         newValue: outcome ? outcome.newValue : request.value,
         outcome: outcome ? "confirmed" : error?.sent ? "failed" : "refused",
         durationMs,

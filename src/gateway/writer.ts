@@ -53,6 +53,8 @@ export interface WriteEvent {
   request: WriteRequest;
   outcome?: WriteOutcome;
   error?: WriteError;
+  /** The parameter the request named, when it exists (also for a refused write), and its value then. */
+  parameter?: { index: number; name: string; oldValue: ParameterValue | undefined };
   durationMs: number;
 }
 
@@ -80,18 +82,26 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
 
   async write(request: WriteRequest): Promise<WriteOutcome> {
     const started = Date.now();
+    const parameter = this.describeTarget(request.target);
     try {
       const outcome = await this.validateAndWrite(request, started);
-      this.emit("write", { request, outcome, durationMs: Date.now() - started });
+      this.emit("write", { request, outcome, parameter, durationMs: Date.now() - started });
       return outcome;
     } catch (error) {
       const writeError =
         error instanceof WriteError
           ? error
           : new WriteError("not-confirmed", `write failed: ${(error as Error).message}`);
-      this.emit("write", { request, error: writeError, durationMs: Date.now() - started });
+      this.emit("write", { request, error: writeError, parameter, durationMs: Date.now() - started });
       throw writeError;
     }
+  }
+
+  /** The named parameter and its value before the write, if it exists (for the log). */
+  private describeTarget(target: string | number): WriteEvent["parameter"] {
+    const entry = typeof target === "number" ? this.store.get(target) : this.store.resolve(target);
+    if (!entry?.definition.exposed) return undefined;
+    return { index: entry.definition.index, name: entry.definition.name, oldValue: entry.value };
   }
 
   private async validateAndWrite(request: WriteRequest, started: number): Promise<WriteOutcome> {

@@ -37,9 +37,13 @@ describe("the core's log", () => {
     expect(writes[1]).toMatchObject({
       who: "mqtt",
       parameter: "SummerOn",
+      index: 702,
+      oldValue: 24,
+      newValue: 99,
       outcome: "refused",
       level: "info",
     });
+    expect(String(writes[1]!.msg)).toMatch(/^write SummerOn \(702\) 24 → 99: refused/);
     expect(String(writes[1]!.reason)).toMatch(/out-of-range/);
     const protocol = first("protocol.error")!;
     expect(protocol.level).toBe("debug");
