@@ -205,6 +205,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   private handleFrame(frame: FramedFrame): void {
     const own = this.address.address;
     if (own !== undefined && frame.source === own) return; // our own echo
+    // Only a valid frame from another device shows the bus is alive (noise is not enough).
+    (this.link as Partial<Pick<LinkSupervisor, "frameReceived">>).frameReceived?.();
     this.stats.framesIn++;
     this.stats.lastFrameAt = Date.now();
     this.emit("frame", frame);
