@@ -302,6 +302,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   // --- token -----------------------------------------------------------------------------------
 
   private tokenGranted(): void {
+    // Persisting the claimed address is the owner's job, and it logs a failure (GatewayCore).
     void this.address.onTokenGrant().catch(() => {});
     this.stats.tokenGrants++;
     if (!this.holding) {

@@ -176,7 +176,17 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       fixedAddress: options.sourceAddress === "auto" ? undefined : options.sourceAddress,
       tentativeTimeoutMs: options.tentativeAddressTimeoutMs,
       persist: async (address) => {
-        if (this.stateDirectory) await saveAddress(this.stateDirectory, address);
+        if (this.stateDirectory) {
+          try {
+            await saveAddress(this.stateDirectory, address);
+          } catch (error) {
+            // The address stays in use; only the next start has to claim one again.
+            logEvent(this.log, "address.save.failed", {
+              address,
+              reason: `${(error as Error).message} (STATE_DIR ${this.options.stateDir})`,
+            });
+          }
+        }
         logEvent(this.log, "address.claimed", { address, how: "auto-claim" });
       },
     });

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AddressManager } from "../../src/bus/address.js";
 import { Gm3Bus } from "../../src/bus/bus.js";
 import { Command, encodeFrameOrThrow, encodeTokenGrant } from "../../src/protocol/index.js";
@@ -29,6 +29,31 @@ describe("links", () => {
     const error = (await link.open().catch((e: unknown) => e)) as LinkError;
     expect(error.code).toBe("refused");
     expect(error.hint).toMatch(/ser2net|listening/);
+  });
+});
+
+describe("TcpLink.close", () => {
+  it("leaves no timer behind once the socket has closed", async () => {
+    const peers: Socket[] = [];
+    const peer = createServer((socket) => {
+      peers.push(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
+    const port = (peer.address() as { port: number }).port;
+    try {
+      const link = new TcpLink(`tcp://127.0.0.1:${port}`, "127.0.0.1", port);
+      await link.open();
+      await eventually(() => peers.length === 1, "connection accepted");
+      // Fake timers only: the sockets stay real. The fallback timer is unref'd, so it is counted here.
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      await link.close(); // the peer answers the FIN at once
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      for (const s of peers) s.destroy();
+      await new Promise<void>((resolve) => peer.close(() => resolve()));
+    }
   });
 });
 
