@@ -138,6 +138,11 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     return this.holding ? Date.now() - this.grantedAt : undefined;
   }
 
+  /** One whole reply wait on the current link: the response timeout plus the link's latency budget. */
+  get replyWaitMs(): number {
+    return this.options.responseTimeoutMs + this.latencyBudgetMs();
+  }
+
   /** Since when requests have been waiting for a grant, if they are. */
   get waitingForTokenSinceTime(): number | undefined {
     return this.waitingForTokenSince;
@@ -200,6 +205,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   private handleFrame(frame: FramedFrame): void {
     const own = this.address.address;
     if (own !== undefined && frame.source === own) return; // our own echo
+    // Only a valid frame from another device shows the bus is alive (noise is not enough).
+    (this.link as Partial<Pick<LinkSupervisor, "frameReceived">>).frameReceived?.();
     this.stats.framesIn++;
     this.stats.lastFrameAt = Date.now();
     this.emit("frame", frame);
@@ -295,6 +302,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   // --- token -----------------------------------------------------------------------------------
 
   private tokenGranted(): void {
+    // Persisting the claimed address is the owner's job, and it logs a failure (GatewayCore).
     void this.address.onTokenGrant().catch(() => {});
     this.stats.tokenGrants++;
     if (!this.holding) {
@@ -437,6 +445,30 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       this.fail(pending, "link-down", "the bus link went down");
       return;
     }
+    const now = Date.now();
+    if (
+      (pending.attempts === 0 && request.deadline !== undefined && now > request.deadline) ||
+      (request.finishBy !== undefined && now >= request.finishBy)
+    ) {
+      // Too late to transmit: the caller's time is up (nothing went out for this attempt).
+      this.active = false;
+      if (pending.attempts === 0) {
+        this.fail(
+          pending,
+          "no-token",
+          `${request.label}: not sent, too little time left before its deadline`,
+        );
+      } else {
+        this.fail(
+          pending,
+          pending.sawGarbage ? "garbled" : "timeout",
+          `${request.label}: no reply (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}; no time left for another)`,
+          pending.lastRaw,
+        );
+      }
+      this.pump();
+      return;
+    }
     pending.attempts++;
     pending.sawGarbage = false;
     this.inFlight = pending; // registered before writing: a fast reply cannot come too early
@@ -451,7 +483,10 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       return;
     }
     if (this.inFlight !== pending) return; // already answered while writing
-    const timeoutMs = (request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
+    let timeoutMs = (request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
+    // A request with a deadline for its whole life never waits past it.
+    if (request.finishBy !== undefined)
+      timeoutMs = Math.max(0, Math.min(timeoutMs, request.finishBy - Date.now()));
     this.replyTimer = setTimeout(() => {
       this.replyTimer = undefined;
       if (this.inFlight !== pending) return;
@@ -467,19 +502,31 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
 
   private attemptFailed(pending: Pending, reason: "timeout" | "garbled", detail: string): void {
     const maxAttempts = Math.max(1, pending.request.maxAttempts ?? this.options.retryAttempts);
-    if (pending.attempts < maxAttempts && !this.closed && this.link.state === "up") {
+    const mayRetry = pending.attempts < maxAttempts && !this.closed && this.link.state === "up";
+    const fits = this.retryFits(pending);
+    if (mayRetry && fits) {
       this.stats.retries[reason]++;
       void this.send(pending); // `active` stays set: a retry keeps its place on the wire
       return;
     }
+    const cut = mayRetry ? "; no time left for another before the deadline" : "";
     this.active = false;
     this.fail(
       pending,
       reason,
-      `${pending.request.label}: ${detail} (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"})`,
+      `${pending.request.label}: ${detail} (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}${cut})`,
       pending.lastRaw,
     );
     this.pump();
+  }
+
+  /** Whether a retry (after its back-off) still leaves a whole reply wait before `finishBy`. */
+  private retryFits(pending: Pending): boolean {
+    const { finishBy } = pending.request;
+    if (finishBy === undefined) return true;
+    const backoff = Math.max(this.options.retryBackoffMs * pending.attempts, this.options.turnaroundMs);
+    const replyWait = (pending.request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
+    return finishBy - Date.now() - backoff >= replyWait;
   }
 
   private async transmit(bytes: Buffer): Promise<void> {

@@ -35,4 +35,9 @@ export interface BusRequest<T> {
   timeoutMs?: number;
   /** Absolute time (ms since epoch) after which a request still waiting for the token fails with no-token. */
   deadline?: number;
+  /**
+   * Absolute time (ms since epoch) by which the whole request must be over: each attempt's reply
+   * wait is cut to the time left, and a retry is made only when a whole reply wait still fits.
+   */
+  finishBy?: number;
 }

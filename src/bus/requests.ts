@@ -42,6 +42,7 @@ export function readValuesRequest(args: {
   typeOf: TypeLookup;
   priority?: Priority;
   deadline?: number;
+  finishBy?: number;
 }): BusRequest<ValuesReply> {
   const { destination, firstIndex, count, typeOf } = args;
   return {
@@ -50,6 +51,7 @@ export function readValuesRequest(args: {
     payload: encodeRangeRequest({ count, firstIndex }),
     priority: args.priority ?? Priority.POLL,
     deadline: args.deadline,
+    finishBy: args.finishBy,
     label: `GET_PARAMS ${count}@${firstIndex}`,
     judge(frame): ReplyVerdict<ValuesReply> | undefined {
       if (frame.command === Command.NO_DATA) return { kind: "ok", value: { end: true } };
@@ -105,6 +107,7 @@ export function modifyParameterRequest(args: {
   index: number;
   valueBytes: Buffer;
   deadline?: number;
+  finishBy?: number;
 }): BusRequest<number> {
   return {
     destination: args.destination,
@@ -113,6 +116,7 @@ export function modifyParameterRequest(args: {
     priority: Priority.WRITE,
     maxAttempts: 1,
     deadline: args.deadline,
+    finishBy: args.finishBy,
     label: `MODIFY_PARAM #${args.index}`,
     judge(frame): ReplyVerdict<number> | undefined {
       if (frame.command === Command.ERROR)

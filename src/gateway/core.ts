@@ -24,6 +24,7 @@ import {
   type ControllerIdentity,
   identityOf,
   restoreSnapshot,
+  SNAPSHOT_MAX_AGE_MS,
   sameIdentity,
   saveSnapshot,
 } from "./snapshot.js";
@@ -175,7 +176,17 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       fixedAddress: options.sourceAddress === "auto" ? undefined : options.sourceAddress,
       tentativeTimeoutMs: options.tentativeAddressTimeoutMs,
       persist: async (address) => {
-        if (this.stateDirectory) await saveAddress(this.stateDirectory, address);
+        if (this.stateDirectory) {
+          try {
+            await saveAddress(this.stateDirectory, address);
+          } catch (error) {
+            // The address stays in use; only the next start has to claim one again.
+            logEvent(this.log, "address.save.failed", {
+              address,
+              reason: `${(error as Error).message} (STATE_DIR ${this.options.stateDir})`,
+            });
+          }
+        }
         logEvent(this.log, "address.claimed", { address, how: "auto-claim" });
       },
     });
@@ -186,6 +197,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       readOnly: options.readOnly,
       allowPanelWrites: options.allowPanelWrites,
       writeTimeoutMs: options.writeTimeoutMs,
+      writeBlocked: () => this.writeBlockedReason(),
     });
     this.wireEvents();
   }
@@ -262,6 +274,15 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       (this.polledSinceConnect || this.servingSnapshot) &&
       this.store.size > 0
     );
+  }
+
+  /** Writes wait for a poll since the link came up: restored values may be what the controller no longer holds. */
+  private writeBlockedReason(): string | undefined {
+    if (this.polledSinceConnect || !this.servingSnapshot) return undefined;
+    const savedAt = this.store.restoredAt;
+    return `waiting for the first poll after start; values are from the snapshot of ${
+      savedAt === undefined ? "a previous run" : new Date(savedAt).toISOString()
+    }`;
   }
 
   status(): GatewayStatus {
@@ -350,12 +371,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         command: frame ? commandName(frame.command) : undefined,
       });
     });
-    this.writer.on("write", ({ request, outcome, error, durationMs }) => {
+    this.writer.on("write", ({ request, outcome, error, parameter, durationMs }) => {
       logEvent(this.log, "write.done", {
         who: request.origin,
-        parameter: outcome?.name ?? String(request.target),
-        index: outcome?.index ?? -1,
-        oldValue: outcome?.oldValue,
+        parameter: outcome?.name ?? parameter?.name ?? String(request.target),
+        index: outcome?.index ?? parameter?.index ?? -1,
+        oldValue: outcome ? outcome.oldValue : parameter?.oldValue,
         newValue: outcome ? outcome.newValue : request.value,
         outcome: outcome ? "confirmed" : error?.sent ? "failed" : "refused",
         durationMs,
@@ -397,11 +418,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         }
         cycle = 0;
       }
-      const pollOk = await this.pollOnce(session);
+      const alarmsDue = cycle % this.options.alarmPollCycles === 0 || this.alarmsReadAt === undefined;
+      await this.pollOnce(session, alarmsDue);
       session.check();
-      if (pollOk && (cycle % this.options.alarmPollCycles === 0 || this.alarmsReadAt === undefined)) {
-        await this.readAlarms(session);
-      }
       cycle++;
       if (!this.needDiscovery) await session.sleep(this.options.pollIntervalMs);
     }
@@ -481,7 +500,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     }
   }
 
-  private async pollOnce(session: Session): Promise<boolean> {
+  /** One poll cycle; when it completes and `alarmsDue`, the alarm log is read before the data is declared ready. */
+  private async pollOnce(session: Session, alarmsDue: boolean): Promise<boolean> {
     const started = Date.now();
     const cpuBefore = cpuUsage();
     let changed = 0;
@@ -548,9 +568,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.poll.consecutiveFailures = 0;
     this.poll.lastError = undefined;
     this.store.markPollComplete();
-    this.polledSinceConnect = true;
     this.poll.lastCompletedAt = this.store.lastPollAt;
     this.checkIdentity();
+    // Read before the data is declared ready, so /api/alarms answers whenever /api/parameters does.
+    if (alarmsDue) await this.readAlarms(session);
+    this.polledSinceConnect = true;
     this.servingSnapshot = false;
     this.emit("status");
     await this.maybeSaveSnapshot();
@@ -600,7 +622,14 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.knownIdentity = restored.identity;
       this.needDiscovery = false;
       this.snapshotUnverified = true;
-      this.servingSnapshot = true;
+      // An old snapshot still spares the discovery, but its values are not served as data.
+      const ageMs = Date.now() - restored.savedAt;
+      this.servingSnapshot = ageMs >= 0 && ageMs <= SNAPSHOT_MAX_AGE_MS;
+      if (this.servingSnapshot && restored.alarms) {
+        // The saved alarm log is served with the saved values until the first poll reads it again.
+        this._alarms = restored.alarms;
+        this.alarmsReadAt = restored.savedAt;
+      }
       this.discovery = {
         ...this.discovery,
         state: "complete",
@@ -629,7 +658,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private async saveSnapshotNow(): Promise<void> {
     if (!this.stateDirectory || this.store.size === 0 || !this.store.firstPollComplete) return;
     try {
-      await saveSnapshot(this.stateDirectory, this.store);
+      await saveSnapshot(
+        this.stateDirectory,
+        this.store,
+        this.alarmsReadAt === undefined ? undefined : this._alarms,
+      );
       this.lastSnapshotAt = Date.now();
     } catch (error) {
       logEvent(this.log, "snapshot.failed", {

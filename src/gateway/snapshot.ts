@@ -1,5 +1,5 @@
 /**
- * A persisted copy of the parameter definitions and last values, so a restart can skip the
+ * A persisted copy of the parameter definitions, last values and alarm log, so a restart can skip the
  * discovery (descriptors are static per firmware) and serve data at once; the first poll
  * refreshes the values and confirms the controller is the same.
  */
@@ -8,8 +8,14 @@ import { parseUnit } from "../protocol/index.js";
 import type { StateDirectory } from "../state/state-file.js";
 import { apiName, type ParameterDefinition } from "../store/definition.js";
 import type { ParameterStore } from "../store/parameter-store.js";
+import type { Alarm } from "./alarms.js";
 
 export const SNAPSHOT_FILE = "parameters.json";
+/**
+ * A snapshot older than this is not served after a restart: its definitions still spare the
+ * discovery, but the API waits for the first poll (503) instead of serving old values.
+ */
+export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
 const SNAPSHOT_VERSION = 1;
 
 /** What identifies a controller: UID (10) and software/hardware versions (0, 1). */
@@ -25,6 +31,8 @@ interface SnapshotFile {
   version: number;
   savedAt: number;
   identity: ControllerIdentity;
+  /** The alarm log as last read (absent in files of older versions). */
+  alarms?: Alarm[];
   /** [index, space, wireIndex, rawName, type, typeByte, unit, writable, min, max, value, readAt] */
   parameters: [
     number,
@@ -74,7 +82,22 @@ export function sameIdentity(a: ControllerIdentity, b: ControllerIdentity): bool
   return a.uid === b.uid && a.software === b.software && a.hardware === b.hardware;
 }
 
-export async function saveSnapshot(directory: StateDirectory, store: ParameterStore): Promise<void> {
+function isAlarm(value: unknown): value is Alarm {
+  const a = value as Partial<Alarm> | null;
+  return (
+    !!a &&
+    typeof a.index === "number" &&
+    typeof a.code === "number" &&
+    typeof a.fromDate === "string" &&
+    (a.toDate === null || typeof a.toDate === "string")
+  );
+}
+
+export async function saveSnapshot(
+  directory: StateDirectory,
+  store: ParameterStore,
+  alarms?: readonly Alarm[],
+): Promise<void> {
   const parameters: SnapshotFile["parameters"] = [];
   for (const entry of store.all()) {
     const d = entry.definition;
@@ -97,6 +120,7 @@ export async function saveSnapshot(directory: StateDirectory, store: ParameterSt
     version: SNAPSHOT_VERSION,
     savedAt: Date.now(),
     identity: identityOf(store),
+    alarms: alarms ? [...alarms] : undefined,
     parameters,
   };
   await directory.write(SNAPSHOT_FILE, file);
@@ -106,7 +130,9 @@ export async function saveSnapshot(directory: StateDirectory, store: ParameterSt
 export async function restoreSnapshot(
   directory: StateDirectory,
   store: ParameterStore,
-): Promise<{ identity: ControllerIdentity; savedAt: number; count: number } | undefined> {
+): Promise<
+  { identity: ControllerIdentity; savedAt: number; count: number; alarms: Alarm[] | undefined } | undefined
+> {
   const file = await directory.read(SNAPSHOT_FILE, isSnapshot);
   if (!file || file.parameters.length === 0) return undefined;
   const definitions: ParameterDefinition[] = file.parameters.map(
@@ -129,9 +155,11 @@ export async function restoreSnapshot(
     },
   );
   store.setDefinitions(definitions, file.savedAt);
+  store.markRestored(file.savedAt);
   for (const [index, , , , , , , , , , value, readAt] of file.parameters) {
     const restored = loadValue(value);
     if (restored !== undefined && readAt !== null) store.setValue(index, restored, undefined, readAt);
   }
-  return { identity: file.identity, savedAt: file.savedAt, count: definitions.length };
+  const alarms = Array.isArray(file.alarms) && file.alarms.every(isAlarm) ? file.alarms : undefined;
+  return { identity: file.identity, savedAt: file.savedAt, count: definitions.length, alarms };
 }

@@ -11,6 +11,8 @@ export type WriteFailure =
   | "out-of-range"
   | "not-representable"
   | "link-down"
+  /** The link is up but the data is not confirmed yet (values from the snapshot, no poll since start). */
+  | "not-ready"
   | "no-token"
   /** Sent, but neither acknowledged nor visible in a read-back. */
   | "not-confirmed"
@@ -26,6 +28,7 @@ export const WRITE_FAILURE_STATUS: Readonly<Record<WriteFailure, number>> = {
   "out-of-range": 400,
   "not-representable": 400,
   "link-down": 503,
+  "not-ready": 503,
   "no-token": 503,
   "not-confirmed": 503,
   rejected: 502,

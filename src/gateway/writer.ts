@@ -12,14 +12,16 @@ import { modifyParameterRequest, readValuesRequest } from "../bus/requests.js";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
 import { WriteError } from "./write-errors.js";
-import { prepareWrite, readBackMatches } from "./write-value.js";
+import { type PreparedWrite, prepareWrite, readBackMatches } from "./write-value.js";
 
 export interface WriterOptions {
   controllerAddress: number;
   panelAddress: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
-  /** Upper bound for a whole write, token wait included. */
+  /** Why writes cannot be made right now (checked after READ_ONLY), or undefined when they can. */
+  writeBlocked?: () => string | undefined;
+  /** Upper bound for a whole write: waiting behind other writes and for the token, the send, the read-back. */
   writeTimeoutMs: number;
 }
 
@@ -51,12 +53,17 @@ export interface WriteEvent {
   request: WriteRequest;
   outcome?: WriteOutcome;
   error?: WriteError;
+  /** The parameter the request named, when it exists (also for a refused write), and its value then. */
+  parameter?: { index: number; name: string; oldValue: ParameterValue | undefined };
   durationMs: number;
 }
 
 export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
-  /** Writes to the same parameter run one after another. */
-  private readonly chains = new Map<number, Promise<unknown>>();
+  /**
+   * Writes run one after another (the bus is half-duplex anyway), so each is checked against the
+   * limits as they are when it is sent — after any earlier write to a parameter its range refers to.
+   */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly bus: Gm3Bus,
@@ -75,18 +82,26 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
 
   async write(request: WriteRequest): Promise<WriteOutcome> {
     const started = Date.now();
+    const parameter = this.describeTarget(request.target);
     try {
       const outcome = await this.validateAndWrite(request, started);
-      this.emit("write", { request, outcome, durationMs: Date.now() - started });
+      this.emit("write", { request, outcome, parameter, durationMs: Date.now() - started });
       return outcome;
     } catch (error) {
       const writeError =
         error instanceof WriteError
           ? error
           : new WriteError("not-confirmed", `write failed: ${(error as Error).message}`);
-      this.emit("write", { request, error: writeError, durationMs: Date.now() - started });
+      this.emit("write", { request, error: writeError, parameter, durationMs: Date.now() - started });
       throw writeError;
     }
+  }
+
+  /** The named parameter and its value before the write, if it exists (for the log). */
+  private describeTarget(target: string | number): WriteEvent["parameter"] {
+    const entry = typeof target === "number" ? this.store.get(target) : this.store.resolve(target);
+    if (!entry?.definition.exposed) return undefined;
+    return { index: entry.definition.index, name: entry.definition.name, oldValue: entry.value };
   }
 
   private async validateAndWrite(request: WriteRequest, started: number): Promise<WriteOutcome> {
@@ -96,7 +111,27 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
         "the gateway runs in read-only mode (READ_ONLY=true): writes are disabled",
       );
     }
+    const blocked = this.options.writeBlocked?.();
+    if (blocked !== undefined) throw new WriteError("not-ready", blocked);
     const entry = this.resolve(request.target);
+    // Checked now, so a bad request is refused at once, and again just before sending.
+    this.prepare(entry, request.value);
+    const index = entry.definition.index;
+    return this.serialised(() => {
+      const current = this.resolve(request.target);
+      if (current.definition.index !== index) {
+        throw new WriteError(
+          "not-found",
+          `${String(request.target)} names another parameter since the definitions were re-read; nothing was sent`,
+        );
+      }
+      const prepared = this.prepare(current, request.value);
+      return this.send(current, prepared.value, prepared.bytes, request, started);
+    });
+  }
+
+  /** Validates a write against the current definition and limits; throws a WriteError (nothing sent). */
+  private prepare(entry: ParameterEntry, value: unknown): PreparedWrite {
     const { definition } = entry;
     if (definition.space === "panel" && !this.options.allowPanelWrites) {
       throw new WriteError(
@@ -105,25 +140,19 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
       );
     }
     if (!definition.writable) throw new WriteError("read-only-parameter", `${definition.name} is read-only`);
-    const prepared = prepareWrite(
-      definition.name,
-      definition.type,
-      request.value,
-      this.store.limitsOf(entry),
-    );
-    return this.serialised(definition.index, () =>
-      this.send(entry, prepared.value, prepared.bytes, request, started),
-    );
+    const limits = this.store.writeLimitsOf(entry);
+    if (!limits.ok) {
+      throw new WriteError(
+        "out-of-range",
+        `${definition.name} cannot be range-checked, so it is not written: ${limits.reason}`,
+      );
+    }
+    return prepareWrite(definition.name, definition.type, value, limits.limits);
   }
 
-  private serialised<T>(index: number, task: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(index) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => {});
-    this.chains.set(index, tail);
-    void tail.then(() => {
-      if (this.chains.get(index) === tail) this.chains.delete(index);
-    });
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => {});
     return run;
   }
 
@@ -135,14 +164,32 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     started: number,
   ): Promise<WriteOutcome> {
     const { definition } = entry;
+    // The whole write — waiting behind other writes, for the token, the acknowledgement and the
+    // read-back — ends by this time; every reply wait is cut to what is left of it.
     const deadline = started + this.options.writeTimeoutMs;
+    const replyWaitMs = this.bus.replyWaitMs;
+    // The MODIFY_PARAM goes out only while a whole reply wait still fits before the deadline.
+    const sendBy = deadline - replyWaitMs;
+    if (Date.now() > sendBy) {
+      throw new WriteError(
+        "no-token",
+        `${definition.name} was not written: less than one reply wait (${replyWaitMs} ms) was left of WRITE_TIMEOUT (${this.options.writeTimeoutMs} ms) when its turn came`,
+        false,
+      );
+    }
     // The reference gateway sends every write to the controller with the stored index (PROTOCOL.md §9).
     const destination = this.options.controllerAddress;
     const oldValue = entry.value;
     let resultCode: number;
     try {
       resultCode = await this.bus.request(
-        modifyParameterRequest({ destination, index: definition.index, valueBytes: bytes, deadline }),
+        modifyParameterRequest({
+          destination,
+          index: definition.index,
+          valueBytes: bytes,
+          deadline: sendBy,
+          finishBy: deadline,
+        }),
       );
     } catch (error) {
       if (!(error instanceof BusError)) throw error;
@@ -159,36 +206,44 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
       }
       // Ambiguous: it may have been applied. Read back before saying anything; never resend.
       const readBack = await this.readBack(entry, deadline);
-      if (readBack !== undefined && readBackMatches(definition.type, value, readBack)) {
-        return this.outcome(entry, oldValue, readBack, request, "read-back", -1, started);
+      if ("value" in readBack && readBackMatches(definition.type, value, readBack.value)) {
+        return this.outcome(entry, oldValue, readBack.value, request, "read-back", -1, started);
       }
       throw new WriteError(
         "not-confirmed",
         `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
-          (readBack === undefined ? "; the read-back failed too" : `; it still holds ${String(readBack)}`),
+          ("value" in readBack
+            ? `; it still holds ${String(readBack.value)}`
+            : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
         true,
       );
     }
     const readBack = await this.readBack(entry, deadline);
-    if (readBack === undefined) {
+    if (!("value" in readBack)) {
       // Acknowledged, but the read-back failed: trust the acknowledgement (as the reference does).
       this.store.setValue(definition.index, value, undefined, Date.now(), "write");
       return this.outcome(entry, oldValue, value, request, "ack", resultCode, started);
     }
-    if (!readBackMatches(definition.type, value, readBack)) {
+    if (!readBackMatches(definition.type, value, readBack.value)) {
       throw new WriteError(
         "rejected",
-        `the controller acknowledged the write to ${definition.name} but holds ${String(readBack)} instead of ${String(value)}`,
+        `the controller acknowledged the write to ${definition.name} but holds ${String(readBack.value)} instead of ${String(value)}`,
         true,
       );
     }
-    return this.outcome(entry, oldValue, readBack, request, "ack+read-back", resultCode, started);
+    return this.outcome(entry, oldValue, readBack.value, request, "ack+read-back", resultCode, started);
   }
 
-  /** One-value GET_PARAMS at write priority; stores and returns the value, undefined on failure. */
-  private async readBack(entry: ParameterEntry, deadline: number): Promise<ParameterValue | undefined> {
+  /**
+   * One-value GET_PARAMS at write priority, over by `deadline`; stores and returns the value, or
+   * says why there is none.
+   */
+  private async readBack(
+    entry: ParameterEntry,
+    deadline: number,
+  ): Promise<{ value: ParameterValue } | { failure: string }> {
     const { definition } = entry;
-    if (Date.now() >= deadline) return undefined;
+    if (Date.now() >= deadline) return { failure: "no time left before WRITE_TIMEOUT" };
     try {
       const reply = await this.bus.request(
         readValuesRequest({
@@ -199,15 +254,16 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
           typeOf: (index) => (index === definition.wireIndex ? definition.type : undefined),
           priority: Priority.WRITE,
           deadline,
+          finishBy: deadline,
         }),
       );
-      if ("end" in reply) return undefined;
+      if ("end" in reply) return { failure: "the device answered NO_DATA" };
       const reading = reply.values[0];
-      if (!reading) return undefined;
+      if (!reading) return { failure: "the reply held no value" };
       this.store.setValue(definition.index, reading.value, reading.flag, Date.now(), "write");
-      return reading.value;
+      return { value: reading.value };
     } catch (error) {
-      if (error instanceof BusError) return undefined;
+      if (error instanceof BusError) return { failure: error.message };
       throw error;
     }
   }

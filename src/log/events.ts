@@ -24,6 +24,8 @@ export interface LogEventFields {
   /** `how`: claimed from a panel probe, taken from GM3_SOURCE_ADDRESS, or read from STATE_DIR. */
   "address.claimed": { address: number; how: "auto-claim" | "configured" | "persisted" };
   "address.released": { address: number; reason: string };
+  /** The claimed address could not be saved in STATE_DIR: it is used, but claimed again after a restart. */
+  "address.save.failed": { address: number; reason: string };
   /** `seconds` on the bus; `tokenWaitSeconds` waiting for the panel's grants before and between. */
   "discovery.done": {
     count: number;
@@ -133,6 +135,11 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   },
   "address.claimed": { level: "info", message: (f) => `using bus address ${f.address} (${f.how})` },
   "address.released": { level: "warn", message: (f) => `gave up bus address ${f.address}: ${f.reason}` },
+  "address.save.failed": {
+    level: "warn",
+    message: (f) =>
+      `could not save the bus address ${f.address}: ${f.reason}; it is claimed again after a restart`,
+  },
   "discovery.done": {
     level: "info",
     message: (f) =>

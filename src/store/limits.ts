@@ -44,3 +44,48 @@ export function resolveLimits(
   if (min !== null && max !== null && max < min) return { min: null, max: null };
   return { min, max };
 }
+
+/** The limits a write is checked against, or why they cannot be known. */
+export type WriteLimits = { ok: true; limits: ResolvedLimits } | { ok: false; reason: string };
+
+/**
+ * Like {@link resolveLimits}, but for writes it fails closed: a limit that refers to a parameter
+ * whose value is not known (yet), or a range whose max is below its min, is a reason to refuse the
+ * write — not "no limit" as for display. `describeIndex` names a referenced wire index.
+ */
+export function resolveWriteLimits(
+  definition: Pick<ParameterDefinition, "space" | "min" | "max">,
+  valueAt: (wireIndex: number) => ParameterValue | undefined,
+  describeIndex: (wireIndex: number) => string = (wireIndex) => `parameter ${wireIndex}`,
+): WriteLimits {
+  if (definition.space === "panel") return { ok: true, limits: { min: null, max: null } };
+  if (
+    definition.min.kind === "literal" &&
+    definition.max.kind === "literal" &&
+    definition.min.value === 0 &&
+    definition.max.value === 0
+  ) {
+    return { ok: true, limits: { min: null, max: null } };
+  }
+  for (const [which, limit] of [
+    ["minimum", definition.min],
+    ["maximum", definition.max],
+  ] as const) {
+    if (limit.kind !== "reference") continue;
+    if (resolveOne(limit, valueAt) === null) {
+      const value = valueAt(limit.index);
+      return {
+        ok: false,
+        reason: `its ${which} is the value of ${describeIndex(limit.index)}, which ${
+          value === undefined ? "has not been read yet" : `is not a number (${String(value)})`
+        }`,
+      };
+    }
+  }
+  const min = resolveOne(definition.min, valueAt);
+  const max = resolveOne(definition.max, valueAt);
+  if (min !== null && max !== null && max < min) {
+    return { ok: false, reason: `its range is inconsistent (maximum ${max} is below minimum ${min})` };
+  }
+  return { ok: true, limits: { min, max } };
+}

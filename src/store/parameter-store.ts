@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterDefinition } from "./definition.js";
-import { type ResolvedLimits, resolveLimits } from "./limits.js";
+import { type ResolvedLimits, resolveLimits, resolveWriteLimits, type WriteLimits } from "./limits.js";
 
 export interface ParameterEntry {
   definition: ParameterDefinition;
@@ -55,6 +55,7 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
   private _lastPollAt: number | undefined;
   private _lastDiscoveryAt: number | undefined;
   private _firstPollComplete = false;
+  private _restoredAt: number | undefined;
 
   constructor(private readonly options: ParameterStoreOptions) {
     super();
@@ -72,6 +73,16 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
 
   get lastPollAt(): number | undefined {
     return this._lastPollAt;
+  }
+
+  /** When the values restored from a snapshot were saved; undefined when none was restored. */
+  get restoredAt(): number | undefined {
+    return this._restoredAt;
+  }
+
+  /** The current values come from a snapshot saved at `savedAt` (after setDefinitions). */
+  markRestored(savedAt: number): void {
+    this._restoredAt = savedAt;
   }
 
   get lastDiscoveryAt(): number | undefined {
@@ -178,9 +189,27 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
 
   /** min/max after resolving references through current values (HA-COMPAT.md §3). */
   limitsOf(entry: ParameterEntry): ResolvedLimits {
-    return resolveLimits(entry.definition, (wireIndex) => {
-      const target = this.entries.get(entry.definition.index - entry.definition.wireIndex + wireIndex);
-      return target?.value;
-    });
+    return resolveLimits(entry.definition, (wireIndex) => this.referenced(entry, wireIndex)?.value);
+  }
+
+  /**
+   * The limits a write to `entry` must respect, failing closed: an unread referenced limit or a
+   * max below the min makes the range unknown (the display above shows no limits instead).
+   */
+  writeLimitsOf(entry: ParameterEntry): WriteLimits {
+    return resolveWriteLimits(
+      entry.definition,
+      (wireIndex) => this.referenced(entry, wireIndex)?.value,
+      (wireIndex) => {
+        const target = this.referenced(entry, wireIndex)?.definition;
+        const index = entry.definition.index - entry.definition.wireIndex + wireIndex;
+        return target?.name ? `parameter ${index} (${target.name})` : `parameter ${index}`;
+      },
+    );
+  }
+
+  /** The entry a limit of `entry` refers to (same space, by wire index). */
+  private referenced(entry: ParameterEntry, wireIndex: number): ParameterEntry | undefined {
+    return this.entries.get(entry.definition.index - entry.definition.wireIndex + wireIndex);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Keeps the link open: opens it, reports it up or down, retries with capped exponential back-off
- * forever, and reopens it when the bus has been silent too long (a dead adapter often stays
- * "open"). One timer at a time; stop() leaves no timer, socket or listener behind.
+ * forever, and reopens it when no valid frame arrived for too long (a dead adapter often stays
+ * "open", and line noise on a dead bus still delivers bytes: only frames count, reported by the
+ * bus through {@link LinkSupervisor.frameReceived}). One timer at a time; stop() leaves no timer, socket or listener behind.
  */
 import { EventEmitter } from "node:events";
 import { type Link, LinkError } from "./link.js";
@@ -12,7 +13,7 @@ export interface LinkSupervisorOptions {
   createLink: () => Link;
   reconnectDelayMinMs: number;
   reconnectDelayMaxMs: number;
-  /** Reopen when no byte arrived for this long; 0 disables the watchdog. */
+  /** Reopen when no valid frame was reported for this long; 0 disables the watchdog. */
   silenceTimeoutMs: number;
 }
 
@@ -32,7 +33,6 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
   private lastByteAt = 0;
   private readonly onData = (chunk: Buffer) => {
     this.lastByteAt = Date.now();
-    this.silenceTimer?.refresh();
     this.emit("data", chunk);
   };
   private readonly onLost = (error: LinkError) => {
@@ -78,6 +78,11 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
       this.detach(link);
       await link.close();
     }
+  }
+
+  /** A valid frame was decoded from the link's bytes: the bus is alive (resets the silence watchdog). */
+  frameReceived(): void {
+    this.silenceTimer?.refresh();
   }
 
   /** Writes through the open link; rejects with a LinkError when it is down. */
@@ -130,7 +135,7 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
         void this.drop(
           new LinkError(
             "lost",
-            `no bytes on the bus for ${Math.round(this.options.silenceTimeoutMs / 1000)} s`,
+            `no valid frame on the bus for ${Math.round(this.options.silenceTimeoutMs / 1000)} s`,
             "check the RS-485 wiring (A/B) and that the heat pump is powered",
           ),
         );

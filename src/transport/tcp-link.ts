@@ -93,13 +93,17 @@ export class TcpLink extends EventEmitter<LinkEvents> implements Link {
     socket.removeAllListeners();
     socket.on("error", () => {});
     return new Promise((resolve) => {
-      socket.once("close", () => resolve());
-      socket.end();
-      socket.destroySoon();
-      setTimeout(() => {
+      // A peer that never finishes the close is cut off after 500 ms; the timer goes with the close.
+      const fallback = setTimeout(() => {
         socket.destroy();
         resolve();
       }, 500).unref();
+      socket.once("close", () => {
+        clearTimeout(fallback);
+        resolve();
+      });
+      socket.end();
+      socket.destroySoon();
     });
   }
 }

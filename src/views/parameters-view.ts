@@ -104,7 +104,8 @@ export class ParametersView {
         `${part.head}${valueJson(definition.type, entry.value)}${part.middle}${limitJson(limits.min)},"max":${limitJson(limits.max)}}`,
       );
     }
-    const timestamp = naiveLocalIso(this.store.lastPollAt ?? now);
+    // The time of the data: the last complete poll, else the snapshot the values were restored from.
+    const timestamp = naiveLocalIso(this.store.lastPollAt ?? this.store.restoredAt ?? now);
     this.body = Buffer.from(`{"timestamp":"${timestamp}","parameters":{${chunks.join(",")}}}`, "utf8");
     this.builtAt = now;
     this.builds++;

@@ -22,6 +22,8 @@ export interface SimApiOptions {
   waitForData?: boolean;
   thermostat?: ThermostatApi;
   logger?: Logger;
+  /** Keep the address and the snapshot here (see startSimGateway). */
+  useStateDir?: boolean | string;
   /** Adds plugins of other bridges (dashboard, WebSocket) before the server is ready. */
   register?: (app: FastifyInstance, config: GatewayConfig, core: GatewayCore) => Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       logger,
     },
     waitForData: false,
+    useStateDir: options.useStateDir,
   });
   let app: FastifyInstance | undefined;
   const close = async () => {

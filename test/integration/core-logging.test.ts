@@ -1,4 +1,7 @@
 /** What an operator reads: the core's log events, with their fields, against the simulator. */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/index.js";
 import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
@@ -37,12 +40,45 @@ describe("the core's log", () => {
     expect(writes[1]).toMatchObject({
       who: "mqtt",
       parameter: "SummerOn",
+      index: 702,
+      oldValue: 24,
+      newValue: 99,
       outcome: "refused",
       level: "info",
     });
+    expect(String(writes[1]!.msg)).toMatch(/^write SummerOn \(702\) 24 → 99: refused/);
     expect(String(writes[1]!.reason)).toMatch(/out-of-range/);
     const protocol = first("protocol.error")!;
     expect(protocol.level).toBe("debug");
     expect(protocol.rawHex).toMatch(/^[0-9a-f]+/);
+  });
+
+  it("warns when the claimed bus address cannot be saved, and keeps using it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gm3-unwritable-"));
+    // STATE_DIR is a regular file: nothing can be saved in it.
+    const stateDir = join(dir, "not-a-directory");
+    await writeFile(stateDir, "x");
+    const out = captureLines();
+    const logger = createLogger({ logLevel: "info", logFormat: "json" }, out.destination);
+    const g = await startSimGateway({
+      sim: { registeredGateways: [] },
+      core: { sourceAddress: "auto", logger },
+      useStateDir: stateDir,
+      dataTimeoutMs: 20_000,
+    });
+    try {
+      const address = g.core.address.address;
+      expect(g.core.address.state).toBe("paired");
+      const failed = out.json().find((l) => l.event === "address.save.failed");
+      expect(failed).toMatchObject({ level: "warn", address });
+      expect(String(failed!.reason)).toMatch(/not-a-directory/);
+      expect(out.json().find((l) => l.event === "address.claimed")).toMatchObject({
+        address,
+        how: "auto-claim",
+      });
+    } finally {
+      await g.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AddressManager } from "../../src/bus/address.js";
+import { Gm3Bus } from "../../src/bus/bus.js";
+import { Command, encodeFrameOrThrow, encodeTokenGrant } from "../../src/protocol/index.js";
 import { LinkError } from "../../src/transport/link.js";
 import { LinkSupervisor } from "../../src/transport/link-supervisor.js";
 import { SerialLink } from "../../src/transport/serial-link.js";
@@ -26,6 +29,31 @@ describe("links", () => {
     const error = (await link.open().catch((e: unknown) => e)) as LinkError;
     expect(error.code).toBe("refused");
     expect(error.hint).toMatch(/ser2net|listening/);
+  });
+});
+
+describe("TcpLink.close", () => {
+  it("leaves no timer behind once the socket has closed", async () => {
+    const peers: Socket[] = [];
+    const peer = createServer((socket) => {
+      peers.push(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => peer.listen(0, "127.0.0.1", resolve));
+    const port = (peer.address() as { port: number }).port;
+    try {
+      const link = new TcpLink(`tcp://127.0.0.1:${port}`, "127.0.0.1", port);
+      await link.open();
+      await eventually(() => peers.length === 1, "connection accepted");
+      // Fake timers only: the sockets stay real. The fallback timer is unref'd, so it is counted here.
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      await link.close(); // the peer answers the FIN at once
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      for (const s of peers) s.destroy();
+      await new Promise<void>((resolve) => peer.close(() => resolve()));
+    }
   });
 });
 
@@ -105,7 +133,84 @@ describe("LinkSupervisor", () => {
     expect(downs[0]).toMatch(/closed|ECONNRESET/);
     // Nothing arrives now: the silence watchdog reopens the link.
     await eventually(() => connections === 3, "reopened after silence", 3_000);
-    expect(downs.some((d) => /no bytes on the bus/.test(d))).toBe(true);
+    expect(downs.some((d) => /no valid frame on the bus/.test(d))).toBe(true);
     await supervisor.stop();
+  });
+
+  /** A supervisor with a bus on a local TCP server that sends `chunk()` every 20 ms. */
+  async function busOnServer(chunk: () => Buffer) {
+    let connections = 0;
+    const timers: NodeJS.Timeout[] = [];
+    server = createServer((socket) => {
+      connections++;
+      sockets.push(socket);
+      socket.on("error", () => {});
+      const timer = setInterval(() => socket.write(chunk()), 20);
+      timers.push(timer);
+      socket.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const supervisor = new LinkSupervisor({
+      createLink: () => new TcpLink(`tcp://127.0.0.1:${port}`, "127.0.0.1", port),
+      reconnectDelayMinMs: 5,
+      reconnectDelayMaxMs: 20,
+      silenceTimeoutMs: 300,
+    });
+    const address = new AddressManager({
+      fixedAddress: 114,
+      tentativeTimeoutMs: 20_000,
+      persist: async () => {},
+    });
+    const bus = new Gm3Bus(supervisor, address, {
+      panelAddress: 100,
+      turnaroundMs: 2,
+      responseTimeoutMs: 250,
+      retryAttempts: 1,
+      retryBackoffMs: 5,
+      tokenRequired: true,
+      tokenWaitTimeoutMs: 1_000,
+      maxTokenHoldMs: 5_000,
+      answerProbes: false,
+    });
+    const downs: string[] = [];
+    supervisor.on("down", ({ error }) => downs.push(error.message));
+    supervisor.start();
+    const stop = async () => {
+      for (const timer of timers) clearInterval(timer);
+      await bus.close();
+      await supervisor.stop();
+    };
+    return { supervisor, bus, downs, connections: () => connections, stop };
+  }
+
+  it("treats a line with only noise as silent and reopens the link", async () => {
+    // Bytes that never form a frame (no 0x68 start byte).
+    const { downs, connections, stop, bus } = await busOnServer(() => Buffer.from([0x00, 0x55, 0xff, 0x13]));
+    try {
+      await eventually(() => connections() >= 2, "reopened although bytes kept coming", 5_000);
+      expect(downs.some((d) => /no valid frame on the bus/.test(d))).toBe(true);
+      expect(bus.stats.discardedBytes).toBeGreaterThan(0);
+      expect(bus.stats.framesIn).toBe(0);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("keeps the link while valid frames arrive", async () => {
+    const grantToAnother = encodeFrameOrThrow({
+      destination: 131,
+      source: 100,
+      command: Command.SERVICE,
+      payload: encodeTokenGrant(),
+    });
+    const { downs, supervisor, stop, bus } = await busOnServer(() => grantToAnother);
+    try {
+      await eventually(() => bus.stats.framesIn >= 50, "50 frames (about three silence timeouts)", 5_000);
+      expect(downs).toEqual([]);
+      expect(supervisor.state).toBe("up");
+    } finally {
+      await stop();
+    }
   });
 });

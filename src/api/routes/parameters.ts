@@ -99,8 +99,9 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
         description:
           "Validated against the controller's type, writable bit and limits before anything is sent; " +
           "200 only when the controller confirmed it (acknowledgement and read-back). " +
-          "400 read-only/out of range/wrong type, 403 read-only mode, 404 unknown, 422 no `value`, " +
-          "429 too many writes, 502 refused by the controller, 503 link down or not confirmed.",
+          "400 read-only/out of range (or a range that cannot be resolved)/wrong type, 403 read-only mode, " +
+          "404 unknown, 422 no `value`, 429 too many writes, 502 refused by the controller, " +
+          "503 link down, data not ready, waiting for the first poll after a restart, or not confirmed.",
         params: NameParamsSchema,
         body: WriteBodySchema,
         response: {
@@ -110,7 +111,8 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      if (!core.dataReady()) return sendNotReady(reply, core);
+      // Read-only mode refuses every write (403), whether the data is ready or not.
+      if (!core.dataReady() && !core.status().readOnly) return sendNotReady(reply, core);
       const name = request.params.name;
       try {
         const outcome = await core.write({
