@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { naiveLocalIso } from "../../src/api/timestamps.js";
 import { SNAPSHOT_FILE, SNAPSHOT_MAX_AGE_MS } from "../../src/gateway/snapshot.js";
+import { naiveLocalIso } from "../../src/views/timestamps.js";
 import { type SimApi, startSimApi } from "../helpers/sim-api.js";
 import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
 

@@ -1,12 +1,14 @@
 /** GET /api/parameters, GET and POST /api/parameters/{name} (HA-COMPAT.md §3, §4, §6). */
 import type { FastifyReply } from "fastify";
 import { WriteError } from "../../gateway/write-errors.js";
+import { sendApiError } from "../../http/errors.js";
 import { typeName } from "../../protocol/index.js";
 import type { ParameterEntry } from "../../store/parameter-store.js";
+import { parameterFieldsJson } from "../../views/parameters-view.js";
+import { naiveLocalIso } from "../../views/timestamps.js";
+import { valueJson } from "../../views/values.js";
 import { type ApiContext, sendJson, sendNotReady, type TypedApp } from "../context.js";
 import { acceptsGzip } from "../encoding.js";
-import { sendApiError } from "../errors.js";
-import { parameterFieldsJson } from "../parameters-view.js";
 import { createWriteRateLimitHook } from "../rate-limit.js";
 import {
   errorResponses,
@@ -16,8 +18,6 @@ import {
   WriteBodySchema,
   WriteResultSchema,
 } from "../schemas.js";
-import { naiveLocalIso } from "../timestamps.js";
-import { valueJson } from "../values.js";
 
 const TAG = "parameters";
 /** Names in error messages are cut here: a client's 500-character path is not worth echoing. */
