@@ -168,12 +168,13 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     // read-back — ends by this time; every reply wait is cut to what is left of it.
     const deadline = started + this.options.writeTimeoutMs;
     const replyWaitMs = this.bus.replyWaitMs;
-    // The MODIFY_PARAM goes out only while a whole reply wait still fits before the deadline.
-    const sendBy = deadline - replyWaitMs;
+    // The MODIFY_PARAM goes out only while two whole reply waits still fit before the deadline: one
+    // for its answer and one for a read-back, so a lost answer can still be settled by reading.
+    const sendBy = deadline - 2 * replyWaitMs;
     if (Date.now() > sendBy) {
       throw new WriteError(
         "no-token",
-        `${definition.name} was not written: less than one reply wait (${replyWaitMs} ms) was left of WRITE_TIMEOUT (${this.options.writeTimeoutMs} ms) when its turn came`,
+        `${definition.name} was not written: less than two reply waits (2 × ${replyWaitMs} ms, the answer and a read-back) were left of WRITE_TIMEOUT (${this.options.writeTimeoutMs} ms) when its turn came`,
         false,
       );
     }

@@ -178,7 +178,7 @@ describe("SafeWriter", () => {
     expect(sent(Command.MODIFY_PARAM)).toHaveLength(1);
   });
 
-  it("does not send the MODIFY_PARAM when less than one reply wait is left after the token wait", async () => {
+  it("does not send the MODIFY_PARAM when less than two reply waits are left after the token wait", async () => {
     const { writer, grant, sent } = setup(
       new Map([
         [103, 45],
@@ -187,8 +187,8 @@ describe("SafeWriter", () => {
       ]),
     );
     const write = track(writer.write({ target: "HDWTSetPoint", value: 50, origin: "test" }));
-    // The panel grants the token only 7 s later: 1 s left, less than the 2 s reply wait.
-    await vi.advanceTimersByTimeAsync(7_000);
+    // The panel grants the token only 4.5 s later: 3.5 s left, less than two 2 s reply waits.
+    await vi.advanceTimersByTimeAsync(4_500);
     grant();
     const result = await settle(write);
     expect(result.ms).toBeLessThanOrEqual(WRITE_TIMEOUT_MS);
@@ -207,8 +207,8 @@ describe("SafeWriter", () => {
     ]);
     const { writer, grant, sent } = setup(values, { silentReadBack: true });
     const write = track(writer.write({ target: "HDWTSetPoint", value: 50, origin: "test" }));
-    // Granted after 5.5 s: the MODIFY still fits, but not three 2 s read-back attempts.
-    await vi.advanceTimersByTimeAsync(5_500);
+    // Granted after 3.5 s: the MODIFY still fits, but not three 2 s read-back attempts after it.
+    await vi.advanceTimersByTimeAsync(3_500);
     grant();
     const result = await settle(write);
     expect(result.ms).toBeLessThanOrEqual(WRITE_TIMEOUT_MS);
@@ -234,6 +234,34 @@ describe("SafeWriter", () => {
     expect(store.get(103)!.value).toBe(50);
     await vi.advanceTimersByTimeAsync(100);
     expect(tokenReturns()).toHaveLength(1);
+  });
+
+  it("never leaves a lost answer unsettled for lack of time, whenever the token comes", async () => {
+    // For every grant time, a write whose MODIFY_PARAM answer is lost is either confirmed by a
+    // read-back or not sent at all — never "may or may not have been applied" because the
+    // deadline left no room to read back.
+    for (let grantAtMs = 0; grantAtMs <= 7_500; grantAtMs += 500) {
+      const values = new Map([
+        [103, 45],
+        [107, 35],
+        [108, 65],
+      ]);
+      const { writer, grant, sent } = setup(values, { dropModifyReply: true });
+      const write = track(writer.write({ target: "HDWTSetPoint", value: 50, origin: "test" }));
+      await vi.advanceTimersByTimeAsync(grantAtMs);
+      grant();
+      const result = await settle(write);
+      expect(result.ms, `granted at ${grantAtMs} ms`).toBeLessThanOrEqual(WRITE_TIMEOUT_MS);
+      if (result.error === undefined) {
+        expect(result.value, `granted at ${grantAtMs} ms`).toMatchObject({ confirmation: "read-back" });
+        expect(sent(Command.MODIFY_PARAM)).toHaveLength(1);
+      } else {
+        const error = result.error as WriteError;
+        expect(error.failure, `granted at ${grantAtMs} ms: ${error.message}`).toBe("no-token");
+        expect(error.sent).toBe(false);
+        expect(sent(Command.MODIFY_PARAM)).toHaveLength(0);
+      }
+    }
   });
 
   it("refuses a write whose referenced limit has not been read, naming it, with nothing sent", async () => {
