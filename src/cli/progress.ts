@@ -19,7 +19,7 @@ export function showDiscoveryProgress(core: GatewayCore, stream: ProgressStream)
   const expected = core.store.size > 0 ? core.store.size : TYPICAL_PARAMETER_COUNT;
   let regulatorDone = 0;
   let started: number | undefined;
-  let lastPlain = 0;
+  let lastPlain = Number.NEGATIVE_INFINITY;
   let drawn = false;
   const onProgress = (p: { space: "regulator" | "panel"; discovered: number }) => {
     const now = Date.now();
