@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOG } from "../../src/mqtt/index.js";
+import { HA_CIRCUIT_INDICES } from "../helpers/ha-compat-indices.js";
 
 function range(first: number, last: number): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
@@ -24,17 +25,7 @@ const DEVICE_TABLES: readonly number[] = [
 ];
 
 /** §11.4: columns C1–C7 of the circuits table. */
-const CIRCUIT_TABLE: readonly number[] = [
-  42, 92, 93, 94, 95, 96, 97, 231, 236, 237, 238, 239, 240, 242, 243, 261, 262, 263, 269, 273, 274, 275, 277,
-  278, 279, 280, 281, 286, 287, 288, 289, 290, 292, 293, 311, 312, 313, 319, 323, 324, 325, 327, 328, 329,
-  330, 331, 336, 337, 338, 339, 340, 342, 343, 361, 362, 363, 369, 586, 587, 588, 589, 590, 591, 592, 739,
-  749, 753, 754, 755, 756, 757, 759, 760, 768, 769, 770, 772, 774, 775, 776, 779, 780, 781, 782, 784, 787,
-  788, 789, 799, 803, 804, 805, 806, 807, 809, 810, 818, 819, 820, 822, 824, 825, 826, 829, 830, 831, 832,
-  834, 837, 838, 839, 895, 896, 897, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912,
-  940, 944, 945, 946, 947, 948, 950, 951, 969, 970, 971, 977, 981, 982, 983, 985, 986, 987, 988, 990, 991,
-  995, 996, 997, 998, 999, 1001, 1002, 1020, 1021, 1022, 1028, 1032, 1033, 1034, 1036, 1037, 1038, 1039, 1041,
-  1432, 1433, 1434, 1435, 1436, 1437, 1438,
-];
+const CIRCUIT_TABLE = HA_CIRCUIT_INDICES;
 
 /** §10: the AM/PM pairs of the ten schedules, Sunday AM … Saturday PM. */
 const SCHEDULE_TABLE: readonly number[] = [
