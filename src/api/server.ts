@@ -109,10 +109,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     ),
   );
   app.addHook("onResponse", createRequestLogHook(logger));
-  // Graceful shutdown: requests arriving on open connections get a clear 503.
+  // Graceful shutdown: requests arriving on open connections get a clear 503. A keep-alive
+  // connection whose request was in flight when closing began (a write takes seconds) would
+  // otherwise stay open for the whole keep-alive timeout once answered, holding up the close: from
+  // now on an answered connection is let go at once.
   let closing = false;
   app.addHook("preClose", (done) => {
     closing = true;
+    app.server.keepAliveTimeout = 1;
     done();
   });
   app.addHook("onRequest", (_request, reply, done) => {

@@ -537,6 +537,81 @@ describe("request log", () => {
 });
 
 describe("shutdown", () => {
+  it("finishes a write in flight on a kept-alive connection and then lets the connection go, so the close ends", async () => {
+    const core = new FakeCore();
+    fillStore(core);
+    let release: () => void = () => {};
+    let started: () => void = () => {};
+    const writeStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    core.writeHandler = (request) => {
+      started();
+      return new Promise((resolve) => {
+        release = () =>
+          resolve({
+            index: 103,
+            name: "HDWTSetPoint",
+            oldValue: 46,
+            newValue: 47,
+            requestedValue: request.value,
+            confirmation: "ack+read-back",
+            resultCode: 0xe5,
+            durationMs: 2_000,
+            timestamp: Date.now(),
+          });
+      });
+    };
+    const app = await createApiServer({
+      core,
+      config: testConfig(),
+      logger: pino({ level: "silent" }),
+      version: "1",
+    });
+    const address = await app.listen({ host: "127.0.0.1", port: 0 });
+    const http = await import("node:http");
+    // As Home Assistant's client does: connections are kept alive between requests.
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(
+          `${address}/api/parameters/HDWTSetPoint`,
+          { agent, method: "POST", headers: { "content-type": "application/json" } },
+          (res) => {
+            let body = "";
+            res.on("data", (chunk: Buffer) => {
+              body += chunk.toString();
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on("error", reject);
+        req.end('{"value":47}');
+      });
+      await writeStarted;
+      // The shutdown begins while the controller is still being written to.
+      let closed = false;
+      const closing = app.close().then(() => {
+        closed = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(closed).toBe(false);
+      release();
+      const result = await answered;
+      expect(result.status).toBe(200);
+      expect(JSON.parse(result.body)).toMatchObject({ success: true, new_value: 47 });
+      // Before, the answered connection stayed open for Fastify's 72 s keep-alive timeout and the
+      // close (and with it the gateway's shutdown) waited for it. Bounded here so a hang fails.
+      const outcome = await Promise.race([
+        closing.then(() => "closed" as const),
+        new Promise<"still open">((resolve) => setTimeout(() => resolve("still open"), 10_000)),
+      ]);
+      expect(outcome).toBe("closed");
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
+
   it("answers requests that arrive while the server closes with a 503 in the error shape", async () => {
     const core = new FakeCore();
     fillStore(core);
