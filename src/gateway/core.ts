@@ -19,6 +19,7 @@ import type { Link, LinkKind } from "../transport/link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
 import { type Alarm, readAlarmHistory, sameAlarms } from "./alarms.js";
 import { discoverSpace } from "./discovery.js";
+import { discoveryRetryDelayMs } from "./discovery-retry.js";
 import { type PollOutcome, pollSpace } from "./poller.js";
 import {
   type ControllerIdentity,
@@ -149,6 +150,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   /** Definitions came from a snapshot and are not yet confirmed by a poll. */
   private snapshotUnverified = false;
   private servingSnapshot = false;
+  /** Discoveries failed in a row; spaces out the next attempts. */
+  private discoveryFailures = 0;
   /** A complete poll has been stored since the link last came up. */
   private polledSinceConnect = false;
   private lastSnapshotAt = 0;
@@ -413,9 +416,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       if (this.needDiscovery || this.store.size === 0) {
         const ok = await this.discover(session);
         if (!ok) {
-          await session.sleep(this.options.pollIntervalMs);
+          this.discoveryFailures++;
+          await session.sleep(discoveryRetryDelayMs(this.discoveryFailures, this.options.pollIntervalMs));
           continue;
         }
+        this.discoveryFailures = 0;
         cycle = 0;
       }
       const alarmsDue = cycle % this.options.alarmPollCycles === 0 || this.alarmsReadAt === undefined;

@@ -100,7 +100,7 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
   setDefinitions(definitions: readonly ParameterDefinition[], discoveredAt = Date.now()): void {
     if (definitions.length > this.options.maxSize) {
       throw new RangeError(
-        `${definitions.length} parameters exceed CACHE_MAX_SIZE (${this.options.maxSize})`,
+        `${definitions.length} parameters exceed CACHE_MAX_SIZE (${this.options.maxSize}); set CACHE_MAX_SIZE to at least ${definitions.length}`,
       );
     }
     const next = new Map<number, ParameterEntry>();
