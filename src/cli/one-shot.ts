@@ -21,7 +21,7 @@ export const oneShotOptionHelp: Readonly<Record<string, string>> = {
 const DEFAULT_TIMEOUT_S = 120;
 
 /** Link errors that retrying will not cure: the command stops at once instead of waiting out --timeout. */
-const PERMANENT_LINK_ERRORS: ReadonlySet<string> = new Set(["not-found", "permission-denied"]);
+const PERMANENT_LINK_ERRORS: ReadonlySet<string> = new Set(["not-found", "permission-denied", "not-a-tty"]);
 
 /** Rejects with a BusCommandError (message and hint) as soon as the link fails for good. */
 function permanentLinkFailure(app: GatewayApp): { failed: Promise<never>; cancel(): void } {

@@ -10,6 +10,8 @@ export type LinkErrorCode =
   /** The device path or host does not exist. */
   | "not-found"
   | "permission-denied"
+  /** The path exists but is not a serial device (a plain file, /dev/null). */
+  | "not-a-tty"
   | "busy"
   | "refused"
   | "timeout"

@@ -37,7 +37,7 @@ export function serialErrorFromOpen(path: string, error: Error): LinkError {
   }
   if (/ENOTTY|Inappropriate ioctl/i.test(text)) {
     return new LinkError(
-      "other",
+      "not-a-tty",
       `${path} is not a serial device (${text.replace(/^Error: /, "")})`,
       "SERIAL_PORT must be a tty such as /dev/ttyUSB0, or tcp://host:port for ser2net",
       { cause: error },

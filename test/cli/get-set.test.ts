@@ -190,3 +190,21 @@ describe("a serial device that does not exist", () => {
     }
   });
 });
+
+describe("a port that is not a serial device", () => {
+  it("get and set exit 1 at once saying what SERIAL_PORT must be, instead of waiting out --timeout", async () => {
+    const env = { ...bus.env, SERIAL_PORT: "/dev/null" };
+    for (const argv of [
+      ["get", SETPOINT.name, "--timeout", "600"],
+      ["set", SETPOINT.name, "50", "--timeout", "600"],
+    ]) {
+      const { code, stdout, stderr } = await gm3(argv, env);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(
+        /gm3 (get|set): cannot open the bus link: \/dev\/null is not a serial device \(.*\) — SERIAL_PORT must be a tty such as \/dev\/ttyUSB0, or tcp:\/\/host:port for ser2net/,
+      );
+      expect(stderr).not.toMatch(/no parameters after/);
+    }
+  });
+});
