@@ -9,13 +9,13 @@
  */
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GatewayCore } from "../src/gateway/core.js";
 import { Command } from "../src/protocol/index.js";
 import { type BusLogEntry, SimTcpServer, Simulation } from "../src/sim/index.js";
 import { StreamLink } from "../src/transport/stream-link.js";
+import { onLogEvents, processCpuMs, processRssMb } from "./child-process.js";
 
 const BAUD = 115_200;
 const TURNAROUND_MS = 20;
@@ -265,28 +265,11 @@ async function measureProcess() {
     if (code !== 0 && code !== null) console.error(`the gateway process exited with ${code}`);
   });
   const cycles: number[] = [];
-  let buffered = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let newline = buffered.indexOf("\n");
-    while (newline !== -1) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf("\n");
-      try {
-        const line = JSON.parse(text) as { event?: string; failedBatches?: number };
-        if (line.event === "poll.cycle" && line.failedBatches === 0) cycles.push(Date.now());
-      } catch {
-        // not a log line
-      }
-    }
+  onLogEvents(child.stdout, (line) => {
+    if (line.event === "poll.cycle" && line.failedBatches === 0) cycles.push(Date.now());
   });
-  const cpuOf = () => {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, clock ticks at 100 Hz
-  };
-  const rssOf = () =>
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024;
+  const cpuOf = () => processCpuMs(child.pid!);
+  const rssOf = () => processRssMb(child.pid!);
   await waitFor(() => cycles.length >= 1 || exited, 90_000, "the first poll of the gateway process");
   if (exited) throw new Error("the gateway process stopped before its first poll");
   const cpuStart = cpuOf();

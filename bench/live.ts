@@ -15,7 +15,6 @@
  *   npm run build && npx tsx bench/live.ts [samples, default 30]
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +22,7 @@ import WebSocket from "ws";
 import { SimTcpServer, Simulation } from "../src/sim/index.js";
 import { Mosquitto } from "../test/helpers/mosquitto.js";
 import { MqttObserver } from "../test/helpers/mqtt-observer.js";
+import { onLogEvents, processCpuMs } from "./child-process.js";
 
 const BAUD = 115_200;
 const GATEWAY = 114;
@@ -85,27 +85,11 @@ async function main() {
   });
   let apiUrl: string | undefined;
   let baseTopic: string | undefined;
-  let buffered = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let newline = buffered.indexOf("\n");
-    while (newline !== -1) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf("\n");
-      try {
-        const line = JSON.parse(text) as { event?: string; apiUrl?: string; baseTopic?: string };
-        if (line.event === "gateway.started") apiUrl = line.apiUrl;
-        if (line.event === "mqtt.connected") baseTopic = line.baseTopic;
-      } catch {
-        // not a log line
-      }
-    }
+  onLogEvents(child.stdout, (line) => {
+    if (line.event === "gateway.started") apiUrl = line.apiUrl as string | undefined;
+    if (line.event === "mqtt.connected") baseTopic = line.baseTopic as string | undefined;
   });
-  const cpuMs = () => {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime at 100 Hz
-  };
+  const cpuMs = () => processCpuMs(child.pid!);
   const cpuShare = async () => {
     const cpu = cpuMs();
     const started = Date.now();

@@ -12,5 +12,5 @@ export const MAX_DISCOVERY_RETRY_MS = 5 * 60_000;
 export function discoveryRetryDelayMs(failures: number, pollIntervalMs: number): number {
   if (failures < 1) return 0;
   const doubled = pollIntervalMs * 2 ** Math.min(failures - 1, 20);
-  return Math.min(Math.max(pollIntervalMs, doubled), Math.max(pollIntervalMs, MAX_DISCOVERY_RETRY_MS));
+  return Math.max(pollIntervalMs, Math.min(doubled, MAX_DISCOVERY_RETRY_MS));
 }

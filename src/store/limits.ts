@@ -22,27 +22,33 @@ function resolveOne(limit: Limit, valueAt: (wireIndex: number) => ParameterValue
 }
 
 /**
- * Literal or referenced limits; both null when max < min; always null for the panel space. A
- * literal 0..0 pair means "no limits" on the controller (the descriptor's no-min/no-max bits are
- * the usual way, but 0/0 literals occur, e.g. on the thermostat).
+ * Literal or referenced limits as declared, before any consistency check; always null for the
+ * panel space. A literal 0..0 pair means "no limits" on the controller (the descriptor's
+ * no-min/no-max bits are the usual way, but 0/0 literals occur, e.g. on the thermostat).
  */
+function declaredLimits(
+  definition: Pick<ParameterDefinition, "space" | "min" | "max">,
+  valueAt: (wireIndex: number) => ParameterValue | undefined,
+): ResolvedLimits {
+  const { min, max } = definition;
+  if (definition.space === "panel") return { min: null, max: null };
+  if (min.kind === "literal" && max.kind === "literal" && min.value === 0 && max.value === 0) {
+    return { min: null, max: null };
+  }
+  return { min: resolveOne(min, valueAt), max: resolveOne(max, valueAt) };
+}
+
+function inconsistent({ min, max }: ResolvedLimits): boolean {
+  return min !== null && max !== null && max < min;
+}
+
+/** The limits to show (HA-COMPAT.md §3): as declared, but both null when max < min. */
 export function resolveLimits(
   definition: Pick<ParameterDefinition, "space" | "min" | "max">,
   valueAt: (wireIndex: number) => ParameterValue | undefined,
 ): ResolvedLimits {
-  if (definition.space === "panel") return { min: null, max: null };
-  const min = resolveOne(definition.min, valueAt);
-  const max = resolveOne(definition.max, valueAt);
-  if (
-    definition.min.kind === "literal" &&
-    definition.max.kind === "literal" &&
-    definition.min.value === 0 &&
-    definition.max.value === 0
-  ) {
-    return { min: null, max: null };
-  }
-  if (min !== null && max !== null && max < min) return { min: null, max: null };
-  return { min, max };
+  const limits = declaredLimits(definition, valueAt);
+  return inconsistent(limits) ? { min: null, max: null } : limits;
 }
 
 /** The limits a write is checked against, or why they cannot be known. */
@@ -58,34 +64,27 @@ export function resolveWriteLimits(
   valueAt: (wireIndex: number) => ParameterValue | undefined,
   describeIndex: (wireIndex: number) => string = (wireIndex) => `parameter ${wireIndex}`,
 ): WriteLimits {
-  if (definition.space === "panel") return { ok: true, limits: { min: null, max: null } };
-  if (
-    definition.min.kind === "literal" &&
-    definition.max.kind === "literal" &&
-    definition.min.value === 0 &&
-    definition.max.value === 0
-  ) {
-    return { ok: true, limits: { min: null, max: null } };
-  }
-  for (const [which, limit] of [
-    ["minimum", definition.min],
-    ["maximum", definition.max],
+  const limits = declaredLimits(definition, valueAt);
+  // The panel's descriptors carry no range at all (GET_PARAMS_STRUCT).
+  if (definition.space === "panel") return { ok: true, limits };
+  for (const [which, limit, resolved] of [
+    ["minimum", definition.min, limits.min],
+    ["maximum", definition.max, limits.max],
   ] as const) {
-    if (limit.kind !== "reference") continue;
-    if (resolveOne(limit, valueAt) === null) {
-      const value = valueAt(limit.index);
-      return {
-        ok: false,
-        reason: `its ${which} is the value of ${describeIndex(limit.index)}, which ${
-          value === undefined ? "has not been read yet" : `is not a number (${String(value)})`
-        }`,
-      };
-    }
+    if (limit.kind !== "reference" || resolved !== null) continue;
+    const value = valueAt(limit.index);
+    return {
+      ok: false,
+      reason: `its ${which} is the value of ${describeIndex(limit.index)}, which ${
+        value === undefined ? "has not been read yet" : `is not a number (${String(value)})`
+      }`,
+    };
   }
-  const min = resolveOne(definition.min, valueAt);
-  const max = resolveOne(definition.max, valueAt);
-  if (min !== null && max !== null && max < min) {
-    return { ok: false, reason: `its range is inconsistent (maximum ${max} is below minimum ${min})` };
+  if (inconsistent(limits)) {
+    return {
+      ok: false,
+      reason: `its range is inconsistent (maximum ${limits.max} is below minimum ${limits.min})`,
+    };
   }
-  return { ok: true, limits: { min, max } };
+  return { ok: true, limits };
 }
