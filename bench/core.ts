@@ -21,7 +21,7 @@ const BAUD = 115_200;
 const TURNAROUND_MS = 20;
 const DEVICE_LATENCY_MS = 2;
 const GATEWAY = 114;
-const WRITES = 20;
+const WRITES = 100;
 const POLLS = 10;
 
 const wireMs = (bytes: number) => (bytes * 10 * 1000) / BAUD;
