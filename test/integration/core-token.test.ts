@@ -3,7 +3,8 @@
  * seconds, the gateway's real timeouts) on simulated time. What must not happen is shown over a
  * stretch of simulated time or from the simulated wire, never by sleeping.
  */
-import { readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { WriteError } from "../../src/gateway/write-errors.js";
@@ -21,15 +22,15 @@ function tokenReturned(g: FieldGateway): () => boolean {
 
 describe("token passing and the bus address", () => {
   it("claims a free address from the panel's scan, persists it, and reuses it after a restart", async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), "gm3-claim-"));
     const g = await startFieldGateway({
       sim: { registeredGateways: [] },
       env: { GM3_SOURCE_ADDRESS: "auto" },
-      useStateDir: true,
+      useStateDir: stateDir,
       // A real panel takes minutes to register a new gateway: a device table, then a scan of a free
       // address, then a grant, then discovery and a poll.
       dataBudgetMs: 15 * 60_000,
     });
-    const stateDir = g.stateDir!;
     let claimed: number | undefined;
     try {
       claimed = g.core.address.address;
@@ -52,8 +53,7 @@ describe("token passing and the bus address", () => {
       expect(firstTable).toBeGreaterThanOrEqual(0);
       expect(firstAnswer).toBeGreaterThan(firstTable);
     } finally {
-      await g.settle(g.core.stop(), "the core's stop", 30_000);
-      await g.sim.stop();
+      await g.stop();
     }
     // Restarted a minute later on the same state directory: the persisted address is used at once.
     const again = await startFieldGateway({
