@@ -40,7 +40,7 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (_request, reply) => {
-      const now = Date.now();
+      const now = core.clock.now();
       const status = core.status();
       const health = assessHealth(status, config.pollIntervalMs, now);
       const lastPoll = status.poll.lastCompletedAt;
@@ -73,11 +73,11 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
       sendJson(
         reply,
         200,
-        statusBody(core.status(), {
-          version,
-          pollIntervalMs: config.pollIntervalMs,
-          simTiming: config.simTiming,
-        }),
+        statusBody(
+          core.status(),
+          { version, pollIntervalMs: config.pollIntervalMs, simTiming: config.simTiming },
+          core.clock.now(),
+        ),
       ),
   );
 }
