@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/index.js";
-import type { GatewayConfig } from "../config/index.js";
+import { ConfigError, describeSource, type GatewayConfig, type LoadedConfig } from "../config/index.js";
 import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
 import type { Logger } from "../log/index.js";
@@ -25,10 +25,57 @@ async function addDashboard(server: FastifyInstance, logger: Logger): Promise<vo
   }
 }
 
+/**
+ * A port that is taken or not permitted is a configuration error (exit 2, naming API_PORT and where
+ * it came from); an address this machine does not have names API_HOST. Anything else is unexpected.
+ */
+function listenError(
+  error: NodeJS.ErrnoException,
+  config: GatewayConfig,
+  sources: LoadedConfig["sources"] | undefined,
+): Error {
+  const origin = (key: "apiPort" | "apiHost") => {
+    const env = key === "apiPort" ? "API_PORT" : "API_HOST";
+    return sources ? describeSource(sources[key], { env, yamlKey: env.toLowerCase() }) : "the configuration";
+  };
+  const where = config.apiHost;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new ConfigError([
+        {
+          setting: "API_PORT",
+          origin: origin("apiPort"),
+          problem: `port ${config.apiPort} on ${where} is already in use (another gateway running?); set API_PORT to a free port`,
+        },
+      ]);
+    case "EACCES":
+      return new ConfigError([
+        {
+          setting: "API_PORT",
+          origin: origin("apiPort"),
+          problem: `no permission to listen on port ${config.apiPort}; use a port above 1023`,
+        },
+      ]);
+    case "EADDRNOTAVAIL":
+      return new ConfigError([
+        {
+          setting: "API_HOST",
+          origin: origin("apiHost"),
+          problem: `${where} is not an address of this machine`,
+          allowed: "0.0.0.0 (every interface), 127.0.0.1, or one of this machine's addresses",
+        },
+      ]);
+    default:
+      return new Error(`cannot start the HTTP API on ${where}:${config.apiPort}: ${error.message}`);
+  }
+}
+
 export async function startBridges(app: {
   config: GatewayConfig;
   core: GatewayCore;
   logger: Logger;
+  /** Where each setting came from, for configuration errors (a port in use names its origin). */
+  sources?: LoadedConfig["sources"];
 }): Promise<{ bridges: Bridge[]; apiUrl?: string }> {
   const { config, core, logger } = app;
   const bridges: Bridge[] = [];
@@ -51,14 +98,7 @@ export async function startBridges(app: {
     await server.listen({ host: config.apiHost, port: config.apiPort });
   } catch (error) {
     await server.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "EADDRINUSE"
-        ? `port ${config.apiPort} is already in use (another gateway running?); set API_PORT to a free port`
-        : code === "EACCES"
-          ? `no permission to listen on port ${config.apiPort}; use a port above 1023`
-          : (error as Error).message;
-    throw new Error(`cannot start the HTTP API on ${config.apiHost}:${config.apiPort}: ${why}`);
+    throw listenError(error as NodeJS.ErrnoException, config, app.sources);
   }
   bridges.push({
     name: "http",

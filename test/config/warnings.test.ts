@@ -51,9 +51,7 @@ describe("configuration warnings (start-up continues)", () => {
   });
 
   it("flags unknown variables with any prefix of the gateway's settings (SERIAL_, MQTT_, API_, …)", () => {
-    expect(
-      warningsOf({ SERIAL_PROT: "/dev/ttyUSB0", MQTT_BROKER: "mqtt://x", API_TOKEN: "k" }),
-    ).toEqual([
+    expect(warningsOf({ SERIAL_PROT: "/dev/ttyUSB0", MQTT_BROKER: "mqtt://x", API_TOKEN: "k" })).toEqual([
       "Unknown environment variable SERIAL_PROT is ignored; did you mean SERIAL_PORT?",
       "Unknown environment variable MQTT_BROKER is ignored",
       "Unknown environment variable API_TOKEN is ignored",
