@@ -8,9 +8,11 @@ import { createApiServer } from "../api/index.js";
 import { ConfigError, describeSource, type GatewayConfig, type LoadedConfig } from "../config/index.js";
 import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
-import type { Logger } from "../log/index.js";
+import { type Logger, logEvent } from "../log/index.js";
 import { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import { registerMetrics } from "../metrics/plugin.js";
+import { readOrCreateInstanceId } from "../state/instance-id.js";
+import { StateDirectory } from "../state/state-file.js";
 import { packageVersion } from "../version.js";
 import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
@@ -70,6 +72,17 @@ function listenError(
   }
 }
 
+/** This gateway's instance id from STATE_DIR (made on the first start), for its MQTT client id. */
+async function instanceId(config: GatewayConfig, logger: Logger): Promise<string> {
+  const { id, saveError } = await readOrCreateInstanceId(new StateDirectory(config.stateDir));
+  if (saveError !== undefined) {
+    logEvent(logger, "config.warning", {
+      warning: `cannot keep the instance id in STATE_DIR (${saveError}): the MQTT client id changes at every start`,
+    });
+  }
+  return id;
+}
+
 export async function startBridges(app: {
   config: GatewayConfig;
   core: GatewayCore;
@@ -109,7 +122,12 @@ export async function startBridges(app: {
   });
   // The MQTT client library is loaded only when a broker is configured.
   const mqtt = config.mqttUrl
-    ? (await import("../mqtt/index.js")).startMqttBridge(core, config, logger.child({ module: "mqtt" }))
+    ? (await import("../mqtt/index.js")).startMqttBridge(
+        core,
+        config,
+        logger.child({ module: "mqtt" }),
+        config.mqttClientId === "" ? await instanceId(config, logger) : undefined,
+      )
     : undefined;
   if (mqtt) bridges.push({ name: "mqtt", stop: () => mqtt.stop() });
   // The metrics read the other bridges' figures through callbacks: no bridge imports another.

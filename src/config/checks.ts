@@ -33,6 +33,7 @@ const MQTT_DEPENDENT: readonly SettingKey[] = [
   "mqttDiscoveryPrefix",
   "mqttPublish",
   "mqttClientId",
+  "mqttProtocol",
 ];
 
 export const crossChecks: readonly CrossCheck[] = [

@@ -366,15 +366,15 @@ export const settingsSchema = {
   }),
   mqttClientId: setting({
     env: "MQTT_CLIENT_ID",
-    emptyMeaning: "derived from the controller's UID",
+    emptyMeaning: "this gateway's own",
     kind: textKind({
       allowed:
-        "empty (a stable id derived from the controller's UID) or up to 128 printable characters without spaces",
+        "empty (this gateway's own: from the controller's UID and an instance id kept in STATE_DIR) or up to 128 printable characters without spaces",
       check: (text) => (/^[\x21-\x7e]{0,128}$/.test(text) ? undefined : "has spaces or is too long"),
     }),
     default: "",
     group: "MQTT",
-    doc: "MQTT client id.",
+    doc: "MQTT client id; the default is unique per gateway and kept across restarts. Two clients with one id take turns on the broker (docs/mqtt.md).",
   }),
 
   // Logging
@@ -405,6 +405,15 @@ export const settingsSchema = {
     default: ".state",
     group: "State",
     doc: "Directory for the claimed bus address and the descriptor snapshot; relative to the working directory. systemd's StateDirectory= sets STATE_DIRECTORY.",
+  }),
+
+  // MQTT protocol and HTTPS
+  mqttProtocol: setting({
+    env: "MQTT_PROTOCOL",
+    kind: enumKind(["5", "3.1.1"]),
+    default: "5",
+    group: "MQTT",
+    doc: "MQTT protocol version: 5 (refuses retained commands on every delivery), or 3.1.1 for a broker without MQTT 5 (docs/mqtt.md).",
   }),
 } as const;
 
