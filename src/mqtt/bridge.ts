@@ -279,7 +279,11 @@ export class MqttBridge {
     client.on("connect", () => this.whenConnected(client));
     client.on("close", () => this.closed(client));
     client.on("error", (error) => {
-      this.lastError = error.message;
+      // A broker without MQTT 5 answers its CONNECT with "unacceptable protocol version".
+      const noV5 = this.options.protocol === "5" && /protocol version/i.test(error.message);
+      this.lastError = noV5
+        ? `${error.message}: the broker may not speak MQTT 5; set MQTT_PROTOCOL=3.1.1`
+        : error.message;
     });
     // MQTT 5 brokers say why they close a connection; "session taken over" means a kick-off.
     client.on("disconnect", (packet) => {

@@ -203,3 +203,35 @@ describe("MQTT 5: a broker that says the session was taken over", () => {
     }
   });
 });
+
+describe("MQTT 5 against a broker that speaks only 3.1.1", () => {
+  it("says to set MQTT_PROTOCOL=3.1.1", async () => {
+    // What a 3.1.1 broker answers to an MQTT 5 CONNECT: CONNACK "unacceptable protocol version".
+    const server = createServer((socket) => {
+      socket.once("data", () => socket.end(Buffer.from([0x20, 0x02, 0x00, 0x01])));
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const g = await startSimGateway({ sim: { liveValues: false } });
+    const log = captureLines();
+    const bridge = startBridge(g, `mqtt://127.0.0.1:${(server.address() as { port: number }).port}`, {
+      protocol: "5",
+      logger: pino({ level: "info" }, log.destination),
+    });
+    try {
+      const failed = () => log.json().find((line) => line.event === "mqtt.disconnected");
+      const deadline = Date.now() + 10_000;
+      while (!failed()) {
+        if (Date.now() > deadline) throw new Error("no mqtt.disconnected");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(failed()!.reason).toMatch(
+        /Unacceptable protocol version.*: the broker may not speak MQTT 5; set MQTT_PROTOCOL=3\.1\.1$/,
+      );
+    } finally {
+      await bridge.stop();
+      await g.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
