@@ -16,6 +16,8 @@ import { StateDirectory } from "../state/state-file.js";
 import { packageVersion } from "../version.js";
 import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
+import { type HttpsRedirect, startHttpsRedirect } from "./https-redirect.js";
+import { loadTlsMaterial } from "./tls.js";
 
 /** The API (and Home Assistant) matter more than the dashboard: a missing build only warns. */
 async function addDashboard(server: FastifyInstance, logger: Logger): Promise<void> {
@@ -92,11 +94,24 @@ export async function startBridges(app: {
 }): Promise<{ bridges: Bridge[]; apiUrl?: string }> {
   const { config, core, logger } = app;
   const bridges: Bridge[] = [];
+  // HTTPS: a bad certificate or key is a configuration error before anything listens.
+  const tls = await loadTlsMaterial(config, app.sources);
+  if (tls) {
+    for (const warning of tls.warnings) logEvent(logger, "config.warning", { warning });
+    logEvent(logger, "https.certificate", {
+      origin: tls.origin,
+      fingerprint: tls.fingerprint,
+      validTo: tls.validTo.toISOString(),
+      created: tls.created,
+      path: tls.path ?? config.tlsCert,
+    });
+  }
   const server = await createApiServer({
     core,
     config,
     logger: logger.child({ module: "api" }),
     version: packageVersion,
+    tls,
   });
   // WebSocket and /metrics mount on the API's instance, so its keys, error shape and log apply.
   const hub = config.wsEnabled
@@ -111,11 +126,30 @@ export async function startBridges(app: {
     await server.listen({ host: config.apiHost, port: config.apiPort });
   } catch (error) {
     await server.close();
+    metrics?.stop();
     throw listenError(error as NodeJS.ErrnoException, config, app.sources);
+  }
+  const address = server.server.address();
+  const port = typeof address === "object" && address ? address.port : config.apiPort;
+  let redirect: HttpsRedirect | undefined;
+  if (tls && config.tlsRedirectPort !== 0) {
+    try {
+      redirect = await startHttpsRedirect({
+        host: config.apiHost,
+        port: config.tlsRedirectPort,
+        httpsPort: port,
+        sources: app.sources,
+      });
+    } catch (error) {
+      await server.close();
+      metrics?.stop();
+      throw error;
+    }
   }
   bridges.push({
     name: "http",
     stop: async () => {
+      await redirect?.stop();
       await server.close();
       metrics?.stop();
     },
@@ -139,8 +173,6 @@ export async function startBridges(app: {
     mqttConnections: () => mqtt?.stats.connections ?? 0,
     mqttStatesPublished: () => mqtt?.stats.statesPublished ?? 0,
   });
-  const address = server.server.address();
-  const port = typeof address === "object" && address ? address.port : config.apiPort;
   const host = config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "localhost" : config.apiHost;
-  return { bridges, apiUrl: `http://${host}:${port}` };
+  return { bridges, apiUrl: `${tls ? "https" : "http"}://${host}:${port}` };
 }

@@ -9,7 +9,15 @@ import type { SettingKind } from "./kinds/kind.js";
 import { mqttPublishKind, topicKind } from "./kinds/mqtt.js";
 import { corsOriginsKind, mqttUrlKind, serialPortKind } from "./kinds/network.js";
 import { durationKind, integerChoiceKind, integerKind } from "./kinds/numbers.js";
-import { booleanKind, enumKind, hostKind, pathKind, secretKind, textKind } from "./kinds/text.js";
+import {
+  booleanKind,
+  enumKind,
+  hostKind,
+  optionalPathKind,
+  pathKind,
+  secretKind,
+  textKind,
+} from "./kinds/text.js";
 
 export const SETTING_GROUPS = [
   "Serial link",
@@ -414,6 +422,36 @@ export const settingsSchema = {
     default: "5",
     group: "MQTT",
     doc: "MQTT protocol version: 5 (refuses retained commands on every delivery), or 3.1.1 for a broker without MQTT 5 (docs/mqtt.md).",
+  }),
+  tls: setting({
+    env: "TLS",
+    kind: enumKind(["off", "self-signed"]),
+    default: "off",
+    group: "HTTP API",
+    doc: "self-signed: serve HTTPS (and WSS) with a certificate made on the first start and kept in STATE_DIR. For your own certificate leave this off and set TLS_CERT and TLS_KEY (docs/https.md).",
+  }),
+  tlsCert: setting({
+    env: "TLS_CERT",
+    emptyMeaning: "none",
+    kind: optionalPathKind,
+    default: "",
+    group: "HTTP API",
+    doc: "PEM certificate (with its chain) to serve HTTPS and WSS with; needs TLS_KEY.",
+  }),
+  tlsKey: setting({
+    env: "TLS_KEY",
+    emptyMeaning: "none",
+    kind: optionalPathKind,
+    default: "",
+    group: "HTTP API",
+    doc: "PEM private key of TLS_CERT (unencrypted).",
+  }),
+  tlsRedirectPort: setting({
+    env: "TLS_REDIRECT_PORT",
+    kind: integerKind({ min: 0, max: 65535 }),
+    default: 0,
+    group: "HTTP API",
+    doc: "With HTTPS: a plain-HTTP port that redirects every request to HTTPS on API_PORT (0 = none).",
   }),
 } as const;
 

@@ -86,6 +86,14 @@ export interface LogEventFields {
     cleared: number;
     baseTopic: string;
   };
+  /** HTTPS is on: which certificate is served (compare the fingerprint with what a browser shows). */
+  "https.certificate": {
+    origin: "files" | "self-signed";
+    fingerprint: string;
+    validTo: string;
+    created: boolean;
+    path: string;
+  };
   /** A `set` message that was not acted on (retained, no such parameter, …); answered on `…/result`. */
   "mqtt.command.refused": { topic: string; reason: string };
   /** A message on a command topic that is no command (an empty payload: a retained one cleared). */
@@ -208,6 +216,11 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
     level: (f) => (f.trigger === "connect" || f.trigger === "birth" ? "info" : "debug"),
     message: (f) =>
       `MQTT (${f.trigger}): ${f.states} states, ${f.configs} discovery configs, ${f.cleared} cleared under ${f.baseTopic}`,
+  },
+  "https.certificate": {
+    level: "info",
+    message: (f) =>
+      `HTTPS with ${f.origin === "files" ? "the certificate in" : f.created ? "a new self-signed certificate in" : "the self-signed certificate in"} ${f.path} (SHA-256 ${f.fingerprint}, valid until ${f.validTo})`,
   },
   "mqtt.command.refused": {
     level: "warn",
