@@ -66,6 +66,16 @@ describe("configuration warnings (start-up continues)", () => {
     ]);
   });
 
+  it("knows the HTTPS settings' prefix too, and says when the redirect port has no effect", () => {
+    expect(warningsOf({ TLS_CRT: "cert.pem" })).toEqual([
+      "Unknown environment variable TLS_CRT is ignored; did you mean TLS_CERT?",
+    ]);
+    expect(warningsOf({ TLS_REDIRECT_PORT: "80" })).toEqual([
+      "TLS_REDIRECT_PORT has no effect: HTTPS is off (set TLS=self-signed, or TLS_CERT and TLS_KEY)",
+    ]);
+    expect(warningsOf({ TLS_REDIRECT_PORT: "80", TLS: "self-signed" })).toEqual([]);
+  });
+
   it("leaves alone what the system sets (systemd's CACHE_DIRECTORY, HOME, PATH, …)", () => {
     expect(
       warningsOf({
