@@ -23,6 +23,7 @@ import {
 import { readSavedAddress, saveAddress } from "../state/bus-address.js";
 import { StateDirectory } from "../state/state-file.js";
 import { linkTargetName } from "../transport/create-link.js";
+import type { LinkError } from "../transport/link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
 import { openCliBus } from "./bus-endpoint.js";
 import { busOptionHelp, busOptions } from "./bus-options.js";
@@ -189,6 +190,7 @@ export const scanCommand: CliCommand = {
       const openError = await firstOpen;
       const configError = openError && linkConfigurationError(openError, target.loaded);
       if (configError) throw configError;
+      if (openError && PERMANENT_LINK_ERRORS.has(openError.code)) throw permanentLinkError(openError);
       io.stderr.write(
         `listening on ${linkTargetName(target.endpoint)} for ${listenMs / 1000} s before asking…\n`,
       );
@@ -263,6 +265,12 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function permanentLinkError(error: LinkError): BusCommandError {
+  return new BusCommandError(
+    `cannot open the bus link: ${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
+  );
+}
+
 /** Rejects when the link fails with an error waiting cannot cure; never settles otherwise. */
 function permanentFailure(supervisor: LinkSupervisor, signal: AbortSignal): Promise<never> {
   return new Promise<never>((_resolve, reject) => {
@@ -270,11 +278,7 @@ function permanentFailure(supervisor: LinkSupervisor, signal: AbortSignal): Prom
       const error = supervisor.lastError;
       if (supervisor.state === "up" || !error || !PERMANENT_LINK_ERRORS.has(error.code)) return;
       supervisor.off("down", check);
-      reject(
-        new BusCommandError(
-          `cannot open the bus link: ${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
-        ),
-      );
+      reject(permanentLinkError(error));
     };
     supervisor.on("down", check);
     signal.addEventListener("abort", () => supervisor.off("down", check), { once: true });
