@@ -113,6 +113,7 @@ describe("TLS_CERT and TLS_KEY", () => {
   });
 
   it("serves the live stream over WSS", async () => {
+    expect(gw.wsUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/);
     const message = await firstWssMessage(`${gw.wsUrl}/ws/parameters`, readFileSync(cert, "utf8"));
     expect(message.type).toBeTypeOf("string");
   });
