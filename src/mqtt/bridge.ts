@@ -28,7 +28,7 @@ import { CommandRateLimit } from "./rate-limit.js";
 import { type BridgeTopics, bridgeTopics, classifyCommandTopic, UID_INDEX, uidOf } from "./topics.js";
 
 /** What the bridge needs of the gateway core. */
-export type MqttCore = Pick<GatewayCore, "store" | "alarms" | "dataReady" | "write" | "on" | "off">;
+export type MqttCore = Pick<GatewayCore, "store" | "alarms" | "dataReady" | "write" | "on" | "off" | "clock">;
 
 export interface MqttBridgeOptions {
   /** `mqtt://[user:password@]host[:port]` or `mqtts://…`. */
@@ -550,7 +550,8 @@ export class MqttBridge {
     message: string,
   ): void {
     logEvent(this.options.logger, "mqtt.command.refused", { topic, reason: message });
-    this.client?.publish(`${topic}/result`, writeErrorPayload(target, { failure, message, sent: false }), {
+    const payload = writeErrorPayload(target, { failure, message, sent: false }, this.core.clock.now());
+    this.client?.publish(`${topic}/result`, payload, {
       qos: 1,
     });
   }
@@ -622,7 +623,9 @@ export class MqttBridge {
           error instanceof WriteError
             ? error
             : { failure: "not-confirmed", message: (error as Error).message, sent: false };
-        this.client?.publish(resultTopic, writeErrorPayload(target, failure), { qos: 1 });
+        this.client?.publish(resultTopic, writeErrorPayload(target, failure, this.core.clock.now()), {
+          qos: 1,
+        });
       },
     );
   }
