@@ -24,11 +24,21 @@ export const serveCommand: CliCommand = {
     const logger = createLogger(loaded.config);
     // Listen for the stop signals before starting anything: a signal that arrives while the
     // gateway starts (or just after it says so) must stop it gracefully, not kill it mid-write.
+    let onSignal: (name: NodeJS.Signals) => void = () => {};
     const signal = new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
+      onSignal = resolve;
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
     });
-    const app = await startGatewayApp({ loaded, logger, startBridges });
+    let app: Awaited<ReturnType<typeof startGatewayApp>>;
+    try {
+      app = await startGatewayApp({ loaded, logger, startBridges });
+    } catch (error) {
+      // A start that fails (a configuration error: exit 2) leaves no handler behind.
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      throw error;
+    }
     const endpoint = parseSerialPort(loaded.config.serialPort);
     logEvent(logger, "gateway.started", {
       version: packageVersion,

@@ -92,6 +92,7 @@ describe("an HTTP port already in use", () => {
   });
 
   it("gm3 serve: exit 2, one line naming API_PORT, before the bus link is opened", async () => {
+    const handlers = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
     const { code, stdout, stderr } = await gm3(["serve"], {
       ...bus.env,
       API_HOST: "127.0.0.1",
@@ -105,6 +106,8 @@ describe("an HTTP port already in use", () => {
     expect(code).toBe(2);
     // The simulator's TCP server never had a client: the bus was not touched.
     expect(bus.clients).toEqual([]);
+    // Nor is a stop-signal handler left behind.
+    expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(handlers);
   });
 });
 
