@@ -32,6 +32,8 @@ export interface ApiServerDeps {
   version: string;
   /** The virtual thermostat; without one the thermostat calls report it disabled. */
   thermostat?: ThermostatApi;
+  /** Serve HTTPS (and WSS) with this PEM key and certificate instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /** Longest path segment routed (a longer name gets 404 like any unknown name). */
@@ -48,6 +50,8 @@ declare module "fastify" {
 export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const { core, config, logger } = deps;
   const app = Fastify({
+    // Fastify builds an https.Server instead of an http.Server; everything else is the same.
+    ...(deps.tls ? { https: { key: deps.tls.key, cert: deps.tls.cert } } : {}),
     // Requests are logged once each through the typed api.request event below.
     logger: false,
     // Answered in the API's error shape by the hook below instead.

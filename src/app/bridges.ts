@@ -5,15 +5,19 @@
  */
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/index.js";
-import type { GatewayConfig } from "../config/index.js";
+import { ConfigError, describeSource, type GatewayConfig, type LoadedConfig } from "../config/index.js";
 import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
-import type { Logger } from "../log/index.js";
+import { type Logger, logEvent } from "../log/index.js";
 import { GatewayMetrics } from "../metrics/gateway-metrics.js";
 import { registerMetrics } from "../metrics/plugin.js";
+import { readOrCreateInstanceId } from "../state/instance-id.js";
+import { StateDirectory } from "../state/state-file.js";
 import { packageVersion } from "../version.js";
 import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
+import { type HttpsRedirect, startHttpsRedirect } from "./https-redirect.js";
+import { loadTlsMaterial } from "./tls.js";
 
 /** The API (and Home Assistant) matter more than the dashboard: a missing build only warns. */
 async function addDashboard(server: FastifyInstance, logger: Logger): Promise<void> {
@@ -25,18 +29,89 @@ async function addDashboard(server: FastifyInstance, logger: Logger): Promise<vo
   }
 }
 
+/**
+ * A port that is taken or not permitted is a configuration error (exit 2, naming API_PORT and where
+ * it came from); an address this machine does not have names API_HOST. Anything else is unexpected.
+ */
+function listenError(
+  error: NodeJS.ErrnoException,
+  config: GatewayConfig,
+  sources: LoadedConfig["sources"] | undefined,
+): Error {
+  const origin = (key: "apiPort" | "apiHost") => {
+    const env = key === "apiPort" ? "API_PORT" : "API_HOST";
+    return sources ? describeSource(sources[key], { env, yamlKey: env.toLowerCase() }) : "the configuration";
+  };
+  const where = config.apiHost;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new ConfigError([
+        {
+          setting: "API_PORT",
+          origin: origin("apiPort"),
+          problem: `port ${config.apiPort} on ${where} is already in use (another gateway running?); set API_PORT to a free port`,
+        },
+      ]);
+    case "EACCES":
+      return new ConfigError([
+        {
+          setting: "API_PORT",
+          origin: origin("apiPort"),
+          problem: `no permission to listen on port ${config.apiPort}; use a port above 1023`,
+        },
+      ]);
+    case "EADDRNOTAVAIL":
+      return new ConfigError([
+        {
+          setting: "API_HOST",
+          origin: origin("apiHost"),
+          problem: `${where} is not an address of this machine`,
+          allowed: "0.0.0.0 (every interface), 127.0.0.1, or one of this machine's addresses",
+        },
+      ]);
+    default:
+      return new Error(`cannot start the HTTP API on ${where}:${config.apiPort}: ${error.message}`);
+  }
+}
+
+/** This gateway's instance id from STATE_DIR (made on the first start), for its MQTT client id. */
+async function instanceId(config: GatewayConfig, logger: Logger): Promise<string> {
+  const { id, saveError } = await readOrCreateInstanceId(new StateDirectory(config.stateDir));
+  if (saveError !== undefined) {
+    logEvent(logger, "config.warning", {
+      warning: `cannot keep the instance id in STATE_DIR (${saveError}): the MQTT client id changes at every start`,
+    });
+  }
+  return id;
+}
+
 export async function startBridges(app: {
   config: GatewayConfig;
   core: GatewayCore;
   logger: Logger;
+  /** Where each setting came from, for configuration errors (a port in use names its origin). */
+  sources?: LoadedConfig["sources"];
 }): Promise<{ bridges: Bridge[]; apiUrl?: string }> {
   const { config, core, logger } = app;
   const bridges: Bridge[] = [];
+  // HTTPS: a bad certificate or key is a configuration error before anything listens.
+  const tls = await loadTlsMaterial(config, app.sources);
+  if (tls) {
+    for (const warning of tls.warnings) logEvent(logger, "config.warning", { warning });
+    logEvent(logger, "https.certificate", {
+      origin: tls.origin,
+      fingerprint: tls.fingerprint,
+      validTo: tls.validTo.toISOString(),
+      created: tls.created,
+      path: tls.path ?? config.tlsCert,
+    });
+  }
   const server = await createApiServer({
     core,
     config,
     logger: logger.child({ module: "api" }),
     version: packageVersion,
+    tls,
   });
   // WebSocket and /metrics mount on the API's instance, so its keys, error shape and log apply.
   const hub = config.wsEnabled
@@ -51,25 +126,42 @@ export async function startBridges(app: {
     await server.listen({ host: config.apiHost, port: config.apiPort });
   } catch (error) {
     await server.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "EADDRINUSE"
-        ? `port ${config.apiPort} is already in use (another gateway running?); set API_PORT to a free port`
-        : code === "EACCES"
-          ? `no permission to listen on port ${config.apiPort}; use a port above 1023`
-          : (error as Error).message;
-    throw new Error(`cannot start the HTTP API on ${config.apiHost}:${config.apiPort}: ${why}`);
+    metrics?.stop();
+    throw listenError(error as NodeJS.ErrnoException, config, app.sources);
+  }
+  const address = server.server.address();
+  const port = typeof address === "object" && address ? address.port : config.apiPort;
+  let redirect: HttpsRedirect | undefined;
+  if (tls && config.tlsRedirectPort !== 0) {
+    try {
+      redirect = await startHttpsRedirect({
+        host: config.apiHost,
+        port: config.tlsRedirectPort,
+        httpsPort: port,
+        sources: app.sources,
+      });
+    } catch (error) {
+      await server.close();
+      metrics?.stop();
+      throw error;
+    }
   }
   bridges.push({
     name: "http",
     stop: async () => {
+      await redirect?.stop();
       await server.close();
       metrics?.stop();
     },
   });
   // The MQTT client library is loaded only when a broker is configured.
   const mqtt = config.mqttUrl
-    ? (await import("../mqtt/index.js")).startMqttBridge(core, config, logger.child({ module: "mqtt" }))
+    ? (await import("../mqtt/index.js")).startMqttBridge(
+        core,
+        config,
+        logger.child({ module: "mqtt" }),
+        config.mqttClientId === "" ? await instanceId(config, logger) : undefined,
+      )
     : undefined;
   if (mqtt) bridges.push({ name: "mqtt", stop: () => mqtt.stop() });
   // The metrics read the other bridges' figures through callbacks: no bridge imports another.
@@ -81,8 +173,6 @@ export async function startBridges(app: {
     mqttConnections: () => mqtt?.stats.connections ?? 0,
     mqttStatesPublished: () => mqtt?.stats.statesPublished ?? 0,
   });
-  const address = server.server.address();
-  const port = typeof address === "object" && address ? address.port : config.apiPort;
   const host = config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "localhost" : config.apiHost;
-  return { bridges, apiUrl: `http://${host}:${port}` };
+  return { bridges, apiUrl: `${tls ? "https" : "http"}://${host}:${port}` };
 }

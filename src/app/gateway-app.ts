@@ -10,6 +10,7 @@ import type { Simulation } from "../sim/index.js";
 import { simTimingSummary } from "../sim/timing.js";
 import { coreOptionsFromConfig } from "./core-options.js";
 import { startDemoSimulation } from "./demo-simulation.js";
+import { firstOpenAttempt, linkConfigurationError } from "./link-errors.js";
 
 export interface GatewayApp {
   config: GatewayConfig;
@@ -21,7 +22,7 @@ export interface GatewayApp {
   stop(): Promise<void>;
 }
 
-/** A component started after the core (HTTP API, MQTT, …), stopped before it. */
+/** A component (HTTP API, MQTT, …) started before the core opens the link, stopped before the core. */
 export interface Bridge {
   name: string;
   stop(): Promise<void>;
@@ -30,8 +31,17 @@ export interface Bridge {
 export interface StartOptions {
   loaded: LoadedConfig;
   logger: Logger;
-  /** Starts the bridges (HTTP, WebSocket, MQTT, …) once the core runs; returns them and the API URL. */
-  startBridges?: (app: { config: GatewayConfig; core: GatewayCore; logger: Logger }) => Promise<{
+  /**
+   * Starts the bridges (HTTP, WebSocket, MQTT, …); returns them and the API URL. Called before the
+   * link is opened, so a port already in use or a bad certificate stops start-up before the bus is
+   * touched; the bridges wait for the core's data by themselves.
+   */
+  startBridges?: (app: {
+    config: GatewayConfig;
+    core: GatewayCore;
+    logger: Logger;
+    sources: LoadedConfig["sources"];
+  }) => Promise<{
     bridges: Bridge[];
     apiUrl?: string;
   }>;
@@ -61,18 +71,34 @@ export async function startGatewayApp(options: StartOptions): Promise<GatewayApp
       attachSimulator: sim ? () => sim.attach("gateway") : undefined,
     }),
   );
-  await core.start();
   let bridges: Bridge[] = [];
   let apiUrl: string | undefined;
+  const stopAll = async () => {
+    // Bridges first (no new requests), then the core (in-flight write, token), then the simulator.
+    for (const bridge of [...bridges].reverse()) {
+      await bridge
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, `stopping ${bridge.name} failed`));
+    }
+    await core.stop();
+    await sim?.stop();
+  };
   try {
     if (options.startBridges) {
-      const started = await options.startBridges({ config, core, logger });
+      const started = await options.startBridges({ config, core, logger, sources: loaded.sources });
       bridges = started.bridges;
       apiUrl = started.apiUrl;
     }
+    // A serial port opens (or fails) at once: a port another program holds, or a path that is not
+    // a tty, is a configuration error reported before anything is sent.
+    const firstOpen =
+      endpoint.ok && endpoint.endpoint.kind === "device" ? firstOpenAttempt(core.supervisor) : undefined;
+    await core.start();
+    const openError = await firstOpen;
+    const configError = openError && linkConfigurationError(openError, loaded);
+    if (configError) throw configError;
   } catch (error) {
-    await core.stop();
-    await sim?.stop();
+    await stopAll();
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -82,16 +108,7 @@ export async function startGatewayApp(options: StartOptions): Promise<GatewayApp
     simulation: sim,
     apiUrl,
     stop() {
-      stopping ??= (async () => {
-        // Bridges first (no new requests), then the core (in-flight write, token), then the simulator.
-        for (const bridge of [...bridges].reverse()) {
-          await bridge
-            .stop()
-            .catch((error: unknown) => logger.warn({ err: error }, `stopping ${bridge.name} failed`));
-        }
-        await core.stop();
-        await sim?.stop();
-      })();
+      stopping ??= stopAll();
       return stopping;
     },
   };

@@ -4,16 +4,19 @@
  * carries the address its panel knows).
  */
 import { startDemoSimulation } from "../app/demo-simulation.js";
-import { type EnvName, type GatewayConfig, parseSerialPort, type SerialEndpoint } from "../config/index.js";
+import type { GatewayConfig } from "../config/index.js";
+import { type LoadedConfig, parseSerialPort, type SerialEndpoint } from "../config/index.js";
 import type { Simulation } from "../sim/index.js";
 import { simTimingSummary } from "../sim/timing.js";
 import { createLink } from "../transport/create-link.js";
 import type { Link } from "../transport/link.js";
+import { busFlagOverrides, printConfigWarnings, printSimulatorNotice } from "./bus-options.js";
 import { type CliIo, UsageError } from "./command.js";
 import { loadCliConfig } from "./config.js";
 
 export interface CliBus {
   config: GatewayConfig;
+  loaded: LoadedConfig;
   endpoint: SerialEndpoint;
   /** The in-process simulator, when no serial port is configured; stop it when done. */
   simulation: Simulation | undefined;
@@ -21,31 +24,32 @@ export interface CliBus {
   createLink(name: string): Link;
 }
 
-export async function openCliBus(values: Record<string, unknown>, io: CliIo, doing: string): Promise<CliBus> {
-  // The flags win over the environment and the file, and a bad value is reported as the flag's.
-  const overrides: Partial<Record<EnvName, string>> = {};
-  if (typeof values.port === "string") overrides.SERIAL_PORT = values.port;
-  if (typeof values.baud === "string") overrides.SERIAL_BAUD = values.baud;
-  const { config } = loadCliConfig(values, io, {
-    overrides,
-    overrideNames: { SERIAL_PORT: "--port", SERIAL_BAUD: "--baud" },
-  });
+/** `command` names the command in messages; `doing` says what it does ("scanning"). */
+export async function openCliBus(
+  values: Record<string, unknown>,
+  io: CliIo,
+  command: { name: string; doing: string },
+): Promise<CliBus> {
+  const loaded = loadCliConfig(values, io, busFlagOverrides(values));
+  const { config } = loaded;
   const parsed = parseSerialPort(config.serialPort);
   if (!parsed.ok) throw new UsageError(`SERIAL_PORT: ${parsed.problem}`);
   const endpoint = parsed.endpoint;
+  if (endpoint.kind === "simulator") printSimulatorNotice(command.name, command.doing, io);
+  printConfigWarnings(command.name, loaded.warnings, io);
   let simulation: Simulation | undefined;
   let busConfig = config;
   if (endpoint.kind === "simulator") {
     const demo = await startDemoSimulation(config);
     simulation = demo.simulation;
     busConfig = { ...config, gatewayAddress: demo.gatewayAddress };
-    io.stderr.write(
-      `${doing} the built-in simulator (no SERIAL_PORT set; ${simTimingSummary(config.simTiming)})\n`,
-    );
+    io.stderr.write(`gm3 ${command.name}: ${simTimingSummary(config.simTiming)}
+`);
   }
   const sim = simulation;
   return {
     config: busConfig,
+    loaded,
     endpoint,
     simulation,
     createLink: (name) =>

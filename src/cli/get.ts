@@ -19,7 +19,7 @@ function listHint(apiPort: number): string {
 export const getCommand: CliCommand = {
   name: "get",
   summary: "read parameters (by name or index) from the heat pump once",
-  usage: "<name|index>… [--json] [--config <path>]",
+  usage: "<name|index>… [--json] [--port <SERIAL_PORT>] [--baud <n>] [--config <path>]",
   optionHelp: {
     "--json": "print a JSON object keyed by the names asked",
     ...oneShotOptionHelp,
@@ -29,7 +29,7 @@ export const getCommand: CliCommand = {
   async run({ values, positionals }, io) {
     if (positionals.length === 0)
       throw new UsageError("name at least one parameter: gm3 get HDWTSetPoint TempCWU");
-    return withGateway(values, io, async (app) => {
+    return withGateway(values, io, { name: "get", doing: "reading" }, async (app) => {
       const { store } = app.core;
       const missing = positionals.filter((name) => !store.resolve(name));
       if (missing.length > 0) {

@@ -1,9 +1,20 @@
 /**
  * A gateway for one command (`get`, `set`): joins the bus with the configured (or persisted)
- * address, discovers and polls once, does its work, gives the token back and leaves.
+ * address, discovers and polls once, does its work, gives the token back and leaves. It stops at
+ * once on a link failure that waiting cannot cure, and leaves no timer behind, so the process ends
+ * as soon as the answer is printed.
  */
 import { type GatewayApp, startGatewayApp } from "../app/gateway-app.js";
+import { PERMANENT_LINK_ERRORS } from "../app/link-errors.js";
+import { parseSerialPort } from "../config/index.js";
 import { createLogger } from "../log/index.js";
+import {
+  busFlagOverrides,
+  busOptionHelp,
+  busOptions,
+  printConfigWarnings,
+  printSimulatorNotice,
+} from "./bus-options.js";
 import { BusCommandError, type CliIo, UsageError } from "./command.js";
 import { loadCliConfig } from "./config.js";
 import { showDiscoveryProgress } from "./progress.js";
@@ -11,17 +22,16 @@ import { showDiscoveryProgress } from "./progress.js";
 export const oneShotOptions = {
   timeout: { type: "string" },
   verbose: { type: "boolean" },
+  ...busOptions,
 } as const;
 
 export const oneShotOptionHelp: Readonly<Record<string, string>> = {
   "--timeout <seconds>": "how long to wait for the token, discovery and the first poll (default 120)",
   "--verbose": "log what the gateway does (to stderr)",
+  ...busOptionHelp,
 };
 
 const DEFAULT_TIMEOUT_S = 120;
-
-/** Link errors that retrying will not cure: the command stops at once instead of waiting out --timeout. */
-const PERMANENT_LINK_ERRORS: ReadonlySet<string> = new Set(["not-found", "permission-denied", "not-a-tty"]);
 
 /** Rejects with a BusCommandError (message and hint) as soon as the link fails for good. */
 function permanentLinkFailure(app: GatewayApp): { failed: Promise<never>; cancel(): void } {
@@ -45,16 +55,28 @@ function permanentLinkFailure(app: GatewayApp): { failed: Promise<never>; cancel
   return { failed, cancel: () => app.core.off("status", check) };
 }
 
+/** The command run: its name (for messages) and what it does to the heat pump ("reading"). */
+export interface OneShotCommand {
+  name: string;
+  doing: string;
+}
+
 export async function withGateway<T>(
   values: Record<string, unknown>,
   io: CliIo,
+  command: OneShotCommand,
   work: (app: GatewayApp) => Promise<T>,
 ): Promise<T> {
-  const loaded = loadCliConfig(values, io);
+  const loaded = loadCliConfig(values, io, busFlagOverrides(values));
   const timeoutS = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
     throw new UsageError(`--timeout must be a positive number of seconds, got "${String(values.timeout)}"`);
   }
+  const endpoint = parseSerialPort(loaded.config.serialPort);
+  if (endpoint.ok && endpoint.endpoint.kind === "simulator")
+    printSimulatorNotice(command.name, command.doing, io);
+  // With --verbose the log shows them (config.warning); otherwise nothing else would.
+  if (values.verbose !== true) printConfigWarnings(command.name, loaded.warnings, io);
   const logger = createLogger(
     { ...loaded.config, logLevel: values.verbose === true ? "info" : "error", logFormat: "pretty" },
     io.stderr,
@@ -62,9 +84,13 @@ export async function withGateway<T>(
   const app = await startGatewayApp({ loaded, logger });
   const stopProgress = showDiscoveryProgress(app.core, io.stderr);
   const linkFailure = permanentLinkFailure(app);
+  const waiting = new AbortController();
   try {
     try {
-      await Promise.race([app.core.waitForData(timeoutS * 1000, { polled: true }), linkFailure.failed]);
+      await Promise.race([
+        app.core.waitForData(timeoutS * 1000, { polled: true, signal: waiting.signal }),
+        linkFailure.failed,
+      ]);
     } catch (error) {
       if (error instanceof BusCommandError) throw error;
       const status = app.core.status();
@@ -78,6 +104,7 @@ export async function withGateway<T>(
               : `discovery/poll did not complete: ${status.discovery.lastError ?? status.poll.lastError ?? "no reason recorded"}`;
       throw new BusCommandError(`no parameters after ${timeoutS} s: ${why}`);
     } finally {
+      waiting.abort();
       stopProgress();
       linkFailure.cancel();
     }

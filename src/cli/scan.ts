@@ -4,6 +4,7 @@
  * what it found, gives the token back and leaves.
  */
 
+import { firstOpenAttempt, linkConfigurationError, PERMANENT_LINK_ERRORS } from "../app/link-errors.js";
 import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
@@ -22,8 +23,10 @@ import {
 import { readSavedAddress, saveAddress } from "../state/bus-address.js";
 import { StateDirectory } from "../state/state-file.js";
 import { linkTargetName } from "../transport/create-link.js";
+import type { LinkError } from "../transport/link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
 import { openCliBus } from "./bus-endpoint.js";
+import { busOptionHelp, busOptions } from "./bus-options.js";
 import { BusCommandError, type CliCommand, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 
@@ -108,16 +111,16 @@ async function countParameters(bus: Gm3Bus, destination: number): Promise<number
 export const scanCommand: CliCommand = {
   name: "scan",
   summary: "join the bus politely, list the devices on it and the parameter counts, then leave",
-  usage: "[--port <SERIAL_PORT>] [--listen <s>] [--timeout <s>] [--json] [--config <path>]",
+  usage: "[--port <SERIAL_PORT>] [--baud <n>] [--listen <s>] [--timeout <s>] [--json] [--config <path>]",
   optionHelp: {
-    "--port <url>": "device path, tcp://host:port or sim:// (default: SERIAL_PORT)",
+    ...busOptionHelp,
     "--listen <s>": "listen at least this long before asking (default 35: one device table)",
     "--timeout <s>": "give up waiting for the token after this long (default 120)",
     "--json": "print the report as JSON",
     ...configOptionHelp,
   },
   options: {
-    port: { type: "string" },
+    ...busOptions,
     listen: { type: "string" },
     timeout: { type: "string" },
     json: { type: "boolean" },
@@ -134,7 +137,7 @@ export const scanCommand: CliCommand = {
     };
     const listenMs = seconds(values.listen, "--listen", 35) * 1000;
     const timeoutMs = seconds(values.timeout, "--timeout", 120) * 1000;
-    const target = await openCliBus(values, io, "scanning");
+    const target = await openCliBus(values, io, { name: "scan", doing: "scanning" });
     const { config, simulation: sim } = target;
     const supervisor = new LinkSupervisor({
       createLink: () => target.createLink("scanner"),
@@ -180,12 +183,19 @@ export const scanCommand: CliCommand = {
       }
     });
     const started = Date.now();
+    const firstOpen = firstOpenAttempt(supervisor);
     supervisor.start();
-    io.stderr.write(
-      `listening on ${linkTargetName(target.endpoint)} for ${listenMs / 1000} s before asking…\n`,
-    );
+    const listening = new AbortController();
     try {
-      await new Promise((resolve) => setTimeout(resolve, listenMs));
+      const openError = await firstOpen;
+      const configError = openError && linkConfigurationError(openError, target.loaded);
+      if (configError) throw configError;
+      if (openError && PERMANENT_LINK_ERRORS.has(openError.code)) throw permanentLinkError(openError);
+      io.stderr.write(
+        `listening on ${linkTargetName(target.endpoint)} for ${listenMs / 1000} s before asking…\n`,
+      );
+      // A device that is missing or not permitted does not appear while we listen: stop at once.
+      await Promise.race([delay(listenMs, listening.signal), permanentFailure(supervisor, listening.signal)]);
       if (supervisor.state !== "up") {
         throw new BusCommandError(
           `the link is not up: ${supervisor.lastError?.message ?? supervisor.state}${supervisor.lastError?.hint ? ` — ${supervisor.lastError.hint}` : ""}`,
@@ -217,6 +227,7 @@ export const scanCommand: CliCommand = {
         });
       }
     } finally {
+      listening.abort();
       await bus.close();
       await supervisor.stop();
       address.dispose();
@@ -238,6 +249,42 @@ export const scanCommand: CliCommand = {
     return ExitCode.OK;
   },
 };
+
+/** Resolves after `ms`, or at once when `signal` aborts (no timer is left behind). */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+function permanentLinkError(error: LinkError): BusCommandError {
+  return new BusCommandError(
+    `cannot open the bus link: ${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
+  );
+}
+
+/** Rejects when the link fails with an error waiting cannot cure; never settles otherwise. */
+function permanentFailure(supervisor: LinkSupervisor, signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    const check = () => {
+      const error = supervisor.lastError;
+      if (supervisor.state === "up" || !error || !PERMANENT_LINK_ERRORS.has(error.code)) return;
+      supervisor.off("down", check);
+      reject(permanentLinkError(error));
+    };
+    supervisor.on("down", check);
+    signal.addEventListener("abort", () => supervisor.off("down", check), { once: true });
+    check();
+  });
+}
 
 function identityRecord(strings: readonly string[]): Record<string, string> {
   return Object.fromEntries(strings.map((s, i) => [IDENTITY_FIELDS[i] ?? `field${i}`, s]));

@@ -5,6 +5,7 @@ import { startGatewayApp } from "../app/gateway-app.js";
 import { describeSerialEndpoint, parseSerialPort } from "../config/index.js";
 import { createLogger, logEvent } from "../log/index.js";
 import { packageVersion } from "../version.js";
+import { busFlagOverrides, busOptionHelp, busOptions } from "./bus-options.js";
 import { type CliCommand, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp, loadCliConfig } from "./config.js";
 
@@ -14,20 +15,30 @@ const STOP_DEADLINE_MS = 10_000;
 export const serveCommand: CliCommand = {
   name: "serve",
   summary: "run the gateway (the built-in simulator when no serial port is configured)",
-  usage: "[--config <path>]",
-  optionHelp: { ...configOptionHelp },
-  options: { ...configOption },
+  usage: "[--port <SERIAL_PORT>] [--baud <n>] [--config <path>]",
+  optionHelp: { ...busOptionHelp, ...configOptionHelp },
+  options: { ...busOptions, ...configOption },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}')`);
-    const loaded = loadCliConfig(values, io);
+    const loaded = loadCliConfig(values, io, busFlagOverrides(values));
     const logger = createLogger(loaded.config);
     // Listen for the stop signals before starting anything: a signal that arrives while the
     // gateway starts (or just after it says so) must stop it gracefully, not kill it mid-write.
+    let onSignal: (name: NodeJS.Signals) => void = () => {};
     const signal = new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
+      onSignal = resolve;
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
     });
-    const app = await startGatewayApp({ loaded, logger, startBridges });
+    let app: Awaited<ReturnType<typeof startGatewayApp>>;
+    try {
+      app = await startGatewayApp({ loaded, logger, startBridges });
+    } catch (error) {
+      // A start that fails (a configuration error: exit 2) leaves no handler behind.
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      throw error;
+    }
     const endpoint = parseSerialPort(loaded.config.serialPort);
     logEvent(logger, "gateway.started", {
       version: packageVersion,

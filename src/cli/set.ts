@@ -19,7 +19,7 @@ const USAGE_FAILURES = new Set([
 export const setCommand: CliCommand = {
   name: "set",
   summary: "write one parameter safely (validated, acknowledged, read back)",
-  usage: "<name|index> <value> [--json] [--config <path>]",
+  usage: "<name|index> <value> [--json] [--port <SERIAL_PORT>] [--baud <n>] [--config <path>]",
   optionHelp: { "--json": "print the outcome as JSON", ...oneShotOptionHelp, ...configOptionHelp },
   options: { json: { type: "boolean" }, ...oneShotOptions, ...configOption },
   async run({ values, positionals }, io) {
@@ -27,7 +27,7 @@ export const setCommand: CliCommand = {
       throw new UsageError("give a parameter and a value: gm3 set HDWTSetPoint 48");
     const [target, text] = positionals as [string, string];
     const value = parseCliValue(text);
-    return withGateway(values, io, async (app) => {
+    return withGateway(values, io, { name: "set", doing: "writing to" }, async (app) => {
       try {
         const outcome = await app.core.write({
           target: /^\d+$/.test(target) ? Number(target) : target,

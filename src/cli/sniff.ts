@@ -3,10 +3,12 @@
  * passes (text or NDJSON); optionally records the raw bytes for `gm3 decode`.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
+import { linkConfigurationError } from "../app/link-errors.js";
 import { commandName, describeFrame, Framer, interpretFrame, type TypeLookup } from "../protocol/index.js";
 import { linkTargetName } from "../transport/create-link.js";
-import type { Link } from "../transport/link.js";
+import { type Link, LinkError } from "../transport/link.js";
 import { openCliBus } from "./bus-endpoint.js";
+import { busOptionHelp, busOptions } from "./bus-options.js";
 import { BusCommandError, type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { toJsonLine } from "./json.js";
@@ -38,8 +40,7 @@ export const sniffCommand: CliCommand = {
   summary: "listen to the bus without transmitting and print each frame",
   usage: "[--port <SERIAL_PORT>] [--json] [--record <file>] [--types <file>] [--duration <s>] [--count <n>]",
   optionHelp: {
-    "--port <url>": "device path, tcp://host:port or sim:// (default: SERIAL_PORT from the configuration)",
-    "--baud <n>": "baud rate (default: SERIAL_BAUD)",
+    ...busOptionHelp,
     "--json": "one JSON object per frame",
     "--record <file>": "also write the raw bytes to a file ('gm3 decode <file>' reads it back)",
     "--types <file>": "parameter dump (index → {info}) to decode the controller's values",
@@ -48,8 +49,7 @@ export const sniffCommand: CliCommand = {
     ...configOptionHelp,
   },
   options: {
-    port: { type: "string" },
-    baud: { type: "string" },
+    ...busOptions,
     json: { type: "boolean" },
     record: { type: "string" },
     types: { type: "string" },
@@ -59,7 +59,7 @@ export const sniffCommand: CliCommand = {
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`sniff takes no arguments (got '${positionals[0]}')`);
-    const bus = await openCliBus(values, io, "sniffing");
+    const bus = await openCliBus(values, io, { name: "sniff", doing: "sniffing" });
     const sim = bus.simulation;
     const durationS = positiveNumber(values.duration, "--duration");
     const maxFrames = positiveNumber(values.count, "--count");
@@ -72,6 +72,8 @@ export const sniffCommand: CliCommand = {
       await link.open();
     } catch (error) {
       await sim?.stop();
+      const configError = error instanceof LinkError ? linkConfigurationError(error, bus.loaded) : undefined;
+      if (configError) throw configError;
       const hint = (error as { hint?: string }).hint;
       throw new BusCommandError(`${(error as Error).message}${hint ? ` — ${hint}` : ""}`);
     }

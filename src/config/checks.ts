@@ -33,9 +33,52 @@ const MQTT_DEPENDENT: readonly SettingKey[] = [
   "mqttDiscoveryPrefix",
   "mqttPublish",
   "mqttClientId",
+  "mqttProtocol",
+];
+
+/** HTTPS: own certificate files (both), a generated one, or none. */
+export function tlsMode(config: GatewayConfig): "files" | "self-signed" | "off" {
+  if (config.tlsCert !== "" || config.tlsKey !== "") return "files";
+  return config.tls === "self-signed" ? "self-signed" : "off";
+}
+
+const TLS_CHECKS: readonly CrossCheck[] = [
+  {
+    settings: ["tlsCert", "tlsKey"],
+    severity: "error",
+    check: (c) =>
+      (c.tlsCert === "") !== (c.tlsKey === "")
+        ? "a certificate needs its key: set both TLS_CERT and TLS_KEY, or neither"
+        : undefined,
+  },
+  {
+    settings: ["tls", "tlsCert"],
+    severity: "error",
+    check: (c) =>
+      c.tls === "self-signed" && (c.tlsCert !== "" || c.tlsKey !== "")
+        ? "TLS=self-signed makes its own certificate, but TLS_CERT/TLS_KEY name one: choose one of them"
+        : undefined,
+  },
+  {
+    settings: ["tlsRedirectPort", "apiPort"],
+    severity: "error",
+    check: (c) =>
+      c.tlsRedirectPort !== 0 && c.tlsRedirectPort === c.apiPort
+        ? `the redirect port ${c.tlsRedirectPort} is API_PORT itself; choose another (e.g. 80)`
+        : undefined,
+  },
+  {
+    settings: ["tlsRedirectPort"],
+    severity: "warning",
+    check: (c) =>
+      c.tlsRedirectPort !== 0 && tlsMode(c) === "off"
+        ? "TLS_REDIRECT_PORT has no effect: HTTPS is off (set TLS=self-signed, or TLS_CERT and TLS_KEY)"
+        : undefined,
+  },
 ];
 
 export const crossChecks: readonly CrossCheck[] = [
+  ...TLS_CHECKS,
   {
     settings: ["reconnectDelayMinMs", "reconnectDelayMaxMs"],
     severity: "error",

@@ -37,4 +37,4 @@ export {
   type SerialEndpoint,
   type SerialEndpointParse,
 } from "./serial-port.js";
-export type { ConfigSource, SettingSource } from "./sources.js";
+export { type ConfigSource, describeSource, type SettingSource } from "./sources.js";

@@ -17,15 +17,13 @@ import {
   yamlKeyOf,
 } from "./schema.js";
 import { describeSource, type SettingSource } from "./sources.js";
-import { closestName } from "./suggest.js";
+import { closestName, editDistance } from "./suggest.js";
 import { CONFIG_FILE_SETTING, readConfigFile } from "./yaml-file.js";
 
 /** Read from the working directory when neither --config nor CONFIG_FILE names a file. */
 export const DEFAULT_CONFIG_FILE = "config.yaml";
 /** The Python gateway's default port: its users may rely on it without ever setting it. */
 const PYTHON_GATEWAY_DEFAULT_PORT = "/dev/econext";
-/** Environment prefixes that belong to us (or the Python gateway): unknown names there are typos. */
-const OWN_ENV_PREFIXES = ["GM3_", "ECONEXT_"];
 /** Python gateway features this gateway does not have (yet): ignored with a specific warning. */
 const UNSUPPORTED_PYTHON_PREFIXES = ["ECONEXT_THERMOSTAT_", "ECONEXT_CLOCK_SYNC_"];
 /** Python gateway settings with no counterpart here, and why none is needed: ignored with the reason. */
@@ -81,9 +79,19 @@ function chooseConfigFile(options: LoadConfigOptions, env: Environment, cwd: str
 }
 
 const allYamlKeys = settingKeys.map(yamlKeyOf);
-const knownEnvNames = new Set(
-  settingKeys.flatMap((key) => [specOf(key).env, ...(specOf(key).aliases ?? [])]),
+const knownEnvNames = new Set([
+  CONFIG_FILE_SETTING,
+  ...settingKeys.flatMap((key) => [specOf(key).env, ...(specOf(key).aliases ?? [])]),
+]);
+/**
+ * The first words of every setting's name and alias (`SERIAL_`, `GM3_`, `MQTT_`, `ECONEXT_`, …): a
+ * variable that starts with one of them and is not a setting is a typo, not someone else's variable.
+ */
+const OWN_ENV_PREFIXES = new Set(
+  [...knownEnvNames].map((name) => name.slice(0, name.indexOf("_") + 1)).filter((prefix) => prefix !== ""),
 );
+/** Set by the system with one of our prefixes: systemd's CacheDirectory= sets CACHE_DIRECTORY. */
+const FOREIGN_ENV_NAMES = new Set(["CACHE_DIRECTORY"]);
 
 function unknownFileKeys(values: Record<string, unknown>, path: string): ConfigIssue[] {
   return Object.keys(values)
@@ -108,10 +116,19 @@ function aliasTarget(yamlKey: string): string | undefined {
   return key === undefined ? undefined : yamlKeyOf(key);
 }
 
+/** Ours by its prefix, or one edit away from a setting's name (`SERAL_PORT`, `READONLY`). */
+function looksLikeOurs(name: string, candidates: readonly string[]): boolean {
+  if (knownEnvNames.has(name) || FOREIGN_ENV_NAMES.has(name)) return false;
+  const prefix = name.slice(0, name.indexOf("_") + 1);
+  if (prefix !== "" && OWN_ENV_PREFIXES.has(prefix)) return true;
+  const upper = name.toUpperCase();
+  return candidates.some((known) => editDistance(upper, known) <= 1);
+}
+
 function unknownEnvWarnings(env: Environment): string[] {
   const candidates = [...knownEnvNames];
   return Object.keys(env)
-    .filter((name) => OWN_ENV_PREFIXES.some((p) => name.startsWith(p)) && !knownEnvNames.has(name))
+    .filter((name) => looksLikeOurs(name, candidates))
     .map((name) => {
       const notNeeded = PYTHON_SETTINGS_NOT_NEEDED[name];
       if (notNeeded !== undefined) return `${name} is ignored: ${notNeeded}`;
@@ -127,7 +144,12 @@ interface Candidate {
   origin: SettingSource;
 }
 
-function pickCandidate(
+/**
+ * Every value given for `key`, the winning one first: override, environment name, aliases (in their
+ * order), file. All are validated, so a bad value in the file is reported even while the
+ * environment overrides it (otherwise `gm3 config` and `serve` would disagree about the same file).
+ */
+function candidatesOf(
   key: SettingKey,
   env: Environment,
   fileValues: Record<string, unknown>,
@@ -135,28 +157,32 @@ function pickCandidate(
   overrides: Partial<Record<string, string>>,
   overrideNames: Partial<Record<string, string>>,
   warnings: string[],
-): Candidate | undefined {
+): Candidate[] {
   const spec = specOf(key);
+  const candidates: Candidate[] = [];
   const override = overrides[spec.env];
   if (override !== undefined)
-    return { raw: override, origin: { source: "override", name: overrideNames[spec.env] ?? spec.env } };
-  const aliasesSet = (spec.aliases ?? []).filter((alias) => env[alias] !== undefined);
+    candidates.push({
+      raw: override,
+      origin: { source: "override", name: overrideNames[spec.env] ?? spec.env },
+    });
   const primary = env[spec.env];
+  if (primary !== undefined) candidates.push({ raw: primary, origin: { source: "env", name: spec.env } });
+  const aliasesSet = (spec.aliases ?? []).filter((alias) => env[alias] !== undefined);
+  for (const alias of aliasesSet)
+    candidates.push({ raw: env[alias], origin: { source: "alias", name: alias } });
   if (primary !== undefined) {
     for (const alias of aliasesSet) warnings.push(`${alias} is ignored: ${spec.env} is also set and wins`);
-    return { raw: primary, origin: { source: "env", name: spec.env } };
-  }
-  const [alias, ...ignored] = aliasesSet;
-  if (alias !== undefined) {
+  } else {
+    const [first, ...ignored] = aliasesSet;
     for (const other of ignored)
-      warnings.push(`${other} is ignored: ${alias} (also an alias of ${spec.env}) wins`);
-    return { raw: env[alias], origin: { source: "alias", name: alias } };
+      warnings.push(`${other} is ignored: ${first} (also an alias of ${spec.env}) wins`);
   }
   const fromFile = fileValues[yamlKeyOf(key)];
   // `key:` with nothing after it is YAML null: treated as not set.
   if (filePath !== undefined && fromFile !== undefined && fromFile !== null)
-    return { raw: fromFile, origin: { source: "file", name: filePath } };
-  return undefined;
+    candidates.push({ raw: fromFile, origin: { source: "file", name: filePath } });
+  return candidates;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -184,7 +210,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const sources = {} as Record<SettingKey, SettingSource>;
   for (const key of settingKeys) {
     const spec = specOf(key);
-    const candidate = pickCandidate(
+    const candidates = candidatesOf(
       key,
       env,
       fileValues,
@@ -193,22 +219,24 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       options.overrideNames ?? {},
       warnings,
     );
-    const origin = candidate?.origin ?? { source: "default", name: "default" };
-    sources[key] = origin;
+    sources[key] = candidates[0]?.origin ?? { source: "default", name: "default" };
     let value = spec.default;
-    if (candidate) {
+    let valid = true;
+    for (const [rank, candidate] of candidates.entries()) {
       const parsed = spec.kind.parse(candidate.raw, context);
-      if (!parsed.ok) {
-        issues.push({
-          setting: spec.env,
-          problem: parsed.problem,
-          allowed: spec.kind.allowed,
-          origin: describeSource(origin, { env: spec.env, yamlKey: yamlKeyOf(key) }),
-        });
+      if (parsed.ok) {
+        if (rank === 0) value = parsed.value;
         continue;
       }
-      value = parsed.value;
+      valid = false;
+      issues.push({
+        setting: spec.env,
+        problem: parsed.problem,
+        allowed: spec.kind.allowed,
+        origin: describeSource(candidate.origin, { env: spec.env, yamlKey: yamlKeyOf(key) }),
+      });
     }
+    if (!valid) continue;
     values[key] = spec.kind.resolve ? spec.kind.resolve(value, context) : value;
   }
   if (issues.length) throw new ConfigError(issues);

@@ -10,7 +10,15 @@ import type { SettingKind } from "./kinds/kind.js";
 import { mqttPublishKind, topicKind } from "./kinds/mqtt.js";
 import { corsOriginsKind, mqttUrlKind, serialPortKind } from "./kinds/network.js";
 import { durationKind, integerChoiceKind, integerKind } from "./kinds/numbers.js";
-import { booleanKind, enumKind, hostKind, pathKind, secretKind, textKind } from "./kinds/text.js";
+import {
+  booleanKind,
+  enumKind,
+  hostKind,
+  optionalPathKind,
+  pathKind,
+  secretKind,
+  textKind,
+} from "./kinds/text.js";
 
 export const SETTING_GROUPS = [
   "Serial link",
@@ -374,15 +382,15 @@ export const settingsSchema = {
   }),
   mqttClientId: setting({
     env: "MQTT_CLIENT_ID",
-    emptyMeaning: "derived from the controller's UID",
+    emptyMeaning: "this gateway's own",
     kind: textKind({
       allowed:
-        "empty (a stable id derived from the controller's UID) or up to 128 printable characters without spaces",
+        "empty (this gateway's own: from the controller's UID and an instance id kept in STATE_DIR) or up to 128 printable characters without spaces",
       check: (text) => (/^[\x21-\x7e]{0,128}$/.test(text) ? undefined : "has spaces or is too long"),
     }),
     default: "",
     group: "MQTT",
-    doc: "MQTT client id.",
+    doc: "MQTT client id; the default is unique per gateway and kept across restarts. Two clients with one id take turns on the broker (docs/mqtt.md).",
   }),
 
   // Logging
@@ -413,6 +421,45 @@ export const settingsSchema = {
     default: ".state",
     group: "State",
     doc: "Directory for the claimed bus address and the descriptor snapshot; relative to the working directory. systemd's StateDirectory= sets STATE_DIRECTORY.",
+  }),
+
+  // MQTT protocol and HTTPS
+  mqttProtocol: setting({
+    env: "MQTT_PROTOCOL",
+    kind: enumKind(["5", "3.1.1"]),
+    default: "5",
+    group: "MQTT",
+    doc: "MQTT protocol version: 5 (refuses retained commands on every delivery), or 3.1.1 for a broker without MQTT 5 (docs/mqtt.md).",
+  }),
+  tls: setting({
+    env: "TLS",
+    kind: enumKind(["off", "self-signed"]),
+    default: "off",
+    group: "HTTP API",
+    doc: "self-signed: serve HTTPS (and WSS) with a certificate made on the first start and kept in STATE_DIR. For your own certificate leave this off and set TLS_CERT and TLS_KEY (docs/https.md).",
+  }),
+  tlsCert: setting({
+    env: "TLS_CERT",
+    emptyMeaning: "none",
+    kind: optionalPathKind,
+    default: "",
+    group: "HTTP API",
+    doc: "PEM certificate (with its chain) to serve HTTPS and WSS with; needs TLS_KEY.",
+  }),
+  tlsKey: setting({
+    env: "TLS_KEY",
+    emptyMeaning: "none",
+    kind: optionalPathKind,
+    default: "",
+    group: "HTTP API",
+    doc: "PEM private key of TLS_CERT (unencrypted).",
+  }),
+  tlsRedirectPort: setting({
+    env: "TLS_REDIRECT_PORT",
+    kind: integerKind({ min: 0, max: 65535 }),
+    default: 0,
+    group: "HTTP API",
+    doc: "With HTTPS: a plain-HTTP port that redirects every request to HTTPS on API_PORT (0 = none).",
   }),
 } as const;
 

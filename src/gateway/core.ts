@@ -259,25 +259,35 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   }
 
   /**
-   * Resolves once data is ready (see `dataReady`), or rejects after `timeoutMs`. With `polled`,
+   * Resolves once data is ready (see `dataReady`), or rejects after `timeoutMs` or when `signal`
+   * aborts (a caller that stopped waiting for another reason). With `polled`,
    * values restored from the snapshot do not count: only a complete poll since the link came up
    * (one-shot reads must not print what a previous run saved).
    */
-  waitForData(timeoutMs: number, options: { polled?: boolean } = {}): Promise<void> {
+  waitForData(timeoutMs: number, options: { polled?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     const ready = () => this.dataReady() && (options.polled !== true || this.polledSinceConnect);
     if (ready()) return Promise.resolve();
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.off("status", check);
-        reject(new Error(`no complete poll within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const check = () => {
-        if (!ready()) return;
+      // Whichever ends the wait removes the others: a timer left behind keeps a CLI process alive.
+      const finish = (error?: unknown) => {
         this.clock.clearTimeout(timer);
         this.off("status", check);
-        resolve();
+        signal?.removeEventListener("abort", aborted);
+        if (error === undefined) resolve();
+        else reject(error);
       };
+      const timer = this.clock.setTimeout(
+        () => finish(new Error(`no complete poll within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const check = () => {
+        if (ready()) finish();
+      };
+      const aborted = () => finish(signal?.reason ?? new Error("aborted"));
       this.on("status", check);
+      signal?.addEventListener("abort", aborted, { once: true });
     });
   }
 

@@ -67,8 +67,17 @@ export interface LogEventFields {
   "api.request": { method: string; url: string; statusCode: number; durationMs: number; client: string };
   /** Connected to the MQTT broker (password masked); everything is published right after. */
   "mqtt.connected": { broker: string; clientId: string; baseTopic: string };
-  /** Lost or could not reach the broker; logged on a loss, the first failure and every 10th. */
-  "mqtt.disconnected": { broker: string; reason: string; reconnectInMs: number; attempt: number };
+  /**
+   * Lost or could not reach the broker; logged on a loss, the first failure and every 10th.
+   * `connected`: the connection had been up (closed, or kicked off), rather than never made.
+   */
+  "mqtt.disconnected": {
+    broker: string;
+    reason: string;
+    reconnectInMs: number;
+    attempt: number;
+    connected: boolean;
+  };
   /** A full publication: after connecting, on Home Assistant's birth message, after a rediscovery. */
   "mqtt.published": {
     trigger: "connect" | "birth" | "definitions" | "values";
@@ -77,8 +86,18 @@ export interface LogEventFields {
     cleared: number;
     baseTopic: string;
   };
-  /** A `set` message that was not acted on (retained, or no such published parameter). */
+  /** HTTPS is on: which certificate is served (compare the fingerprint with what a browser shows). */
+  "https.certificate": {
+    origin: "files" | "self-signed";
+    fingerprint: string;
+    validTo: string;
+    created: boolean;
+    path: string;
+  };
+  /** A `set` message that was not acted on (retained, no such parameter, …); answered on `…/result`. */
   "mqtt.command.refused": { topic: string; reason: string };
+  /** A message on a command topic that is no command (an empty payload: a retained one cleared). */
+  "mqtt.command.ignored": { topic: string; reason: string };
   /** A WebSocket client fell more than WS_MAX_QUEUE messages behind and was closed (4008). */
   "ws.client.dropped": { client: string; queued: number; reason: string };
   /** Bytes the framer discarded, CRC errors, unexpected or late responses; `rawHex` via `rawHex()`. */
@@ -191,16 +210,25 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   "mqtt.disconnected": {
     level: "warn",
     message: (f) =>
-      `MQTT broker ${f.broker} not reachable (${f.reason}); reconnecting in ${f.reconnectInMs / 1000} s (attempt ${f.attempt})`,
+      `${f.connected ? `MQTT connection to ${f.broker} lost` : `MQTT broker ${f.broker} not reachable`} (${f.reason}); reconnecting in ${f.reconnectInMs / 1000} s (attempt ${f.attempt})`,
   },
   "mqtt.published": {
     level: (f) => (f.trigger === "connect" || f.trigger === "birth" ? "info" : "debug"),
     message: (f) =>
       `MQTT (${f.trigger}): ${f.states} states, ${f.configs} discovery configs, ${f.cleared} cleared under ${f.baseTopic}`,
   },
+  "https.certificate": {
+    level: "info",
+    message: (f) =>
+      `HTTPS with ${f.origin === "files" ? "the certificate in" : f.created ? "a new self-signed certificate in" : "the self-signed certificate in"} ${f.path} (SHA-256 ${f.fingerprint}, valid until ${f.validTo})`,
+  },
   "mqtt.command.refused": {
     level: "warn",
-    message: (f) => `MQTT command on ${f.topic} ignored: ${f.reason}`,
+    message: (f) => `MQTT command on ${f.topic} refused: ${f.reason}`,
+  },
+  "mqtt.command.ignored": {
+    level: "info",
+    message: (f) => `MQTT message on ${f.topic} ignored: ${f.reason}`,
   },
   "ws.client.dropped": {
     level: "warn",

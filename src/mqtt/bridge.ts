@@ -6,6 +6,7 @@
  * Assistant's birth message. Nothing here ever waits on the broker on behalf of polling or HTTP:
  * publishing is skipped while disconnected and done in full after the next connection.
  */
+import { randomBytes } from "node:crypto";
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import type { MqttPublishSelection } from "../config/index.js";
 import { maskUrlPassword } from "../config/index.js";
@@ -24,7 +25,7 @@ import {
 } from "./payload.js";
 import { buildPlan, dependencyKey, type PublishPlan } from "./plan.js";
 import { CommandRateLimit } from "./rate-limit.js";
-import { type BridgeTopics, bridgeTopics, UID_INDEX, uidOf } from "./topics.js";
+import { type BridgeTopics, bridgeTopics, classifyCommandTopic, UID_INDEX, uidOf } from "./topics.js";
 
 /** What the bridge needs of the gateway core. */
 export type MqttCore = Pick<GatewayCore, "store" | "alarms" | "dataReady" | "write" | "on" | "off" | "clock">;
@@ -37,8 +38,15 @@ export interface MqttBridgeOptions {
   discovery: boolean;
   discoveryPrefix: string;
   selection: MqttPublishSelection;
-  /** "" = `econet-gm3-<uid>`. */
+  /** "" = `econet-gm3-<uid>-<instanceId>` (see {@link defaultClientId}). */
   clientId: string;
+  /**
+   * This gateway's instance id (kept in STATE_DIR), which makes the default client id its own: two
+   * gateways on one controller would otherwise take each other's session. Random per bridge if absent.
+   */
+  instanceId?: string;
+  /** MQTT 5 (retain-as-published shows retained commands on live delivery) or 3.1.1 for old brokers. */
+  protocol: MqttProtocol;
   /** READ_ONLY: every entity is read-only. */
   readOnly: boolean;
   /** Panel parameters are writable entities only with ALLOW_PANEL_WRITES. */
@@ -47,14 +55,19 @@ export interface MqttBridgeOptions {
   commandsPerMinute: number;
   reconnectDelayMinMs: number;
   reconnectDelayMaxMs: number;
+  /** A connection closed sooner than this counts as kicked off: the back-off keeps growing. */
+  stableConnectionMs: number;
   connectTimeoutMs: number;
   keepaliveSeconds: number;
   logger: Logger;
 }
 
+export type MqttProtocol = "5" | "3.1.1";
+
 export const MQTT_DEFAULTS = {
   reconnectDelayMinMs: 1_000,
   reconnectDelayMaxMs: 60_000,
+  stableConnectionMs: 60_000,
   connectTimeoutMs: 10_000,
   keepaliveSeconds: 30,
 } as const;
@@ -65,6 +78,24 @@ const OFFLINE = "offline";
 const LOG_EVERY_ATTEMPTS = 10;
 /** How long stop() waits for the `offline` message to reach the broker. */
 const STOP_PUBLISH_TIMEOUT_MS = 1_000;
+/** MQTT 5 DISCONNECT reason "Session taken over": another client connected with our client id. */
+const SESSION_TAKEN_OVER = 0x8e;
+/**
+ * MQTT 3.1.1 brokers close the connection without a reason: this many short connections in a row
+ * are taken for another client with the same id (a flaky network rarely drops right after CONNACK
+ * three times running).
+ */
+const SHORT_CONNECTIONS_FOR_KICK = 3;
+/** No `set` value that fits a GM3 frame (≤ 1,024 bytes) needs a longer payload. */
+export const MAX_COMMAND_PAYLOAD_BYTES = 1_024;
+
+/**
+ * The client id when MQTT_CLIENT_ID is empty: the controller's UID (for people reading the broker's
+ * log) and this gateway's instance id (so two gateways on one controller do not share an id).
+ */
+export function defaultClientId(uid: string, instanceId: string): string {
+  return `econet-gm3-${uid}-${instanceId}`.replace(/[^\x21-\x7e]/g, "_");
+}
 
 export type PublishTrigger = "connect" | "birth" | "definitions" | "values";
 
@@ -91,6 +122,13 @@ export class MqttBridge {
   private rebuildScheduled = false;
   private definitionsPending = false;
   private attempts = 0;
+  /** When the current connection came up; for telling a kick-off from a stable connection lost. */
+  private connectedAt: number | undefined;
+  /** The broker said another client took our session over (MQTT 5). */
+  private takenOver = false;
+  /** Connections in a row that the broker closed soon after they came up. */
+  private shortConnections = 0;
+  private readonly instanceId: string;
   private stopped = false;
   private started = false;
   private lastError: string | undefined;
@@ -128,6 +166,13 @@ export class MqttBridge {
   ) {
     this.broker = maskUrlPassword(options.url);
     this.rateLimit = new CommandRateLimit(options.commandsPerMinute);
+    this.instanceId = options.instanceId ?? randomBytes(4).toString("hex");
+  }
+
+  /** The client id used (or to be used) with the broker; undefined until the UID is known. */
+  get clientId(): string | undefined {
+    if (this.uid === undefined) return undefined;
+    return this.options.clientId || defaultClientId(this.uid, this.instanceId);
   }
 
   get connected(): boolean {
@@ -217,15 +262,14 @@ export class MqttBridge {
 
   private open(): void {
     const topics = this.topics!;
-    const clientId = this.options.clientId || `econet-gm3-${this.uid}`.replace(/[^\x21-\x7e]/g, "_");
     const options: IClientOptions = {
-      clientId,
+      clientId: this.clientId!,
       clean: true,
       // Reconnection with back-off is done here (mqtt.js only knows a fixed period).
       reconnectPeriod: 0,
       connectTimeout: this.options.connectTimeoutMs,
       keepalive: this.options.keepaliveSeconds,
-      protocolVersion: 4,
+      protocolVersion: this.options.protocol === "5" ? 5 : 4,
       queueQoSZero: false,
       resubscribe: false,
       will: { topic: topics.availability, payload: Buffer.from(OFFLINE), qos: 1, retain: true },
@@ -235,14 +279,26 @@ export class MqttBridge {
     client.on("connect", () => this.whenConnected(client));
     client.on("close", () => this.closed(client));
     client.on("error", (error) => {
-      this.lastError = error.message;
+      // A broker without MQTT 5 answers its CONNECT with "unacceptable protocol version".
+      const noV5 = this.options.protocol === "5" && /protocol version/i.test(error.message);
+      this.lastError = noV5
+        ? `${error.message}: the broker may not speak MQTT 5; set MQTT_PROTOCOL=3.1.1`
+        : error.message;
+    });
+    // MQTT 5 brokers say why they close a connection; "session taken over" means a kick-off.
+    client.on("disconnect", (packet) => {
+      if (client !== this.client) return;
+      if (packet.reasonCode === SESSION_TAKEN_OVER) this.takenOver = true;
+      else this.lastError = `the broker disconnected (reason code ${packet.reasonCode ?? 0})`;
     });
     client.on("message", (topic, payload, packet) => this.message(topic, payload, packet));
   }
 
   private whenConnected(client: MqttClient): void {
     if (client !== this.client) return;
-    this.attempts = 0;
+    // The back-off is reset when a connection proves stable (see closed()), not on every CONNACK:
+    // two clients with one id would otherwise take turns every second for ever.
+    this.connectedAt = Date.now();
     this.lastError = undefined;
     this.stats.connected = true;
     this.stats.connections++;
@@ -256,8 +312,16 @@ export class MqttBridge {
     for (const listener of this.connectionListeners) listener(true);
     // The own device's config topics are subscribed to even with discovery off: retained configs
     // left by an earlier run with discovery on arrive there and are cleared (the plan has none).
-    const subscriptions = [topics.setFilter, topics.haStatus, topics.discoveryFilter];
-    client.subscribe(subscriptions, { qos: 1 }, (error) => {
+    // Commands with retain-as-published (MQTT 5): a retained `set` keeps its flag when delivered live,
+    // so it is refused on every delivery; no-local keeps our own answers from coming back.
+    const command = { qos: 1 as const, rap: true, nl: true };
+    const plain = { qos: 1 as const };
+    const subscriptions = Object.fromEntries([
+      ...topics.commandFilters.map((filter) => [filter, command]),
+      [topics.haStatus, plain],
+      [topics.discoveryFilter, plain],
+    ]);
+    client.subscribe(subscriptions, (error) => {
       if (error) this.lastError = `subscribing failed: ${error.message}`;
     });
     this.republish("connect");
@@ -269,6 +333,7 @@ export class MqttBridge {
     this.stats.connected = false;
     if (wasConnected) for (const listener of this.connectionListeners) listener(false);
     if (this.stopped) return;
+    const kickedBy = wasConnected ? this.kickedOff() : undefined;
     this.attempts++;
     const delay = Math.min(
       this.options.reconnectDelayMaxMs,
@@ -277,9 +342,10 @@ export class MqttBridge {
     if (wasConnected || this.attempts === 1 || this.attempts % LOG_EVERY_ATTEMPTS === 0) {
       logEvent(this.options.logger, "mqtt.disconnected", {
         broker: this.broker,
-        reason: this.lastError ?? (wasConnected ? "the connection closed" : "no connection"),
+        reason: kickedBy ?? this.lastError ?? (wasConnected ? "the connection closed" : "no connection"),
         reconnectInMs: delay,
         attempt: this.attempts,
+        connected: wasConnected,
       });
     }
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -288,6 +354,30 @@ export class MqttBridge {
       this.reconnectTimer = undefined;
       if (!this.stopped && this.client === client) client.reconnect();
     }, delay);
+  }
+
+  /**
+   * After a connection that was up closed: resets the back-off if it had been stable, and says
+   * whether another client with our id is kicking us off (the broker said so, or it keeps closing
+   * the connection right after it came up).
+   */
+  private kickedOff(): string | undefined {
+    const lasted = Date.now() - (this.connectedAt ?? 0);
+    const takenOver = this.takenOver;
+    this.takenOver = false;
+    this.connectedAt = undefined;
+    if (!takenOver && lasted >= this.options.stableConnectionMs) {
+      this.shortConnections = 0;
+      this.attempts = 0;
+      return undefined;
+    }
+    this.shortConnections++;
+    const clientId = this.clientId ?? "";
+    const same = `another client with the same client id (${clientId}) is connected to the broker`;
+    const fix = "give each gateway its own MQTT_CLIENT_ID (or leave it empty)";
+    if (takenOver) return `${same} (it took over the session); ${fix}`;
+    if (this.shortConnections < SHORT_CONNECTIONS_FOR_KICK) return undefined;
+    return `probably ${same} (the broker closed the connection ${this.shortConnections} times in a row within ${Math.round(this.options.stableConnectionMs / 1000)} s of connecting); ${fix}`;
   }
 
   private async disconnect(): Promise<void> {
@@ -439,7 +529,9 @@ export class MqttBridge {
       this.staleConfig(topic, payload, packet);
       return;
     }
-    if (topic.startsWith(`${topics.base}/`) && topic.endsWith("/set")) this.command(topic, payload, packet);
+    const kind = classifyCommandTopic(topic, topics.base);
+    if (kind?.kind === "command") this.command(topic, kind.stateTopic, payload, packet);
+    else if (kind?.kind === "malformed") this.malformedCommand(topic, kind, payload);
   }
 
   /** A retained config of this controller that the current plan does not contain: clear it. */
@@ -450,28 +542,65 @@ export class MqttBridge {
     this.stats.configsCleared++;
   }
 
-  private command(topic: string, payload: Buffer, packet: IPublishPacket): void {
+  /** Answers on `<topic>/result` that nothing was done, and logs why. */
+  private refuse(
+    topic: string,
+    target: { name: string; index: number },
+    failure: string,
+    message: string,
+  ): void {
+    logEvent(this.options.logger, "mqtt.command.refused", { topic, reason: message });
+    const payload = writeErrorPayload(target, { failure, message, sent: false }, this.core.clock.now());
+    this.client?.publish(`${topic}/result`, payload, {
+      qos: 1,
+    });
+  }
+
+  /** Not a command payload at all: nothing to answer (answering every cleared retained message is noise). */
+  private notACommand(topic: string, payload: Buffer): boolean {
+    if (payload.length > 0) return false;
+    logEvent(this.options.logger, "mqtt.command.ignored", {
+      topic,
+      reason: "empty payload (how a retained message is cleared), not a command",
+    });
+    return true;
+  }
+
+  private malformedCommand(
+    topic: string,
+    kind: { problem: string; error: "bad-topic" | "not-found" },
+    payload: Buffer,
+  ): void {
+    if (this.notACommand(topic, payload)) return;
+    this.refuse(
+      topic,
+      { name: topic.slice(topic.lastIndexOf("/") + 1), index: -1 },
+      kind.error,
+      kind.problem,
+    );
+  }
+
+  private command(topic: string, stateTopic: string, payload: Buffer, packet: IPublishPacket): void {
     const resultTopic = `${topic}/result`;
-    const stateTopic = topic.slice(0, -"/set".length);
     const index = this.plan?.byTopic.get(stateTopic);
     const entry = index === undefined ? undefined : this.core.store.get(index);
     const target = {
       name: entry?.definition.name ?? stateTopic.slice(stateTopic.lastIndexOf("/") + 1),
       index: index ?? -1,
     };
-    const refuse = (failure: string, message: string) => {
-      logEvent(this.options.logger, "mqtt.command.refused", { topic, reason: message });
-      this.client?.publish(
-        resultTopic,
-        writeErrorPayload(target, { failure, message, sent: false }, this.core.clock.now()),
-        {
-          qos: 1,
-        },
-      );
-    };
-    // A retained command would be replayed on every reconnection: never act on one.
+    const refuse = (failure: string, message: string) => this.refuse(topic, target, failure, message);
+    if (this.notACommand(topic, payload)) return;
+    // A retained command would be replayed on every reconnection: never act on one. With MQTT 5
+    // (retain-as-published) the flag is seen on every delivery; 3.1.1 shows it only on replays.
     if (packet.retain) {
       refuse("retained", "retained set messages are ignored (publish commands without the retain flag)");
+      return;
+    }
+    if (payload.length > MAX_COMMAND_PAYLOAD_BYTES) {
+      refuse(
+        "payload-too-large",
+        `the payload has ${payload.length} bytes; a command has at most ${MAX_COMMAND_PAYLOAD_BYTES}`,
+      );
       return;
     }
     if (index === undefined || !entry) {

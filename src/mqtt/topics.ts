@@ -52,8 +52,11 @@ export interface BridgeTopics {
   base: string;
   availability: string;
   alarms: string;
-  /** Subscription for commands: `<base>/+/set`. */
-  setFilter: string;
+  /**
+   * Subscriptions for commands: `<base>/+/set/#` (every parameter's `set`, and malformed topics
+   * below it such as `…/set/set`, which get an answer too) and `<base>/set` (no parameter named).
+   */
+  commandFilters: readonly string[];
   /** Home Assistant's birth and last-will topic. */
   haStatus: string;
   /** Subscription covering every discovery config of this controller. */
@@ -73,12 +76,35 @@ export function bridgeTopics(options: {
     base,
     availability: `${base}/availability`,
     alarms: `${base}/alarms`,
-    setFilter: `${base}/+/set`,
+    commandFilters: [`${base}/+/set/#`, `${base}/set`],
     haStatus: `${options.discoveryPrefix}/status`,
     discoveryFilter: `${options.discoveryPrefix}/+/${nodeId}/+/config`,
     nodeId,
     discoveryPrefix: options.discoveryPrefix,
   };
+}
+
+/** What a message on a command subscription is. */
+export type CommandTopic =
+  /** `<base>/<level>/set`: a command for the parameter whose state topic is `<base>/<level>`. */
+  | { kind: "command"; stateTopic: string }
+  /** Where answers go (`…/result`), our own or another gateway's: never answered, or answers loop. */
+  | { kind: "answer" }
+  /** A topic under a command subscription that is not a command topic. */
+  | { kind: "malformed"; problem: string; error: "bad-topic" | "not-found" };
+
+export function classifyCommandTopic(topic: string, base: string): CommandTopic | undefined {
+  if (!topic.startsWith(`${base}/`)) return undefined;
+  const levels = topic.slice(base.length + 1).split("/");
+  if (levels.at(-1) === "result") return { kind: "answer" };
+  if (levels.length === 2 && levels[1] === "set")
+    return { kind: "command", stateTopic: `${base}/${levels[0]}` };
+  const shape = `commands go to ${base}/<name>/set`;
+  if (levels.length === 1 && levels[0] === "set")
+    return { kind: "malformed", error: "not-found", problem: `the topic names no parameter: ${shape}` };
+  if (levels[1] === "set")
+    return { kind: "malformed", error: "bad-topic", problem: `the topic has levels after set: ${shape}` };
+  return undefined;
 }
 
 export function discoveryTopic(topics: BridgeTopics, component: string, objectId: string): string {

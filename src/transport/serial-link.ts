@@ -26,13 +26,12 @@ export function serialErrorFromOpen(path: string, error: Error): LinkError {
     );
   }
   if (/EBUSY|Resource busy|Cannot lock/i.test(text)) {
+    // serialport locks the tty (flock) it opens: another gateway on the same port is refused here.
     return new LinkError(
       "busy",
-      `${path} is in use by another program`,
-      "stop the other program using the port",
-      {
-        cause: error,
-      },
+      `${path} is in use by another program (another gateway?)`,
+      "stop it, or give this gateway another port",
+      { cause: error },
     );
   }
   if (/ENOTTY|Inappropriate ioctl/i.test(text)) {

@@ -174,31 +174,35 @@ describe("an unreachable port", () => {
 });
 
 describe("a serial port that cannot be opened", () => {
-  it.each([
-    {
-      what: "a device that does not exist",
-      port: () => join(bus.stateDir, "ttyUSB-missing"),
-      says: /gm3 (get|set): cannot open the bus link: serial device .*ttyUSB-missing does not exist — check that the adapter is plugged in/,
-    },
-    {
-      what: "a file that is not a serial device",
-      port: () => "/dev/null",
-      says: /gm3 (get|set): cannot open the bus link: \/dev\/null is not a serial device \(.*\) — SERIAL_PORT must be a tty such as \/dev\/ttyUSB0, or tcp:\/\/host:port for ser2net/,
-    },
-  ])(
-    "$what: get and set exit 1 at once with the hint, instead of waiting out --timeout",
-    async ({ port, says }) => {
-      const env = { ...bus.env, SERIAL_PORT: port() };
-      for (const argv of [
-        ["get", SETPOINT.name, "--timeout", "600"],
-        ["set", SETPOINT.name, "50", "--timeout", "600"],
-      ]) {
-        const { code, stdout, stderr } = await gm3(argv, env);
-        expect(code).toBe(1);
-        expect(stdout).toBe("");
-        expect(stderr).toMatch(says);
-        expect(stderr).not.toMatch(/no parameters after/);
-      }
-    },
-  );
+  it("a device that does not exist: get and set exit 1 at once with the hint, instead of waiting out --timeout", async () => {
+    const env = { ...bus.env, SERIAL_PORT: join(bus.stateDir, "ttyUSB-missing") };
+    for (const argv of [
+      ["get", SETPOINT.name, "--timeout", "600"],
+      ["set", SETPOINT.name, "50", "--timeout", "600"],
+    ]) {
+      const { code, stdout, stderr } = await gm3(argv, env);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(
+        /gm3 (get|set): cannot open the bus link: serial device .*ttyUSB-missing does not exist — check that the adapter is plugged in/,
+      );
+      expect(stderr).not.toMatch(/no parameters after/);
+    }
+  });
+
+  it("a file that is not a serial device: a configuration error (exit 2, one line), nothing opened", async () => {
+    const env = { ...bus.env, SERIAL_PORT: "/dev/null" };
+    for (const argv of [
+      ["get", SETPOINT.name, "--timeout", "600"],
+      ["set", SETPOINT.name, "50", "--timeout", "600"],
+    ]) {
+      const { code, stdout, stderr } = await gm3(argv, env);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(
+        /^gm3 (get|set): Invalid configuration: SERIAL_PORT \(from environment variable SERIAL_PORT\): \/dev\/null is not a serial device \(.*\); SERIAL_PORT must be a tty such as \/dev\/ttyUSB0, or tcp:\/\/host:port for ser2net\.\n$/,
+      );
+    }
+  });
 });

@@ -90,6 +90,30 @@ describe("exit codes of the built CLI", () => {
   });
 });
 
+describe("one-shot commands on a link that cannot open for good", () => {
+  // The process must end by itself: nothing may keep it alive waiting out --timeout or --listen.
+  it.each([
+    ["get", ["get", "HDWTSetPoint", "--timeout", "600"]],
+    ["set", ["set", "HDWTSetPoint", "48", "--timeout", "600"]],
+    ["scan", ["scan", "--timeout", "600"]],
+  ])(
+    "gm3 %s on a missing device exits 1 at once, with the hint, instead of waiting",
+    async (name, argv) => {
+      const missing = join(dir, "ttyUSB-missing");
+      const result = await run(argv, { SERIAL_PORT: missing, STATE_DIR: join(dir, `state-missing-${name}`) });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `gm3 ${name}: .*serial device .*ttyUSB-missing does not exist — check that the adapter is plugged in`,
+        ),
+      );
+      expect(result.stderr).not.toMatch(/no parameters after|unexpected error/);
+    },
+    20_000,
+  );
+});
+
 describe("gm3 serve", () => {
   it("runs the built-in simulator and stops with exit code 0 on SIGTERM", async () => {
     const serve = start(["serve"], {

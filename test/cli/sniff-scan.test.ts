@@ -102,12 +102,12 @@ describe("gm3 sniff", () => {
     expect(baud.stderr).not.toMatch(/environment variable/);
   });
 
-  it("says what SERIAL_PORT must be when the port is not a serial device (exit 1)", async () => {
+  it("says what SERIAL_PORT must be when the port is not a serial device (a configuration error: exit 2)", async () => {
     const { code, stdout, stderr } = await gm3(["sniff", "--port", "/dev/null", "--count", "1"]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(
-      /gm3 sniff: \/dev\/null is not a serial device \(.*\) — SERIAL_PORT must be a tty such as \/dev\/ttyUSB0, or tcp:\/\/host:port for ser2net/,
+      /^gm3 sniff: Invalid configuration: SERIAL_PORT \(from --port\): \/dev\/null is not a serial device \(.*\); SERIAL_PORT must be a tty such as \/dev\/ttyUSB0, or tcp:\/\/host:port for ser2net\.\n$/,
     );
   });
 });

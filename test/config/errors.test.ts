@@ -191,3 +191,39 @@ describe("bad settings stop start-up with one clear message", () => {
     expect(error.message.split("\n")).toHaveLength(4);
   });
 });
+
+describe("every source is validated, also where a later source overrides it", () => {
+  const dir = useTempDir();
+
+  it("rejects a bad YAML value that an environment variable overrides (gm3 config and serve agree)", () => {
+    const file = dir.write("config.yaml", "api_port: eighty\nlog_level: debug\n");
+    const error = errorOf({ env: { API_PORT: "8100" }, configFile: file });
+    expect(error.issues.map((i) => [i.setting, i.problem, i.origin])).toEqual([
+      ["API_PORT", '"eighty" is not an integer', `${file} (api_port)`],
+    ]);
+  });
+
+  it("rejects a bad alias that the primary name overrides, and a bad environment value under a flag", () => {
+    expect(
+      errorOf({ env: { API_PORT: "8000", ECONEXT_API_PORT: "http" } }).issues.map((i) => i.origin),
+    ).toEqual(["environment variable ECONEXT_API_PORT (alias of API_PORT)"]);
+    const error = errorOf({
+      env: { SERIAL_BAUD: "12345" },
+      overrides: { SERIAL_BAUD: "9600" },
+      overrideNames: { SERIAL_BAUD: "--baud" },
+    });
+    expect(error.issues.map((i) => [i.setting, i.origin])).toEqual([
+      ["SERIAL_BAUD", "environment variable SERIAL_BAUD"],
+    ]);
+  });
+
+  it("names every bad source of one setting, the winning one first", () => {
+    const file = dir.write("config.yaml", "api_port: -1\n");
+    const error = errorOf({ env: { API_PORT: "x", ECONEXT_API_PORT: "y" }, configFile: file });
+    expect(error.issues.map((i) => i.origin)).toEqual([
+      "environment variable API_PORT",
+      "environment variable ECONEXT_API_PORT (alias of API_PORT)",
+      `${file} (api_port)`,
+    ]);
+  });
+});

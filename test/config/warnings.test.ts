@@ -50,6 +50,48 @@ describe("configuration warnings (start-up continues)", () => {
     ]);
   });
 
+  it("flags unknown variables with any prefix of the gateway's settings (SERIAL_, MQTT_, API_, …)", () => {
+    expect(warningsOf({ SERIAL_PROT: "/dev/ttyUSB0", MQTT_BROKER: "mqtt://x", API_TOKEN: "k" })).toEqual([
+      "Unknown environment variable SERIAL_PROT is ignored; did you mean SERIAL_PORT?",
+      "Unknown environment variable MQTT_BROKER is ignored",
+      "Unknown environment variable API_TOKEN is ignored",
+    ]);
+  });
+
+  it("flags a variable one edit away from a setting's name whatever its prefix", () => {
+    expect(warningsOf({ SERAL_PORT: "/dev/ttyUSB0", READONLY: "true", POLL_INTERVALL: "5" })).toEqual([
+      "Unknown environment variable SERAL_PORT is ignored; did you mean SERIAL_PORT?",
+      "Unknown environment variable READONLY is ignored; did you mean READ_ONLY?",
+      "Unknown environment variable POLL_INTERVALL is ignored; did you mean POLL_INTERVAL?",
+    ]);
+  });
+
+  it("knows the HTTPS settings' prefix too, and says when the redirect port has no effect", () => {
+    expect(warningsOf({ TLS_CRT: "cert.pem" })).toEqual([
+      "Unknown environment variable TLS_CRT is ignored; did you mean TLS_CERT?",
+    ]);
+    expect(warningsOf({ TLS_REDIRECT_PORT: "80" })).toEqual([
+      "TLS_REDIRECT_PORT has no effect: HTTPS is off (set TLS=self-signed, or TLS_CERT and TLS_KEY)",
+    ]);
+    expect(warningsOf({ TLS_REDIRECT_PORT: "80", TLS: "self-signed" })).toEqual([]);
+  });
+
+  it("leaves alone what the system sets (systemd's CACHE_DIRECTORY, HOME, PATH, …)", () => {
+    expect(
+      warningsOf({
+        HOME: "/root",
+        PATH: "/usr/bin",
+        CACHE_DIRECTORY: "/var/cache/gm3",
+        LOGS_DIRECTORY: "/var/log/gm3",
+        RUNTIME_DIRECTORY: "/run/gm3",
+        STATE_DIRECTORY: "/var/lib/gm3",
+        INVOCATION_ID: "abc",
+        LANG: "C.UTF-8",
+        PORT: "3000",
+      }),
+    ).toEqual([]);
+  });
+
   it("says why the Python gateway's ECONEXT_COEXISTENCE_MODE is not needed, rather than calling it unknown", () => {
     const warnings = warningsOf({ ECONEXT_COEXISTENCE_MODE: "true" });
     expect(warnings).toEqual([

@@ -2,6 +2,9 @@
  * The whole gateway as `gm3 serve` composes it — HTTP API, WebSocket, /metrics, MQTT when MQTT_URL
  * is given — on the simulated heat pump, listening on 127.0.0.1 at a free port.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { startBridges } from "../../src/app/bridges.js";
 import type { Bridge } from "../../src/app/gateway-app.js";
@@ -29,7 +32,16 @@ export async function startSimLive(
     logger?: Logger;
   } = {},
 ): Promise<SimLive> {
-  const config = configFromEnv({ API_HOST: "127.0.0.1", API_PORT: "0", ...options.env });
+  // The bridges keep files in STATE_DIR (the MQTT instance id, a self-signed certificate): a
+  // temporary one unless the test names its own.
+  const ownStateDir =
+    options.env?.STATE_DIR === undefined ? await mkdtemp(join(tmpdir(), "gm3-live-")) : undefined;
+  const config = configFromEnv({
+    API_HOST: "127.0.0.1",
+    API_PORT: "0",
+    ...(ownStateDir ? { STATE_DIR: ownStateDir } : {}),
+    ...options.env,
+  });
   const gateway = await startSimGateway({
     sim: { liveValues: false, ...options.sim },
     core: { readOnly: config.readOnly, logger: pino({ level: "silent" }), ...options.core },
@@ -41,6 +53,7 @@ export async function startSimLive(
     closing ??= (async () => {
       for (const bridge of [...bridges].reverse()) await bridge.stop();
       await gateway.stop();
+      if (ownStateDir) await rm(ownStateDir, { recursive: true, force: true });
     })();
     return closing;
   };

@@ -102,6 +102,19 @@ export const pathKind: SettingKind<string> = {
   toYaml: yamlString,
 };
 
+/** A file path or empty (not set); relative paths are resolved against the working directory. */
+export const optionalPathKind: SettingKind<string> = {
+  allowed: "empty (not set) or a file path (relative to the working directory)",
+  parse(raw) {
+    const text = scalarText(raw);
+    if (text === undefined || typeof raw !== "string") return fail(`${quote(raw)} is not a path`);
+    return ok(text);
+  },
+  resolve: (value, context) => (value === "" ? "" : resolve(context.cwd, value)),
+  format: (value) => (value === "" ? '""' : value),
+  toYaml: yamlString,
+};
+
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 const HOST_MAX_LENGTH = 253;
 
