@@ -80,10 +80,15 @@ function chooseConfigFile(options: LoadConfigOptions, env: Environment, cwd: str
   return existsSync(implicit) ? { path: implicit, namedBy: "the working directory" } : undefined;
 }
 
-const allYamlKeys = settingKeys.map(yamlKeyOf);
-const knownEnvNames = new Set(
-  settingKeys.flatMap((key) => [specOf(key).env, ...(specOf(key).aliases ?? [])]),
-);
+const formerNames = settingKeys.flatMap((key) => {
+  const former = specOf(key).formerName;
+  return former === undefined ? [] : [former];
+});
+const allYamlKeys = [...settingKeys.map(yamlKeyOf), ...formerNames.map((name) => name.toLowerCase())];
+const knownEnvNames = new Set([
+  ...settingKeys.flatMap((key) => [specOf(key).env, ...(specOf(key).aliases ?? [])]),
+  ...formerNames,
+]);
 
 function unknownFileKeys(values: Record<string, unknown>, path: string): ConfigIssue[] {
   return Object.keys(values)
@@ -152,10 +157,22 @@ function pickCandidate(
       warnings.push(`${other} is ignored: ${alias} (also an alias of ${spec.env}) wins`);
     return { raw: env[alias], origin: { source: "alias", name: alias } };
   }
-  const fromFile = fileValues[yamlKeyOf(key)];
+  const former = spec.formerName;
+  const renamed = (name: string) =>
+    `${name} is the former name of ${spec.env} (${yamlKeyOf(key)}); it is still read, but rename it`;
+  if (former !== undefined && env[former] !== undefined) {
+    warnings.push(renamed(former));
+    return { raw: env[former], origin: { source: "alias", name: former } };
+  }
   // `key:` with nothing after it is YAML null: treated as not set.
-  if (filePath !== undefined && fromFile !== undefined && fromFile !== null)
-    return { raw: fromFile, origin: { source: "file", name: filePath } };
+  const present = (value: unknown) => filePath !== undefined && value !== undefined && value !== null;
+  const fromFile = fileValues[yamlKeyOf(key)];
+  if (present(fromFile)) return { raw: fromFile, origin: { source: "file", name: filePath! } };
+  const fromFormer = former === undefined ? undefined : fileValues[former.toLowerCase()];
+  if (former !== undefined && present(fromFormer)) {
+    warnings.push(renamed(former.toLowerCase()));
+    return { raw: fromFormer, origin: { source: "file", name: filePath! } };
+  }
   return undefined;
 }
 

@@ -32,7 +32,6 @@ export function startMqttBridge(
     clientId: config.mqttClientId,
     readOnly: config.readOnly,
     allowPanelWrites: config.allowPanelWrites,
-    commandsPerMinute: config.apiWriteRateLimitPerMinute,
     ...MQTT_DEFAULTS,
     logger,
   });

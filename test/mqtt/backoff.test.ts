@@ -65,7 +65,6 @@ describe("MQTT reconnection back-off", () => {
       clientId: "",
       readOnly: false,
       allowPanelWrites: false,
-      commandsPerMinute: 0,
       reconnectDelayMinMs: 100,
       reconnectDelayMaxMs: 800,
       connectTimeoutMs: 60_000,

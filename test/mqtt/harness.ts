@@ -20,7 +20,6 @@ export function startBridge(
     clientId: "",
     readOnly: false,
     allowPanelWrites: false,
-    commandsPerMinute: 60,
     reconnectDelayMinMs: 50,
     reconnectDelayMaxMs: 400,
     connectTimeoutMs: 2_000,
