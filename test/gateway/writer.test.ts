@@ -327,4 +327,36 @@ describe("SafeWriter carrying out write jobs", () => {
     expect(queue.active).toBe(2);
     expect(sent(Command.MODIFY_PARAM)).toHaveLength(0);
   });
+
+  it("checks a job once more when the token comes: a limit that changed while it waited stops it", async () => {
+    const values = limits();
+    const { queue, store, grant, sent } = setup(values);
+    // Accepted and handed to the bus, where it waits for the token.
+    const write = track(queue, "HDWTSetPoint", 40);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(write.job.state).toBe("queued");
+    // Meanwhile a reading raises the minimum above the value (as a poll batch would).
+    store.setValue(107, 42, 0, Date.now());
+    grant();
+    const { job } = await settle(write);
+    expect(job.state).toBe("failed");
+    expect(job.error!.failure).toBe("out-of-range");
+    expect(job.sent).toBe(false);
+    expect(sent(Command.MODIFY_PARAM)).toHaveLength(0);
+  });
+
+  it("confirms without a frame a job whose value the controller turns out to hold when the token comes", async () => {
+    const values = limits();
+    const { queue, store, grant, sent } = setup(values);
+    const write = track(queue, "HDWTSetPoint", 50);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Someone set it on the panel; a poll read it while the job waited for the token.
+    values.set(103, 50);
+    store.setValue(103, 50, 0, Date.now());
+    grant();
+    const { job } = await settle(write);
+    expect(job.state).toBe("confirmed");
+    expect(job.outcome!.confirmation).toBe("unchanged");
+    expect(sent(Command.MODIFY_PARAM)).toHaveLength(0);
+  });
 });
