@@ -171,13 +171,7 @@ export class WriteQueue extends EventEmitter<WriteQueueEvents> {
     for (const job of this.waiting.splice(0))
       this.end(job, (j) => j.fail(this.shutdownError(j), this.clock.now()));
     if (!running || running.final) return;
-    await new Promise<void>((resolve) => {
-      const timer = this.clock.setTimeout(resolve, graceMs);
-      void running.ended.then(() => {
-        this.clock.clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.waitForEnd(running, graceMs);
   }
 
   // --- acceptance ------------------------------------------------------------------------------

@@ -224,3 +224,12 @@ export async function startFieldGateway(options: FieldGatewayOptions = {}): Prom
     stop,
   };
 }
+
+/** A value inside the parameter's range that differs from what the simulated controller holds. */
+export function valueOtherThanHeld(g: Pick<FieldGateway, "sim" | "core">, index: number): number {
+  const current = g.sim.controller.getValue(index) as number;
+  const { min, max } = g.core.store.limitsOf(g.core.store.get(index)!);
+  return current + 1 <= (max ?? current + 1) || current - 1 < (min ?? current - 1)
+    ? current + 1
+    : current - 1;
+}

@@ -12,21 +12,10 @@ import { MAX_REMEMBERED_JOBS } from "../../src/gateway/write-queue.js";
 import { createLogger } from "../../src/log/index.js";
 import { Command } from "../../src/protocol/index.js";
 import { startFieldApi } from "../helpers/field-api.js";
-import { startFieldGateway } from "../helpers/field-gateway.js";
+import { startFieldGateway, valueOtherThanHeld } from "../helpers/field-gateway.js";
 import { captureLines } from "../logging/capture.js";
 
-/** A value in range that differs from what the simulated controller holds at `index`. */
-function otherValue(
-  g: {
-    sim: { controller: { getValue(i: number): unknown } };
-    core: { store: import("../../src/store/parameter-store.js").ParameterStore };
-  },
-  index: number,
-): number {
-  const current = g.sim.controller.getValue(index) as number;
-  const { max } = g.core.store.limitsOf(g.core.store.get(index)!);
-  return current + 1 <= (max ?? current + 1) ? current + 1 : current - 1;
-}
+const otherValue = valueOtherThanHeld;
 
 describe("a write whose deadline passes without a grant", () => {
   it("ends expired, is logged at warn and counted, and is never sent, even once grants resume", async () => {

@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Random } from "../../src/sim/random.js";
 import { type FieldApi, startFieldApi } from "../helpers/field-api.js";
+import { valueOtherThanHeld } from "../helpers/field-gateway.js";
 
 interface Job {
   write_id: string;
@@ -136,12 +137,7 @@ describe("write job states", () => {
     await g?.stop();
   });
 
-  /** A value in range that differs from what the controller holds now. */
-  const otherValue = (index: number) => {
-    const current = g.sim.controller.getValue(index) as number;
-    const { max } = g.core.store.limitsOf(g.core.store.get(index)!);
-    return current + 1 <= (max ?? current + 1) ? current + 1 : current - 1;
-  };
+  const otherValue = (index: number) => valueOtherThanHeld(g, index);
 
   it("answers Prefer: respond-async with 202, the job and its Location; the job then goes out and is confirmed", async () => {
     await g.nextGrant();
