@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "../helpers/browser.js";
 import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboard.js";
 import { type DashboardPage, openDashboard, tileValue, waitForText } from "../helpers/dashboard-page.js";
+import { eventually } from "../helpers/sim-gateway.js";
 
 let gateway: DashboardGateway;
 let browser: Browser;
@@ -162,6 +163,8 @@ describe("editing a parameter", () => {
     await openEditor("SummerOn", 702);
     gateway.sim.faults.stopTokenGrants();
     try {
+      // A grant under way when they stopped lets work out until the token is back: wait for it.
+      await eventually(() => !gateway.core.bus.holdingToken, "the token given back");
       const editor = table().locator("form.editor");
       await editor.getByLabel("New value for SummerOn").fill(String(target));
       await editor.getByRole("button", { name: "Set SummerOn", exact: true }).click();
@@ -188,6 +191,8 @@ describe("editing a parameter", () => {
     await openEditor("HDWTSetPoint", 103);
     gateway.sim.faults.stopTokenGrants();
     try {
+      // A grant under way when they stopped lets work out until the token is back: wait for it.
+      await eventually(() => !gateway.core.bus.holdingToken, "the token given back");
       const editor = table().locator("form.editor");
       await editor.getByLabel("New value for HDWTSetPoint").fill(String(max));
       await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).click();
