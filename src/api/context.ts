@@ -14,7 +14,6 @@ import type { Logger } from "../log/index.js";
 import type { ParametersView } from "../views/parameters-view.js";
 import { notReadyReason } from "../views/readiness.js";
 import type { ApiCore } from "./core.js";
-import type { WriteRateLimiter } from "./rate-limit.js";
 import type { ThermostatApi } from "./thermostat.js";
 
 export type TypedApp = FastifyInstance<
@@ -32,7 +31,6 @@ export interface ApiContext {
   version: string;
   thermostat: ThermostatApi;
   view: ParametersView;
-  limiter: WriteRateLimiter;
 }
 
 /**

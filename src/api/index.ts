@@ -26,10 +26,9 @@ export { NOT_CONNECTED, type NotReady, notReadyReason } from "../views/readiness
 export { naiveLocalIso, naiveLocalIsoSeconds, utcIso } from "../views/timestamps.js";
 export { type ApiValue, apiValue, floatJson, limitJson, valueJson } from "../views/values.js";
 export { type ApiContext, sendJson, sendNotReady } from "./context.js";
-export type { ApiCore } from "./core.js";
+export type { ApiCore, ApiWrites } from "./core.js";
 export { DOCS_PREFIX, OPENAPI_PATH } from "./docs.js";
 export { acceptsGzip } from "./encoding.js";
-export { createWriteRateLimitHook, WriteRateLimiter } from "./rate-limit.js";
 export { createRequestLogHook } from "./request-log.js";
 export { GATEWAY_NAME } from "./routes/service.js";
 export * as schemas from "./schemas.js";

@@ -69,6 +69,15 @@ export const WriteBodySchema = Type.Object(
   { required: ["value"] },
 );
 
+const WriteStateSchema = Type.Union(
+  ["queued", "sending", "confirmed", "failed", "superseded", "expired"].map((state) => Type.Literal(state)),
+  {
+    description:
+      "queued (waiting for the link, the first poll or a token grant), sending (on the wire, waiting for the acknowledgement and the read-back), " +
+      "then exactly one of confirmed, failed, superseded (a newer write to the same parameter came first; never sent) or expired (WRITE_DEADLINE passed; never sent).",
+  },
+);
+
 export const WriteResultSchema = Type.Object({
   success: Type.Literal(true),
   name: Type.String({ description: "The name from the path." }),
@@ -76,10 +85,62 @@ export const WriteResultSchema = Type.Object({
   index: Type.Integer(),
   old_value: ParameterValueSchema,
   new_value: ParameterValueSchema,
-  confirmation: Type.String({ description: "`ack+read-back`, `ack` or `read-back`." }),
+  confirmation: Type.String({
+    description:
+      "How it ended within WRITE_WAIT: `ack+read-back`, `ack`, `read-back` or `unchanged` (confirmed: the controller held the value already, nothing was sent); " +
+      "`queued` (still waiting for the bus or being sent: it goes on by itself, see `Location`) or `superseded`.",
+  }),
+  state: WriteStateSchema,
+  write_id: Type.String({ description: "The job, at `GET /api/writes/{write_id}`." }),
+  superseded_by: Type.Optional(Type.String({ description: "When superseded: the job that replaced it." })),
   duration_ms: Type.Integer(),
   timestamp: Type.String({ description: "Naive local ISO 8601." }),
 });
+
+const IsoTimeOrNull = Nullable(Type.String(), "UTC ISO 8601.");
+
+export const WriteJobSchema = Type.Object({
+  write_id: Type.String(),
+  state: WriteStateSchema,
+  name: Type.String({ description: "The parameter's name." }),
+  index: Type.Integer(),
+  value: ParameterValueSchema,
+  old_value: ParameterValueSchema,
+  new_value: Nullable(ParameterValueSchema, "When confirmed: what the controller holds (read back)."),
+  confirmation: Nullable(
+    Type.String(),
+    "When confirmed: `ack+read-back`, `ack`, `read-back` or `unchanged`.",
+  ),
+  error: Nullable(
+    Type.String(),
+    "When failed or expired: the write failure, e.g. `rejected`, `not-confirmed`, `expired`.",
+  ),
+  detail: Nullable(Type.String(), "When failed or expired: what happened, for people."),
+  sent: Type.Boolean({ description: "Whether a MODIFY_PARAM went out for it (at most one ever does)." }),
+  superseded_by: Nullable(Type.String()),
+  origin: Type.String({ description: "`http`, `mqtt` or `cli`." }),
+  accepted_at: Type.String(),
+  deadline: Type.String({ description: "WRITE_DEADLINE after acceptance: not sent by then, it expires." }),
+  sent_at: IsoTimeOrNull,
+  ended_at: IsoTimeOrNull,
+  duration_ms: Nullable(Type.Integer(), "From acceptance to the end."),
+  waiting_for: Nullable(
+    Type.Union([Type.Literal("link"), Type.Literal("first-poll"), Type.Literal("token")]),
+    "While queued: the bus link, the first poll since it came up, or a token grant.",
+  ),
+  expected_send_in_ms: Nullable(
+    Type.Integer(),
+    "While waiting for a grant: when the next one is due, from the grants observed.",
+  ),
+});
+
+export const WriteJobsBodySchema = Type.Object({
+  writes: Type.Array(WriteJobSchema, {
+    description: "The jobs still running and the last ones ended (at most 200), newest first.",
+  }),
+});
+
+export const WriteIdParamsSchema = Type.Object({ id: Type.String({ description: "A `write_id`." }) });
 
 export const AlarmSchema = Type.Object({
   index: Type.Integer({ description: "Position in the panel's alarm log." }),

@@ -1073,6 +1073,550 @@ export const generatedSchemas: Record<string, unknown> = {
       }
     }
   },
+  "WriteIdParamsSchema": {
+    "type": "object",
+    "required": [
+      "id"
+    ],
+    "properties": {
+      "id": {
+        "type": "string",
+        "description": "A `write_id`."
+      }
+    }
+  },
+  "WriteJobsBodySchema": {
+    "type": "object",
+    "required": [
+      "writes"
+    ],
+    "properties": {
+      "writes": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "write_id",
+            "state",
+            "name",
+            "index",
+            "value",
+            "old_value",
+            "new_value",
+            "confirmation",
+            "error",
+            "detail",
+            "sent",
+            "superseded_by",
+            "origin",
+            "accepted_at",
+            "deadline",
+            "sent_at",
+            "ended_at",
+            "duration_ms",
+            "waiting_for",
+            "expected_send_in_ms"
+          ],
+          "properties": {
+            "write_id": {
+              "type": "string"
+            },
+            "state": {
+              "anyOf": [
+                {
+                  "type": "string",
+                  "const": "queued"
+                },
+                {
+                  "type": "string",
+                  "const": "sending"
+                },
+                {
+                  "type": "string",
+                  "const": "confirmed"
+                },
+                {
+                  "type": "string",
+                  "const": "failed"
+                },
+                {
+                  "type": "string",
+                  "const": "superseded"
+                },
+                {
+                  "type": "string",
+                  "const": "expired"
+                }
+              ],
+              "description": "queued (waiting for the link, the first poll or a token grant), sending (on the wire, waiting for the acknowledgement and the read-back), then exactly one of confirmed, failed, superseded (a newer write to the same parameter came first; never sent) or expired (WRITE_DEADLINE passed; never sent)."
+            },
+            "name": {
+              "type": "string",
+              "description": "The parameter's name."
+            },
+            "index": {
+              "type": "integer"
+            },
+            "value": {
+              "anyOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "boolean"
+                },
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "Raw value: integers (unsigned for bitmaps and schedules), floats rounded to 2 decimals (999.0 = no sensor), booleans, strings; null for NaN or never read."
+            },
+            "old_value": {
+              "anyOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "boolean"
+                },
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "Raw value: integers (unsigned for bitmaps and schedules), floats rounded to 2 decimals (999.0 = no sensor), booleans, strings; null for NaN or never read."
+            },
+            "new_value": {
+              "anyOf": [
+                {
+                  "anyOf": [
+                    {
+                      "type": "integer"
+                    },
+                    {
+                      "type": "number"
+                    },
+                    {
+                      "type": "boolean"
+                    },
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ],
+                  "description": "Raw value: integers (unsigned for bitmaps and schedules), floats rounded to 2 decimals (999.0 = no sensor), booleans, strings; null for NaN or never read."
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "When confirmed: what the controller holds (read back)."
+            },
+            "confirmation": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "When confirmed: `ack+read-back`, `ack`, `read-back` or `unchanged`."
+            },
+            "error": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "When failed or expired: the write failure, e.g. `rejected`, `not-confirmed`, `expired`."
+            },
+            "detail": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "When failed or expired: what happened, for people."
+            },
+            "sent": {
+              "type": "boolean",
+              "description": "Whether a MODIFY_PARAM went out for it (at most one ever does)."
+            },
+            "superseded_by": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "origin": {
+              "type": "string",
+              "description": "`http`, `mqtt` or `cli`."
+            },
+            "accepted_at": {
+              "type": "string"
+            },
+            "deadline": {
+              "type": "string",
+              "description": "WRITE_DEADLINE after acceptance: not sent by then, it expires."
+            },
+            "sent_at": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "UTC ISO 8601."
+            },
+            "ended_at": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "UTC ISO 8601."
+            },
+            "duration_ms": {
+              "anyOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "From acceptance to the end."
+            },
+            "waiting_for": {
+              "anyOf": [
+                {
+                  "anyOf": [
+                    {
+                      "type": "string",
+                      "const": "link"
+                    },
+                    {
+                      "type": "string",
+                      "const": "first-poll"
+                    },
+                    {
+                      "type": "string",
+                      "const": "token"
+                    }
+                  ]
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "While queued: the bus link, the first poll since it came up, or a token grant."
+            },
+            "expected_send_in_ms": {
+              "anyOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "While waiting for a grant: when the next one is due, from the grants observed."
+            }
+          }
+        },
+        "description": "The jobs still running and the last ones ended (at most 200), newest first."
+      }
+    }
+  },
+  "WriteJobSchema": {
+    "type": "object",
+    "required": [
+      "write_id",
+      "state",
+      "name",
+      "index",
+      "value",
+      "old_value",
+      "new_value",
+      "confirmation",
+      "error",
+      "detail",
+      "sent",
+      "superseded_by",
+      "origin",
+      "accepted_at",
+      "deadline",
+      "sent_at",
+      "ended_at",
+      "duration_ms",
+      "waiting_for",
+      "expected_send_in_ms"
+    ],
+    "properties": {
+      "write_id": {
+        "type": "string"
+      },
+      "state": {
+        "anyOf": [
+          {
+            "type": "string",
+            "const": "queued"
+          },
+          {
+            "type": "string",
+            "const": "sending"
+          },
+          {
+            "type": "string",
+            "const": "confirmed"
+          },
+          {
+            "type": "string",
+            "const": "failed"
+          },
+          {
+            "type": "string",
+            "const": "superseded"
+          },
+          {
+            "type": "string",
+            "const": "expired"
+          }
+        ],
+        "description": "queued (waiting for the link, the first poll or a token grant), sending (on the wire, waiting for the acknowledgement and the read-back), then exactly one of confirmed, failed, superseded (a newer write to the same parameter came first; never sent) or expired (WRITE_DEADLINE passed; never sent)."
+      },
+      "name": {
+        "type": "string",
+        "description": "The parameter's name."
+      },
+      "index": {
+        "type": "integer"
+      },
+      "value": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "number"
+          },
+          {
+            "type": "boolean"
+          },
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "Raw value: integers (unsigned for bitmaps and schedules), floats rounded to 2 decimals (999.0 = no sensor), booleans, strings; null for NaN or never read."
+      },
+      "old_value": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "number"
+          },
+          {
+            "type": "boolean"
+          },
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "Raw value: integers (unsigned for bitmaps and schedules), floats rounded to 2 decimals (999.0 = no sensor), booleans, strings; null for NaN or never read."
+      },
+      "new_value": {
+        "anyOf": [
+          {
+            "anyOf": [
+              {
+                "type": "integer"
+              },
+              {
+                "type": "number"
+              },
+              {
+                "type": "boolean"
+              },
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Raw value: integers (unsigned for bitmaps and schedules), floats rounded to 2 decimals (999.0 = no sensor), booleans, strings; null for NaN or never read."
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "When confirmed: what the controller holds (read back)."
+      },
+      "confirmation": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "When confirmed: `ack+read-back`, `ack`, `read-back` or `unchanged`."
+      },
+      "error": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "When failed or expired: the write failure, e.g. `rejected`, `not-confirmed`, `expired`."
+      },
+      "detail": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "When failed or expired: what happened, for people."
+      },
+      "sent": {
+        "type": "boolean",
+        "description": "Whether a MODIFY_PARAM went out for it (at most one ever does)."
+      },
+      "superseded_by": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "origin": {
+        "type": "string",
+        "description": "`http`, `mqtt` or `cli`."
+      },
+      "accepted_at": {
+        "type": "string"
+      },
+      "deadline": {
+        "type": "string",
+        "description": "WRITE_DEADLINE after acceptance: not sent by then, it expires."
+      },
+      "sent_at": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "UTC ISO 8601."
+      },
+      "ended_at": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "UTC ISO 8601."
+      },
+      "duration_ms": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "From acceptance to the end."
+      },
+      "waiting_for": {
+        "anyOf": [
+          {
+            "anyOf": [
+              {
+                "type": "string",
+                "const": "link"
+              },
+              {
+                "type": "string",
+                "const": "first-poll"
+              },
+              {
+                "type": "string",
+                "const": "token"
+              }
+            ]
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "While queued: the bus link, the first poll since it came up, or a token grant."
+      },
+      "expected_send_in_ms": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "While waiting for a grant: when the next one is due, from the grants observed."
+      }
+    }
+  },
   "WriteResultSchema": {
     "type": "object",
     "required": [
@@ -1083,6 +1627,8 @@ export const generatedSchemas: Record<string, unknown> = {
       "old_value",
       "new_value",
       "confirmation",
+      "state",
+      "write_id",
       "duration_ms",
       "timestamp"
     ],
@@ -1144,7 +1690,44 @@ export const generatedSchemas: Record<string, unknown> = {
       },
       "confirmation": {
         "type": "string",
-        "description": "`ack+read-back`, `ack` or `read-back`."
+        "description": "How it ended within WRITE_WAIT: `ack+read-back`, `ack`, `read-back` or `unchanged` (confirmed: the controller held the value already, nothing was sent); `queued` (still waiting for the bus or being sent: it goes on by itself, see `Location`) or `superseded`."
+      },
+      "state": {
+        "anyOf": [
+          {
+            "type": "string",
+            "const": "queued"
+          },
+          {
+            "type": "string",
+            "const": "sending"
+          },
+          {
+            "type": "string",
+            "const": "confirmed"
+          },
+          {
+            "type": "string",
+            "const": "failed"
+          },
+          {
+            "type": "string",
+            "const": "superseded"
+          },
+          {
+            "type": "string",
+            "const": "expired"
+          }
+        ],
+        "description": "queued (waiting for the link, the first poll or a token grant), sending (on the wire, waiting for the acknowledgement and the read-back), then exactly one of confirmed, failed, superseded (a newer write to the same parameter came first; never sent) or expired (WRITE_DEADLINE passed; never sent)."
+      },
+      "write_id": {
+        "type": "string",
+        "description": "The job, at `GET /api/writes/{write_id}`."
+      },
+      "superseded_by": {
+        "type": "string",
+        "description": "When superseded: the job that replaced it."
       },
       "duration_ms": {
         "type": "integer"

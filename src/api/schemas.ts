@@ -24,6 +24,9 @@ export const {
   TemperatureResultSchema,
   ThermostatStatusSchema,
   WriteBodySchema,
+  WriteIdParamsSchema,
+  WriteJobSchema,
+  WriteJobsBodySchema,
   WriteResultSchema,
 } = schemas;
 

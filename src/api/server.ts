@@ -17,12 +17,12 @@ import type { ApiContext } from "./context.js";
 import type { ApiCore } from "./core.js";
 import { DOCS_PREFIX, registerDocsRoutes, registerOpenApi } from "./docs.js";
 import { useJsonBodyParser } from "./json-body.js";
-import { WriteRateLimiter } from "./rate-limit.js";
 import { createRequestLogHook } from "./request-log.js";
 import { registerAlarmRoutes } from "./routes/alarms.js";
 import { registerParameterRoutes } from "./routes/parameters.js";
 import { registerServiceRoutes } from "./routes/service.js";
 import { registerThermostatRoutes } from "./routes/thermostat.js";
+import { registerWriteRoutes } from "./routes/writes.js";
 import { DisabledThermostat, type ThermostatApi } from "./thermostat.js";
 
 export interface ApiServerDeps {
@@ -85,7 +85,6 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     version: deps.version,
     thermostat: deps.thermostat ?? new DisabledThermostat(),
     view,
-    limiter: new WriteRateLimiter(config.apiWriteRateLimitPerMinute),
   };
   app.decorate("gm3Api", { core, view });
   app.addHook("onClose", (_instance, done) => {
@@ -147,6 +146,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   await registerOpenApi(app, deps.version);
   registerServiceRoutes(app, ctx);
   registerParameterRoutes(app, ctx);
+  registerWriteRoutes(app, ctx);
   registerAlarmRoutes(app, ctx);
   registerThermostatRoutes(app, ctx);
   await registerDocsRoutes(app);

@@ -74,7 +74,9 @@ export async function startGatewayApp(options: StartOptions): Promise<GatewayApp
   let bridges: Bridge[] = [];
   let apiUrl: string | undefined;
   const stopAll = async () => {
-    // Bridges first (no new requests), then the core (in-flight write, token), then the simulator.
+    // Write jobs not yet sent end first (clients waiting for them get their answer now), then the
+    // bridges (no new requests), then the core (in-flight write, token), then the simulator.
+    await core.stopWrites();
     for (const bridge of [...bridges].reverse()) {
       await bridge
         .stop()

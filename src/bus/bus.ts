@@ -71,7 +71,8 @@ export interface ProtocolProblem {
 interface Pending {
   request: BusRequest<unknown>;
   resolve(value: unknown): void;
-  reject(error: BusError): void;
+  /** A BusError, or the error a request's `beforeTransmit` or `withdraw` gave. */
+  reject(error: Error): void;
   sequence: number;
   queuedAt: number;
   attempts: number;
@@ -182,6 +183,23 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       this.enqueue(pending);
       this.pump();
     });
+  }
+
+  /**
+   * Takes a request that is still waiting in the queue (not yet on its way to the wire) out of it:
+   * its promise rejects with `error`, nothing is sent and no bus failure is counted. False when the
+   * request is no longer queued (being sent, answered or failed).
+   */
+  withdraw(request: BusRequest<unknown>, error: Error): boolean {
+    const at = this.queue.findIndex((pending) => pending.request === request);
+    if (at === -1) return false;
+    const pending = this.queue.splice(at, 1)[0]!;
+    if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
+    pending.deadlineTimer = undefined;
+    if (this.queue.length === 0) this.waitingForTokenSince = undefined;
+    pending.reject(error);
+    this.pump();
+    return true;
   }
 
   /** Fails queued work, lets the request in flight finish, returns the token, detaches. */
@@ -474,6 +492,16 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       }
       this.pump();
       return;
+    }
+    if (pending.attempts === 0 && request.beforeTransmit) {
+      // The owner's last word, now that the wire is ours: it may withdraw the request.
+      const veto = request.beforeTransmit();
+      if (veto) {
+        this.active = false;
+        pending.reject(veto);
+        this.pump();
+        return;
+      }
     }
     pending.attempts++;
     pending.sawGarbage = false;

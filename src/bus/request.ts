@@ -40,4 +40,10 @@ export interface BusRequest<T> {
    * wait is cut to the time left, and a retry is made only when a whole reply wait still fits.
    */
   finishBy?: number;
+  /**
+   * Asked right before the first transmission, when the wire and the token are ours: an Error
+   * withdraws the request (nothing is sent; the caller's promise rejects with that error, not a
+   * BusError), undefined lets it go. A write job re-checks itself here, as late as possible.
+   */
+  beforeTransmit?: () => Error | undefined;
 }

@@ -108,6 +108,8 @@ export function modifyParameterRequest(args: {
   valueBytes: Buffer;
   deadline?: number;
   finishBy?: number;
+  /** The owner's last check right before the frame goes out (see BusRequest). */
+  beforeTransmit?: () => Error | undefined;
 }): BusRequest<number> {
   return {
     destination: args.destination,
@@ -117,6 +119,7 @@ export function modifyParameterRequest(args: {
     maxAttempts: 1,
     deadline: args.deadline,
     finishBy: args.finishBy,
+    beforeTransmit: args.beforeTransmit,
     label: `MODIFY_PARAM #${args.index}`,
     judge(frame): ReplyVerdict<number> | undefined {
       if (frame.command === Command.ERROR)

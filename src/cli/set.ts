@@ -1,6 +1,7 @@
 /** `gm3 set <name> <value>`: one safe write, with the server's validation and confirmation. */
 import { WriteError } from "../gateway/write-errors.js";
-import { BusCommandError, type CliCommand, ExitCode, UsageError } from "./command.js";
+import type { WriteJob, WriteJobState } from "../gateway/write-job.js";
+import { BusCommandError, type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { oneShotOptionHelp, oneShotOptions, withGateway } from "./one-shot.js";
 import { formatValue, jsonValue, parseCliValue } from "./value-format.js";
@@ -28,34 +29,54 @@ export const setCommand: CliCommand = {
     const [target, text] = positionals as [string, string];
     const value = parseCliValue(text);
     return withGateway(values, io, { name: "set", doing: "writing to" }, async (app) => {
+      let job: WriteJob;
       try {
-        const outcome = await app.core.write({
+        // The job waits for the token as long as WRITE_DEADLINE allows, and ends one way or another.
+        job = await app.core.write({
           target: /^\d+$/.test(target) ? Number(target) : target,
           value,
           origin: "cli",
         });
-        if (values.json === true) {
-          io.stdout.write(
-            `${JSON.stringify({ success: true, name: outcome.name, index: outcome.index, old_value: jsonValue(outcome.oldValue), new_value: jsonValue(outcome.newValue), confirmation: outcome.confirmation, duration_ms: outcome.durationMs })}\n`,
-          );
-        } else {
-          io.stdout.write(
-            `${outcome.name} (${outcome.index}): ${formatValue(outcome.oldValue)} → ${formatValue(outcome.newValue)} (confirmed: ${outcome.confirmation}, ${outcome.durationMs} ms)\n`,
-          );
-        }
-        return ExitCode.OK;
       } catch (error) {
         if (!(error instanceof WriteError)) throw error;
-        if (values.json === true) {
-          io.stdout.write(
-            `${JSON.stringify({ success: false, error: error.failure, detail: error.message, sent: error.sent })}\n`,
-          );
-        }
-        if (USAGE_FAILURES.has(error.failure)) throw new UsageError(`${error.message} — nothing was sent`);
-        throw new BusCommandError(
-          `${error.message}${error.sent ? "" : " — nothing was sent"}. Check the link and the token (gm3 scan), then try again.`,
+        throw refused(error, values.json === true, io);
+      }
+      const { outcome } = job;
+      if (!outcome) {
+        const error =
+          job.error ??
+          new WriteError("not-confirmed", `replaced by job ${job.supersededBy} before it was sent`);
+        throw refused(error, values.json === true, io, job.state);
+      }
+      if (values.json === true) {
+        io.stdout.write(
+          `${JSON.stringify({ success: true, state: job.state, write_id: job.id, name: outcome.name, index: outcome.index, old_value: jsonValue(outcome.oldValue), new_value: jsonValue(outcome.newValue), confirmation: outcome.confirmation, duration_ms: outcome.durationMs })}\n`,
+        );
+      } else {
+        io.stdout.write(
+          `${outcome.name} (${outcome.index}): ${formatValue(outcome.oldValue)} → ${formatValue(outcome.newValue)} (confirmed: ${outcome.confirmation}, ${outcome.durationMs} ms)\n`,
         );
       }
+      return ExitCode.OK;
     });
   },
 };
+
+/** The error to exit with for a refused or unsuccessful write (printed as JSON first with --json). */
+function refused(error: WriteError, json: boolean, io: CliIo, state?: WriteJobState): Error {
+  if (json) {
+    io.stdout.write(
+      `${JSON.stringify({ success: false, ...(state ? { state } : {}), error: error.failure, detail: error.message, sent: error.sent })}\n`,
+    );
+  }
+  if (USAGE_FAILURES.has(error.failure)) return new UsageError(`${error.message} — nothing was sent`);
+  const hint =
+    error.failure === "expired"
+      ? " Check that the panel grants this gateway the token (gm3 scan), or raise WRITE_DEADLINE."
+      : error.sent
+        ? ""
+        : " Check the link and the token (gm3 scan), then try again.";
+  return new BusCommandError(
+    `${state ? `${state}: ` : ""}${error.message}${error.sent || /nothing was sent/.test(error.message) ? "" : " — nothing was sent"}.${hint}`,
+  );
+}

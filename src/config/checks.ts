@@ -112,14 +112,6 @@ export const crossChecks: readonly CrossCheck[] = [
         : undefined,
   },
   {
-    settings: ["writeTimeoutMs", "serialTimeoutMs"],
-    severity: "error",
-    check: (c) =>
-      c.writeTimeoutMs <= c.serialTimeoutMs
-        ? `a write (${c.writeTimeoutMs / 1000} s) must allow longer than one response wait (${c.serialTimeoutMs / 1000} s)`
-        : undefined,
-  },
-  {
     settings: ["apiKey", "apiReadKey"],
     severity: "error",
     check: (c) =>
@@ -147,11 +139,11 @@ export const crossChecks: readonly CrossCheck[] = [
         : undefined,
   },
   {
-    settings: ["tokenRequired", "tokenWaitTimeoutMs", "writeTimeoutMs"],
+    settings: ["tokenRequired", "tokenWaitTimeoutMs", "writeDeadlineMs"],
     severity: "warning",
     check: (c) =>
-      !c.tokenRequired && c.tokenWaitTimeoutMs >= c.writeTimeoutMs
-        ? `TOKEN_WAIT_TIMEOUT (${c.tokenWaitTimeoutMs / 1000} s) is not shorter than WRITE_TIMEOUT (${c.writeTimeoutMs / 1000} s): writes made without the token would time out first`
+      !c.tokenRequired && c.tokenWaitTimeoutMs >= c.writeDeadlineMs
+        ? `TOKEN_WAIT_TIMEOUT (${c.tokenWaitTimeoutMs / 1000} s) is not shorter than WRITE_DEADLINE (${c.writeDeadlineMs / 1000} s): writes made without the token would expire first`
         : undefined,
   },
   {

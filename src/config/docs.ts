@@ -48,13 +48,16 @@ export function renderConfigTable(): string {
     const rows = keysOf(group).map((key) => {
       const spec = specOf(key);
       const aliases = spec.aliases?.length ? ` Alias: ${spec.aliases.map(code).join(", ")}.` : "";
+      const former = spec.formerName
+        ? ` Formerly ${code(spec.formerName)} (still read, with a warning).`
+        : "";
       const secret = spec.secret ? " Secret: masked in `gm3 config` and logs." : "";
       return [
         code(spec.env),
         code(yamlKeyOf(key)),
         defaultCell(key),
         spec.kind.allowed,
-        spec.doc + aliases + secret,
+        spec.doc + aliases + former + secret,
       ].map(cell);
     });
     lines.push("", `#### ${group}`, "", ...markdownTable(TABLE_HEADER, rows));
@@ -97,8 +100,9 @@ export function renderExampleYaml(): string {
     for (const key of keysOf(group)) {
       const spec = specOf(key);
       const aliases = spec.aliases?.length ? ` (aliases: ${spec.aliases.join(", ")})` : "";
+      const former = spec.formerName ? ` Formerly ${spec.formerName}.` : "";
       lines.push("", ...wrapComment(spec.doc), ...wrapComment(`Allowed: ${spec.kind.allowed}.`));
-      lines.push(`# Environment: ${spec.env}${aliases}.`);
+      lines.push(`# Environment: ${spec.env}${aliases}.${former}`);
       lines.push(`# ${yamlKeyOf(key)}: ${spec.kind.toYaml(spec.default)}`);
     }
   }

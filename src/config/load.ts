@@ -78,10 +78,15 @@ function chooseConfigFile(options: LoadConfigOptions, env: Environment, cwd: str
   return existsSync(implicit) ? { path: implicit, namedBy: "the working directory" } : undefined;
 }
 
-const allYamlKeys = settingKeys.map(yamlKeyOf);
+const formerNames = settingKeys.flatMap((key) => {
+  const former = specOf(key).formerName;
+  return former === undefined ? [] : [former];
+});
+const allYamlKeys = [...settingKeys.map(yamlKeyOf), ...formerNames.map((name) => name.toLowerCase())];
 const knownEnvNames = new Set([
   CONFIG_FILE_SETTING,
   ...settingKeys.flatMap((key) => [specOf(key).env, ...(specOf(key).aliases ?? [])]),
+  ...formerNames,
 ]);
 /**
  * The first words of every setting's name and alias (`SERIAL_`, `GM3_`, `MQTT_`, `ECONEXT_`, …): a
@@ -178,10 +183,22 @@ function candidatesOf(
     for (const other of ignored)
       warnings.push(`${other} is ignored: ${first} (also an alias of ${spec.env}) wins`);
   }
-  const fromFile = fileValues[yamlKeyOf(key)];
+  const former = spec.formerName;
+  const renamed = (name: string) =>
+    `${name} is the former name of ${spec.env} (${yamlKeyOf(key)}); it is still read, but rename it`;
+  if (former !== undefined && env[former] !== undefined) {
+    warnings.push(renamed(former));
+    candidates.push({ raw: env[former], origin: { source: "alias", name: former } });
+  }
   // `key:` with nothing after it is YAML null: treated as not set.
-  if (filePath !== undefined && fromFile !== undefined && fromFile !== null)
-    candidates.push({ raw: fromFile, origin: { source: "file", name: filePath } });
+  const present = (value: unknown) => filePath !== undefined && value !== undefined && value !== null;
+  const fromFile = fileValues[yamlKeyOf(key)];
+  if (present(fromFile)) candidates.push({ raw: fromFile, origin: { source: "file", name: filePath! } });
+  const fromFormer = former === undefined ? undefined : fileValues[former.toLowerCase()];
+  if (former !== undefined && present(fromFormer)) {
+    warnings.push(renamed(former.toLowerCase()));
+    candidates.push({ raw: fromFormer, origin: { source: "file", name: filePath! } });
+  }
   return candidates;
 }
 

@@ -43,6 +43,11 @@ export interface SettingSpec<T, E extends string = string> {
   readonly group: SettingGroup;
   /** Other environment names read when `env` is not set (the Python gateway's `ECONEXT_…`). */
   readonly aliases?: readonly string[];
+  /**
+   * The setting's former name (environment, and in lower case the YAML key), still read when the
+   * new one is not set, with a warning asking to rename it.
+   */
+  readonly formerName?: string;
   /** `value`: mask the whole value; `url-password`: mask only the password inside a URL. */
   readonly secret?: "value" | "url-password";
   /** What an empty value means, shown next to it (e.g. `built-in simulator`). */
@@ -219,18 +224,26 @@ export const settingsSchema = {
   }),
 
   // Writes and safety
-  writeTimeoutMs: setting({
-    env: "WRITE_TIMEOUT",
+  writeDeadlineMs: setting({
+    env: "WRITE_DEADLINE",
+    kind: durationKind({ unit: "s", min: 10, max: 600 }),
+    default: 60_000,
+    group: "Writes and safety",
+    doc: "How long an accepted write may wait for the bus (link, first poll, token grant) before it expires unsent.",
+  }),
+  writeWaitMs: setting({
+    env: "WRITE_WAIT",
+    formerName: "WRITE_TIMEOUT",
     kind: durationKind({
       unit: "s",
-      min: 0.5,
+      min: 0,
       max: HA_WRITE_TIMEOUT_S,
       maxExclusive: true,
       why: `Home Assistant gives up on a write after ${HA_WRITE_TIMEOUT_S} s`,
     }),
     default: 8000,
     group: "Writes and safety",
-    doc: "Longest a write may take end to end (token wait, send, acknowledgement, read-back) before it fails with 503.",
+    doc: 'How long a write over HTTP waits for its outcome before the answer says "queued" (the write goes on by itself).',
   }),
   readOnly: setting({
     env: "READ_ONLY",
@@ -294,7 +307,7 @@ export const settingsSchema = {
     kind: integerKind({ min: 0, max: 10_000 }),
     default: 60,
     group: "HTTP API",
-    doc: "Writes per minute accepted from one HTTP client, and from MQTT commands together (0 = no limit); more get 429 (MQTT: an error result).",
+    doc: "Writes per minute accepted from HTTP, MQTT, the dashboard and the CLI together (0 = no limit); more get 429 (MQTT: an error result).",
   }),
   apiBodyLimitBytes: setting({
     env: "API_BODY_LIMIT",

@@ -21,6 +21,8 @@ import { type Clock, type ClockTimer, systemClock } from "../util/clock.js";
 import { type Alarm, readAlarmHistory, sameAlarms } from "./alarms.js";
 import { discoverSpace } from "./discovery.js";
 import { discoveryRetryDelayMs } from "./discovery-retry.js";
+import { GrantTiming } from "./grant-timing.js";
+import { LinkWaiters } from "./link-waiters.js";
 import { type PollOutcome, pollSpace } from "./poller.js";
 import {
   type ControllerIdentity,
@@ -31,7 +33,11 @@ import {
   saveSnapshot,
 } from "./snapshot.js";
 import type { DiscoveryStatus, GatewayStatus, LinkStatus, PollStatus } from "./status.js";
-import { SafeWriter, type WriteOutcome, type WriteRequest } from "./writer.js";
+import { WriteBudget } from "./write-budget.js";
+import { WriteError } from "./write-errors.js";
+import type { WriteJob, WriteRequest } from "./write-job.js";
+import { WriteQueue } from "./write-queue.js";
+import { SafeWriter } from "./writer.js";
 
 /** The bus's own options (turnaround, timeouts, retries, token) plus what the core adds. */
 export interface GatewayCoreOptions extends Omit<BusOptions, "answerProbes"> {
@@ -53,7 +59,10 @@ export interface GatewayCoreOptions extends Omit<BusOptions, "answerProbes"> {
   pollIntervalMs: number;
   /** Read the alarm history every this many poll cycles (and after each discovery). */
   alarmPollCycles: number;
-  writeTimeoutMs: number;
+  /** WRITE_DEADLINE: how long an accepted write may wait for the bus before it expires unsent. */
+  writeDeadlineMs: number;
+  /** API_WRITE_RATE_LIMIT: writes a minute from every path together (0 = no limit). */
+  writeRateLimitPerMinute: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
   cacheTtlMs: number;
@@ -118,6 +127,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   readonly address: AddressManager;
   readonly bus: Gm3Bus;
   readonly writer: SafeWriter;
+  /** Every write becomes a job here (HTTP, MQTT, the dashboard, the CLI). */
+  readonly writes: WriteQueue;
+  readonly grants: GrantTiming;
+  private readonly linkWaiters: LinkWaiters;
+  /** When the link last came up; values read since are the live controller's. */
+  private linkUpAt: number | undefined;
   private readonly log: Logger;
   private readonly stateDirectory: StateDirectory | undefined;
   private session: Session | undefined;
@@ -207,14 +222,29 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       },
     });
     this.bus = new Gm3Bus(this.supervisor, this.address, { ...options, clock: this.clock });
+    this.linkWaiters = new LinkWaiters(this.clock, () => this.supervisor.state === "up");
     this.writer = new SafeWriter(this.bus, this.store, {
       controllerAddress: options.controllerAddress,
       panelAddress: options.panelAddress,
       readOnly: options.readOnly,
       allowPanelWrites: options.allowPanelWrites,
-      writeTimeoutMs: options.writeTimeoutMs,
       clock: this.clock,
-      writeBlocked: () => this.writeBlockedReason(),
+      liveSince: () => (this.supervisor.state === "up" ? this.linkUpAt : undefined),
+      whenLinkUp: (until) => this.linkWaiters.whenUp(until),
+    });
+    this.grants = new GrantTiming(this.clock);
+    this.writes = new WriteQueue({
+      writer: this.writer,
+      clock: this.clock,
+      deadlineMs: options.writeDeadlineMs,
+      budget: new WriteBudget(options.writeRateLimitPerMinute, this.clock),
+      acceptBlocked: () => this.writeRefusal(),
+      // Limits and "already held" are checked against values polled since the link came up, not
+      // against a snapshot or what was read before a link loss.
+      sendBlocked: () =>
+        this.supervisor.state !== "up" ? "link" : !this.polledSinceConnect ? "first-poll" : undefined,
+      nextGrantInMs: () => (this.bus.holdingToken ? 0 : this.grants.nextInMs()),
+      logger: this.log,
     });
     this.wireEvents();
   }
@@ -241,10 +271,22 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.setLinkState("connecting");
   }
 
+  /**
+   * Ends the write jobs not yet sent (failed, `shutdown`) and lets one being sent finish; no new
+   * write is accepted. Part of stop(); the app calls it before its bridges stop, so requests waiting
+   * for a job get their answer at once.
+   */
+  async stopWrites(): Promise<void> {
+    // A job on the wire gets its answer and a read-back (two reply waits), as long as the token lasts.
+    await this.writes.stop(2 * this.bus.replyWaitMs + this.options.turnaroundMs);
+    this.linkWaiters.close();
+  }
+
   /** Stops polling, lets an in-flight write finish, returns the token, saves, closes the link. */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.stopWrites();
     this.session?.abort();
     await this.bus.close();
     await this.running?.catch(() => {});
@@ -254,8 +296,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.setLinkState("stopped");
   }
 
-  write(request: WriteRequest): Promise<WriteOutcome> {
-    return this.writer.write(request);
+  /**
+   * Accepts a write as a job and resolves once it has ended (confirmed, failed, superseded or
+   * expired); rejects with a WriteError when it is refused outright (nothing queued, nothing sent).
+   */
+  async write(request: WriteRequest): Promise<WriteJob> {
+    return this.writes.submit(request).ended;
   }
 
   /**
@@ -303,13 +349,22 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     );
   }
 
-  /** Writes wait for a poll since the link came up: restored values may be what the controller no longer holds. */
-  private writeBlockedReason(): string | undefined {
-    if (this.polledSinceConnect || !this.servingSnapshot) return undefined;
-    const savedAt = this.store.restoredAt;
-    return `waiting for the first poll after start; values are from the snapshot of ${
-      savedAt === undefined ? "a previous run" : new Date(savedAt).toISOString()
-    }`;
+  /**
+   * A write is accepted while there is data to check it against and the link is up (values from a
+   * snapshot count: the job is checked again against polled values before it is sent). With the
+   * link down it is refused — nobody knows when the bus comes back — while jobs already accepted
+   * wait for it, up to their deadline.
+   */
+  private writeRefusal(): WriteError | undefined {
+    if (this.supervisor.state !== "up")
+      return new WriteError("link-down", "the bus link is down; nothing was queued or sent");
+    if (!this.dataReady()) {
+      return new WriteError(
+        "not-ready",
+        "the parameters are not known yet (discovery and the first poll are running); nothing was queued or sent",
+      );
+    }
+    return undefined;
   }
 
   status(): GatewayStatus {
@@ -352,6 +407,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.supervisor.on("up", (link) => {
       if (this.linkStatus.state === "waiting") this.linkStatus.reconnects++;
       this.polledSinceConnect = false;
+      this.linkUpAt = this.clock.now();
+      this.linkWaiters.up();
       this.setLinkState("up");
       this.linkStatus.lastError = undefined;
       logEvent(this.log, "link.up", { endpoint: link.target });
@@ -386,8 +443,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.emit("status");
     });
     this.bus.on("token", ({ holding }) => {
-      if (holding) this.lastTokenGrantAt = this.clock.now();
+      if (!holding) return;
+      this.lastTokenGrantAt = this.clock.now();
+      this.grants.granted(this.lastTokenGrantAt);
     });
+    // A job may go once the link is up and a poll has refreshed the values since.
+    this.on("status", () => this.writes.poke());
     this.bus.on("protocolError", ({ reason, raw, frame }) => {
       if (!this.log.isLevelEnabled("debug")) return; // the hex is only worth building when shown
       logEvent(this.log, "protocol.error", {
@@ -396,18 +457,6 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         source: frame?.source,
         destination: frame?.destination,
         command: frame ? commandName(frame.command) : undefined,
-      });
-    });
-    this.writer.on("write", ({ request, outcome, error, parameter, durationMs }) => {
-      logEvent(this.log, "write.done", {
-        who: request.origin,
-        parameter: outcome?.name ?? parameter?.name ?? String(request.target),
-        index: outcome?.index ?? parameter?.index ?? -1,
-        oldValue: outcome ? outcome.oldValue : parameter?.oldValue,
-        newValue: outcome ? outcome.newValue : request.value,
-        outcome: outcome ? "confirmed" : error?.sent ? "failed" : "refused",
-        durationMs,
-        reason: error ? `${error.failure}: ${error.message}` : outcome?.confirmation,
       });
     });
   }

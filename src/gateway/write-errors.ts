@@ -10,10 +10,18 @@ export type WriteFailure =
   | "wrong-type"
   | "out-of-range"
   | "not-representable"
+  /** The link is down: refused at acceptance, or it went down before a job could be settled. */
   | "link-down"
-  /** The link is up but the data is not confirmed yet (values from the snapshot, no poll since start). */
+  /** The link is up but there is no data to check a write against yet (discovery running). */
   | "not-ready"
-  | "no-token"
+  /** More than API_WRITE_RATE_LIMIT writes in the last minute, from every path together. */
+  | "rate-limited"
+  /** Too many jobs are waiting for the bus already. */
+  | "queue-full"
+  /** WRITE_DEADLINE passed before a token grant: the job was never sent. */
+  | "expired"
+  /** The gateway stopped before the job was sent. */
+  | "shutdown"
   /** Sent, but neither acknowledged nor visible in a read-back. */
   | "not-confirmed"
   /** The controller refused it (ERROR), or acknowledged but holds another value. */
@@ -29,7 +37,10 @@ export const WRITE_FAILURE_STATUS: Readonly<Record<WriteFailure, number>> = {
   "not-representable": 400,
   "link-down": 503,
   "not-ready": 503,
-  "no-token": 503,
+  "rate-limited": 429,
+  "queue-full": 503,
+  expired: 503,
+  shutdown: 503,
   "not-confirmed": 503,
   rejected: 502,
 };
@@ -41,6 +52,8 @@ export class WriteError extends Error {
     message: string,
     /** Whether a frame went out on the bus for this write. */
     readonly sent = false,
+    /** For `rate-limited`: seconds until one more write is allowed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

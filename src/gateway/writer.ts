@@ -3,78 +3,85 @@
  * type, writable bit and range → MODIFY_PARAM once → wait for the acknowledgement → read the
  * parameter back and report what the controller now holds. Nothing reaches the bus for a write
  * that fails validation; an ambiguous failure is resolved by a read-back, never by resending.
+ *
+ * It checks a write when it is accepted (`accept`) and carries out one job at a time for the write
+ * queue (`execute`), checking it again as late as possible: when the wire and the token are ours,
+ * right before the frame goes out.
  */
-import { EventEmitter } from "node:events";
 import type { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
+import type { BusRequest } from "../bus/request.js";
 import { Priority } from "../bus/request.js";
 import { modifyParameterRequest, readValuesRequest } from "../bus/requests.js";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { WriteError } from "./write-errors.js";
+import type { AcceptedWrite, Confirmation, WriteJob, WriteOutcome, WriteRequest } from "./write-job.js";
 import { type PreparedWrite, prepareWrite, readBackMatches } from "./write-value.js";
+
+export type { WriteOutcome, WriteRequest } from "./write-job.js";
+
+/**
+ * Once a job was sent, its read-back may wait at least this long (about three grants at the field
+ * cadence) — longer while the job's own deadline allows — for the token, or for a lost link to
+ * come back: an answer lost with the link is settled by reading, never by resending.
+ */
+export const READ_BACK_WINDOW_MS = 30_000;
 
 export interface WriterOptions {
   controllerAddress: number;
   panelAddress: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
-  /** Why writes cannot be made right now (checked after READ_ONLY), or undefined when they can. */
-  writeBlocked?: () => string | undefined;
-  /** Upper bound for a whole write: waiting behind other writes and for the token, the send, the read-back. */
-  writeTimeoutMs: number;
+  /**
+   * Since when the stored values are the live controller's: when the link last came up (values
+   * read before that — or restored from a snapshot — are not trusted); undefined while it is down.
+   */
+  liveSince: () => number | undefined;
+  /** Resolves true once the link is up (at once if it is), false when `until` passes or the core stops. */
+  whenLinkUp: (until: number) => Promise<boolean>;
   /** Times the deadlines and stamps the outcomes (default: the system clock). */
   clock?: Clock;
 }
 
-export interface WriteRequest {
-  /** API name (lowest index wins) or an index. */
-  target: string | number;
-  value: unknown;
-  /** Who asked, for the log: "http 192.168.1.20", "mqtt", "cli". */
-  origin: string;
+/** What the write queue tells the writer about a job when its frame could go out. */
+export interface JobControl {
+  /** Undefined when the job may be sent now; else why not (the queue has ended the job). */
+  mayTransmit(job: WriteJob): Error | undefined;
+  /** The job's frame goes on the wire now, over `held` (the value stored before it). */
+  sending(job: WriteJob, held: ParameterValue | undefined): void;
 }
 
-export interface WriteOutcome {
-  index: number;
-  name: string;
-  oldValue: ParameterValue | undefined;
-  /** The value the controller holds after the write (read back), else the value written. */
-  newValue: ParameterValue;
-  requestedValue: unknown;
-  /** How the write was confirmed. */
-  confirmation: "ack+read-back" | "ack" | "read-back";
-  /** MODIFY_PARAM result byte (0xE5 on the controller), -1 if not seen. */
-  resultCode: number;
-  durationMs: number;
-  timestamp: number;
+/** How carrying out one job ended. */
+export type Execution =
+  | { kind: "confirmed"; outcome: WriteOutcome }
+  | { kind: "failed"; error: WriteError }
+  /** The queue ended the job (superseded, expired, stopping) before it was sent. */
+  | { kind: "withdrawn" }
+  /** The link went down before the frame went out: nothing was sent, the job may still go. */
+  | { kind: "not-sent" };
+
+/** The queue withdrew the job before its frame went out. */
+export class Withdrawn extends Error {}
+/** The controller holds the value already (read since the link came up): nothing to send. */
+class AlreadyHeld extends Error {}
+
+interface Checked {
+  entry: ParameterEntry;
+  prepared: PreparedWrite;
 }
 
-/** Reported after every write attempt, confirmed or not (for logs, metrics, live clients). */
-export interface WriteEvent {
-  request: WriteRequest;
-  outcome?: WriteOutcome;
-  error?: WriteError;
-  /** The parameter the request named, when it exists (also for a refused write), and its value then. */
-  parameter?: { index: number; name: string; oldValue: ParameterValue | undefined };
-  durationMs: number;
-}
-
-export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
-  /**
-   * Writes run one after another (the bus is half-duplex anyway), so each is checked against the
-   * limits as they are when it is sent — after any earlier write to a parameter its range refers to.
-   */
-  private chain: Promise<unknown> = Promise.resolve();
+export class SafeWriter {
   private readonly clock: Clock;
+  /** The job whose MODIFY_PARAM waits in the bus's queue, not yet on its way to the wire. */
+  private queued: { job: WriteJob; request: BusRequest<number> } | undefined;
 
   constructor(
     private readonly bus: Gm3Bus,
     private readonly store: ParameterStore,
     private readonly options: WriterOptions,
   ) {
-    super();
     this.clock = options.clock ?? systemClock;
   }
 
@@ -85,54 +92,86 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     return entry;
   }
 
-  async write(request: WriteRequest): Promise<WriteOutcome> {
-    const started = this.clock.now();
-    const parameter = this.describeTarget(request.target);
-    try {
-      const outcome = await this.validateAndWrite(request, started);
-      this.emit("write", { request, outcome, parameter, durationMs: this.clock.now() - started });
-      return outcome;
-    } catch (error) {
-      const writeError =
-        error instanceof WriteError
-          ? error
-          : new WriteError("not-confirmed", `write failed: ${(error as Error).message}`);
-      this.emit("write", { request, error: writeError, parameter, durationMs: this.clock.now() - started });
-      throw writeError;
-    }
-  }
-
-  /** The named parameter and its value before the write, if it exists (for the log). */
-  private describeTarget(target: string | number): WriteEvent["parameter"] {
+  /** The named parameter and its value now, if it exists (for a refusal's log line). */
+  describeTarget(
+    target: string | number,
+  ): { index: number; name: string; oldValue: ParameterValue | undefined } | undefined {
     const entry = typeof target === "number" ? this.store.get(target) : this.store.resolve(target);
     if (!entry?.definition.exposed) return undefined;
     return { index: entry.definition.index, name: entry.definition.name, oldValue: entry.value };
   }
 
-  private async validateAndWrite(request: WriteRequest, started: number): Promise<WriteOutcome> {
+  /** Throws read-only-mode under READ_ONLY: checked before anything else about a write. */
+  checkMode(): void {
     if (this.options.readOnly) {
       throw new WriteError(
         "read-only-mode",
         "the gateway runs in read-only mode (READ_ONLY=true): writes are disabled",
       );
     }
-    const blocked = this.options.writeBlocked?.();
-    if (blocked !== undefined) throw new WriteError("not-ready", blocked);
+  }
+
+  /** Checks a new write; throws a WriteError (nothing queued, nothing sent) or says what it will write. */
+  accept(request: WriteRequest): AcceptedWrite {
+    this.checkMode();
     const entry = this.resolve(request.target);
-    // Checked now, so a bad request is refused at once, and again just before sending.
-    this.prepare(entry, request.value);
-    const index = entry.definition.index;
-    return this.serialised(() => {
-      const current = this.resolve(request.target);
-      if (current.definition.index !== index) {
-        throw new WriteError(
-          "not-found",
-          `${String(request.target)} names another parameter since the definitions were re-read; nothing was sent`,
-        );
-      }
-      const prepared = this.prepare(current, request.value);
-      return this.send(current, prepared.value, prepared.bytes, request, started);
+    const prepared = this.prepare(entry, request.value);
+    const { definition } = entry;
+    return {
+      index: definition.index,
+      name: definition.name,
+      type: definition.type,
+      value: prepared.value,
+      oldValue: entry.value,
+    };
+  }
+
+  /**
+   * The job's outcome when the controller holds its value already, by a reading since the link came
+   * up (a value from a snapshot or from before a link loss does not count): nothing needs sending.
+   */
+  alreadyHeld(job: WriteJob): WriteOutcome | undefined {
+    const entry = this.store.get(job.index);
+    return entry && this.holdsLive(entry, job.accepted.value) ? this.unchanged(job, entry) : undefined;
+  }
+
+  /**
+   * Carries out one job: checks it again, sends its MODIFY_PARAM at most once (the bus sends it at
+   * the next grant, before polls), confirms it by the acknowledgement and a read-back. The frame is
+   * queued before this returns, so a job withdrawn right after is found in the bus's queue.
+   */
+  execute(job: WriteJob, control: JobControl): Promise<Execution> {
+    let checked: Checked;
+    try {
+      checked = this.recheck(job);
+    } catch (error) {
+      // A refusal found when checking again: failed, nothing sent.
+      if (error instanceof WriteError) return Promise.resolve({ kind: "failed", error });
+      return Promise.reject(error);
+    }
+    if (this.holdsLive(checked.entry, checked.prepared.value)) {
+      return Promise.resolve({ kind: "confirmed", outcome: this.unchanged(job, checked.entry) });
+    }
+    const request = modifyParameterRequest({
+      // The reference gateway sends every write to the controller with the stored index (PROTOCOL.md §9).
+      destination: this.options.controllerAddress,
+      index: checked.entry.definition.index,
+      valueBytes: checked.prepared.bytes,
+      beforeTransmit: () => this.lastCheck(job, control),
     });
+    const answer = this.bus.request(request);
+    this.queued = { job, request };
+    return this.confirm(job, checked.entry, checked.prepared.value, answer).finally(() => {
+      if (this.queued?.job === job) this.queued = undefined;
+    });
+  }
+
+  /** Takes the job's frame out of the bus's queue if it is still there; false when it is not. */
+  withdraw(job: WriteJob): boolean {
+    if (this.queued?.job !== job) return false;
+    const { request } = this.queued;
+    this.queued = undefined;
+    return this.bus.withdraw(request, new Withdrawn(`write job ${job.id} withdrawn`));
   }
 
   /** Validates a write against the current definition and limits; throws a WriteError (nothing sent). */
@@ -155,144 +194,177 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     return prepareWrite(definition.name, definition.type, value, limits.limits);
   }
 
-  private serialised<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(task, task);
-    this.chain = run.catch(() => {});
-    return run;
-  }
-
-  private async send(
-    entry: ParameterEntry,
-    value: ParameterValue,
-    bytes: Buffer,
-    request: WriteRequest,
-    started: number,
-  ): Promise<WriteOutcome> {
+  /** The job checked against the definitions and limits as they are now; throws a WriteError. */
+  private recheck(job: WriteJob): Checked {
+    const entry = this.resolve(job.request.target);
     const { definition } = entry;
-    // The whole write — waiting behind other writes, for the token, the acknowledgement and the
-    // read-back — ends by this time; every reply wait is cut to what is left of it.
-    const deadline = started + this.options.writeTimeoutMs;
-    const replyWaitMs = this.bus.replyWaitMs;
-    // The MODIFY_PARAM goes out only while two whole reply waits still fit before the deadline: one
-    // for its answer and one for a read-back, so a lost answer can still be settled by reading.
-    const sendBy = deadline - 2 * replyWaitMs;
-    if (this.clock.now() > sendBy) {
+    if (definition.index !== job.index || definition.type !== job.accepted.type) {
       throw new WriteError(
-        "no-token",
-        `${definition.name} was not written: less than two reply waits (2 × ${replyWaitMs} ms, the answer and a read-back) were left of WRITE_TIMEOUT (${this.options.writeTimeoutMs} ms) when its turn came`,
-        false,
+        "not-found",
+        `${String(job.request.target)} is not the parameter it was when the write was accepted (the definitions were re-read); nothing was sent`,
       );
     }
-    // The reference gateway sends every write to the controller with the stored index (PROTOCOL.md §9).
-    const destination = this.options.controllerAddress;
-    const oldValue = entry.value;
+    return { entry, prepared: this.prepare(entry, job.request.value) };
+  }
+
+  /** Right before the frame goes out: the queue's word, the limits as they are now, the value held. */
+  private lastCheck(job: WriteJob, control: JobControl): Error | undefined {
+    const stop = control.mayTransmit(job);
+    if (stop) return stop;
+    let held: ParameterValue | undefined;
+    try {
+      const checked = this.recheck(job);
+      if (this.holdsLive(checked.entry, checked.prepared.value)) return new AlreadyHeld();
+      held = checked.entry.value;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    this.queued = undefined;
+    control.sending(job, held);
+    return undefined;
+  }
+
+  private holdsLive(entry: ParameterEntry, value: ParameterValue): boolean {
+    const since = this.options.liveSince();
+    const { readAt } = entry;
+    return (
+      since !== undefined &&
+      readAt !== undefined &&
+      readAt >= since &&
+      !this.store.isStale(entry, this.clock.now()) &&
+      readBackMatches(entry.definition.type, value, entry.value)
+    );
+  }
+
+  private async confirm(
+    job: WriteJob,
+    entry: ParameterEntry,
+    value: ParameterValue,
+    answer: Promise<number>,
+  ): Promise<Execution> {
+    const { definition } = entry;
     let resultCode: number;
     try {
-      resultCode = await this.bus.request(
-        modifyParameterRequest({
-          destination,
-          index: definition.index,
-          valueBytes: bytes,
-          deadline: sendBy,
-          finishBy: deadline,
-        }),
-      );
+      resultCode = await answer;
     } catch (error) {
+      if (error instanceof Withdrawn) return { kind: "withdrawn" };
+      if (error instanceof AlreadyHeld) return { kind: "confirmed", outcome: this.unchanged(job, entry) };
+      if (error instanceof WriteError) return { kind: "failed", error };
       if (!(error instanceof BusError)) throw error;
+      // Not on the wire (the link went down before it could go): the job waits for the link again.
+      if (error.attempts === 0) return { kind: "not-sent" };
       if (!error.maybeDelivered) {
-        if (error.reason === "rejected") {
-          throw new WriteError(
+        return {
+          kind: "failed",
+          error: new WriteError(
             "rejected",
             `the controller refused the write to ${definition.name}: ${error.message}`,
             true,
-          );
-        }
-        const failure = error.reason === "no-token" ? "no-token" : "link-down";
-        throw new WriteError(failure, `${definition.name} was not written: ${error.message}`, false);
+          ),
+        };
       }
       // Ambiguous: it may have been applied. Read back before saying anything; never resend.
-      const readBack = await this.readBack(entry, deadline);
+      const readBack = await this.readBack(entry, this.readBackUntil(job));
       if ("value" in readBack && readBackMatches(definition.type, value, readBack.value)) {
-        return this.outcome(entry, oldValue, readBack.value, request, "read-back", -1, started);
+        return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "read-back", -1) };
       }
-      throw new WriteError(
-        "not-confirmed",
-        `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
-          ("value" in readBack
-            ? `; it still holds ${String(readBack.value)}`
-            : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
-        true,
-      );
+      return {
+        kind: "failed",
+        error: new WriteError(
+          "not-confirmed",
+          `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
+            ("value" in readBack
+              ? `; it still holds ${String(readBack.value)}`
+              : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
+          true,
+        ),
+      };
     }
-    const readBack = await this.readBack(entry, deadline);
+    const readBack = await this.readBack(entry, this.readBackUntil(job));
     if (!("value" in readBack)) {
       // Acknowledged, but the read-back failed: trust the acknowledgement (as the reference does).
       this.store.setValue(definition.index, value, undefined, this.clock.now(), "write");
-      return this.outcome(entry, oldValue, value, request, "ack", resultCode, started);
+      return { kind: "confirmed", outcome: this.outcome(job, value, "ack", resultCode) };
     }
     if (!readBackMatches(definition.type, value, readBack.value)) {
-      throw new WriteError(
-        "rejected",
-        `the controller acknowledged the write to ${definition.name} but holds ${String(readBack.value)} instead of ${String(value)}`,
-        true,
-      );
+      return {
+        kind: "failed",
+        error: new WriteError(
+          "rejected",
+          `the controller acknowledged the write to ${definition.name} but holds ${String(readBack.value)} instead of ${String(value)}`,
+          true,
+        ),
+      };
     }
-    return this.outcome(entry, oldValue, readBack.value, request, "ack+read-back", resultCode, started);
+    return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "ack+read-back", resultCode) };
+  }
+
+  private readBackUntil(job: WriteJob): number {
+    return Math.max(job.deadline, (job.sentAt ?? this.clock.now()) + READ_BACK_WINDOW_MS);
   }
 
   /**
-   * One-value GET_PARAMS at write priority, over by `deadline`; stores and returns the value, or
-   * says why there is none.
+   * One-value GET_PARAMS at write priority, over by `until`, waiting for a lost link to come back
+   * meanwhile; stores and returns the value, or says why there is none.
    */
   private async readBack(
     entry: ParameterEntry,
-    deadline: number,
+    until: number,
   ): Promise<{ value: ParameterValue } | { failure: string }> {
     const { definition } = entry;
-    if (this.clock.now() >= deadline) return { failure: "no time left before WRITE_TIMEOUT" };
-    try {
-      const reply = await this.bus.request(
-        readValuesRequest({
-          destination:
-            definition.space === "panel" ? this.options.panelAddress : this.options.controllerAddress,
-          firstIndex: definition.wireIndex,
-          count: 1,
-          typeOf: (index) => (index === definition.wireIndex ? definition.type : undefined),
-          priority: Priority.WRITE,
-          deadline,
-          finishBy: deadline,
-        }),
-      );
-      if ("end" in reply) return { failure: "the device answered NO_DATA" };
-      const reading = reply.values[0];
-      if (!reading) return { failure: "the reply held no value" };
-      this.store.setValue(definition.index, reading.value, reading.flag, this.clock.now(), "write");
-      return { value: reading.value };
-    } catch (error) {
-      if (error instanceof BusError) return { failure: error.message };
-      throw error;
+    for (;;) {
+      if (this.clock.now() >= until) return { failure: "no time was left for a read-back" };
+      if (!(await this.options.whenLinkUp(until)))
+        return { failure: "the link was not up again in time (or the gateway stopped)" };
+      try {
+        const reply = await this.bus.request(
+          readValuesRequest({
+            destination:
+              definition.space === "panel" ? this.options.panelAddress : this.options.controllerAddress,
+            firstIndex: definition.wireIndex,
+            count: 1,
+            typeOf: (index) => (index === definition.wireIndex ? definition.type : undefined),
+            priority: Priority.WRITE,
+            deadline: until,
+            finishBy: until,
+          }),
+        );
+        if ("end" in reply) return { failure: "the device answered NO_DATA" };
+        const reading = reply.values[0];
+        if (!reading) return { failure: "the reply held no value" };
+        this.store.setValue(definition.index, reading.value, reading.flag, this.clock.now(), "write");
+        return { value: reading.value };
+      } catch (error) {
+        if (!(error instanceof BusError)) throw error;
+        // Lost with the link before it went out: read once the link is back (if in time).
+        if (error.reason === "link-down" && error.attempts === 0 && this.options.liveSince() === undefined)
+          continue;
+        return { failure: error.message };
+      }
     }
   }
 
+  private unchanged(job: WriteJob, entry: ParameterEntry): WriteOutcome {
+    return this.outcome(job, entry.value ?? job.accepted.value, "unchanged", -1, entry.value);
+  }
+
   private outcome(
-    entry: ParameterEntry,
-    oldValue: ParameterValue | undefined,
+    job: WriteJob,
     newValue: ParameterValue,
-    request: WriteRequest,
-    confirmation: WriteOutcome["confirmation"],
+    confirmation: Confirmation,
     resultCode: number,
-    started: number,
+    oldValue: ParameterValue | undefined = job.sent ? job.heldBeforeSend : job.accepted.oldValue,
   ): WriteOutcome {
     const now = this.clock.now();
     return {
-      index: entry.definition.index,
-      name: entry.definition.name,
+      index: job.index,
+      name: job.accepted.name,
       oldValue,
       newValue,
-      requestedValue: request.value,
+      requestedValue: job.request.value,
       confirmation,
       resultCode,
-      durationMs: now - started,
+      durationMs: now - job.acceptedAt,
       timestamp: now,
     };
   }

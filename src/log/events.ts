@@ -6,8 +6,12 @@
  */
 import type { Level, Logger } from "pino";
 
-/** How a write ended: confirmed by the controller, refused before reaching the bus, or failed on it. */
-export type WriteOutcome = "confirmed" | "refused" | "failed";
+/**
+ * How a write ended: refused before it became a job, or the job's end — confirmed by the
+ * controller, failed (the reason says whether anything was sent), superseded by a newer write to
+ * the same parameter, or expired (WRITE_DEADLINE passed before a grant; nothing sent).
+ */
+export type WriteOutcome = "confirmed" | "refused" | "failed" | "superseded" | "expired";
 
 export interface LogEventFields {
   /** The gateway is up; `endpoint` as in `describeSerialEndpoint`. */
@@ -53,8 +57,12 @@ export interface LogEventFields {
   "controller.changed": { reason: string };
   /** Poll cycles in a row without any answer: the link is reopened. */
   "controller.unresponsive": { cycles: number };
+  /** A write became a job (debug: its end is logged by write.done). */
+  "write.accepted": { job: string; who: string; parameter: string; index: number; value: unknown };
   /** Every write: who asked (client address, `mqtt`, `cli`), what, old → new, how it ended, how long. */
   "write.done": {
+    /** The job, when the write was accepted as one. */
+    job?: string;
     who: string;
     parameter: string;
     index: number;
@@ -193,11 +201,16 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
     level: "warn",
     message: (f) => `the controller did not answer ${f.cycles} poll cycles in a row; reopening the link`,
   },
+  "write.accepted": {
+    level: "debug",
+    message: (f) =>
+      `write ${f.parameter} (${f.index}) → ${show(f.value)} queued as job ${f.job}, by ${f.who}`,
+  },
   "write.done": {
-    level: (f) => (f.outcome === "failed" ? "warn" : "info"),
+    level: (f) => (f.outcome === "failed" || f.outcome === "expired" ? "warn" : "info"),
     message: (f) =>
       `write ${f.parameter} (${f.index}) ${show(f.oldValue)} → ${show(f.newValue)}: ${f.outcome}` +
-      `${f.reason ? ` (${f.reason})` : ""} in ${f.durationMs} ms, by ${f.who}`,
+      `${f.reason ? ` (${f.reason})` : ""} in ${f.durationMs} ms, by ${f.who}${f.job ? ` (job ${f.job})` : ""}`,
   },
   "api.request": {
     level: apiRequestLevel,

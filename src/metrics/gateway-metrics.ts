@@ -11,13 +11,14 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Alarm } from "../gateway/alarms.js";
 import type { GatewayCore } from "../gateway/core.js";
-import type { WriteEvent } from "../gateway/writer.js";
+import type { WriteError } from "../gateway/write-errors.js";
+import { FINAL_WRITE_JOB_STATES, type WriteJob, type WriteRequest } from "../gateway/write-job.js";
 import { isTypeCode, type ParameterValue, TYPE_INFO } from "../protocol/index.js";
 import type { ParameterChange, ParameterEntry } from "../store/parameter-store.js";
 
 export type MetricsCore = Pick<
   GatewayCore,
-  "store" | "bus" | "writer" | "status" | "alarms" | "on" | "off" | "clock"
+  "store" | "bus" | "writes" | "status" | "alarms" | "on" | "off" | "clock"
 >;
 
 export interface GatewayMetricsOptions {
@@ -46,8 +47,11 @@ const MS_PER_S = 1000;
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A poll of ~1,870 parameters takes about a second at 115200 baud. */
 const POLL_BUCKETS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 60];
-/** Writes: token wait + MODIFY_PARAM + read-back, bounded by WRITE_TIMEOUT (< 10 s). */
-const WRITE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 10];
+/**
+ * Write jobs from acceptance to their end: the token comes about every 10 s, and a job may wait up
+ * to WRITE_DEADLINE (60 s by default, at most 600 s).
+ */
+const WRITE_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60, 120, 300, 600];
 /** The panel grants about every 10 s; a discovery holds the token for seconds. */
 const TOKEN_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30];
 
@@ -363,24 +367,56 @@ export class GatewayMetrics {
 
     const writes = new Counter({
       name: `${p}writes_total`,
-      help: "Writes by outcome (confirmed, refused before the bus, failed on it) and reason",
+      help: "Writes by outcome (refused before becoming a job, or how the job ended: confirmed, failed, superseded, expired) and reason",
       labelNames: ["outcome", "reason"],
       registers,
     });
+    // Every end is a series from the start, so rate() and alerts see the first failure too.
+    for (const [outcome, reason] of [
+      ["confirmed", "ok"],
+      ["confirmed", "unchanged"],
+      ["superseded", "ok"],
+      ["expired", "expired"],
+      ["failed", "rejected"],
+      ["failed", "not-confirmed"],
+      ["failed", "link-down"],
+      ["failed", "shutdown"],
+    ] as const) {
+      writes.inc({ outcome, reason }, 0);
+    }
     const writeDuration = new Histogram({
       name: `${p}write_duration_seconds`,
-      help: "Duration of writes that reached the bus",
+      help: "Write jobs from acceptance to their end (waiting for the bus included), by how they ended",
       labelNames: ["outcome"],
       buckets: WRITE_BUCKETS,
       registers,
     });
-    const onWrite = (event: WriteEvent) => {
-      const outcome = event.outcome ? "confirmed" : event.error?.sent ? "failed" : "refused";
-      writes.inc({ outcome, reason: event.error?.failure ?? "ok" });
-      if (outcome !== "refused") writeDuration.observe({ outcome }, event.durationMs / MS_PER_S);
+    for (const outcome of FINAL_WRITE_JOB_STATES) writeDuration.zero({ outcome });
+    new Gauge({
+      name: `${p}write_jobs_queued`,
+      help: "Write jobs accepted and not ended yet (waiting for the bus or being sent)",
+      registers,
+      collect() {
+        this.set(core().writes.active);
+      },
+    });
+    const onEnded = (job: WriteJob) => {
+      const reason = job.error?.failure ?? (job.outcome?.confirmation === "unchanged" ? "unchanged" : "ok");
+      writes.inc({ outcome: job.state, reason });
+      writeDuration.observe(
+        { outcome: job.state },
+        ((job.endedAt ?? job.acceptedAt) - job.acceptedAt) / MS_PER_S,
+      );
     };
-    this.core.writer.on("write", onWrite);
-    this.detach.push(() => this.core.writer.off("write", onWrite));
+    const onRefused = (_request: WriteRequest, error: WriteError) => {
+      writes.inc({ outcome: "refused", reason: error.failure });
+    };
+    this.core.writes.on("ended", onEnded);
+    this.core.writes.on("refused", onRefused);
+    this.detach.push(() => {
+      this.core.writes.off("ended", onEnded);
+      this.core.writes.off("refused", onRefused);
+    });
 
     const alarms = new Gauge({
       name: `${p}alarms`,

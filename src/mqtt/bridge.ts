@@ -13,6 +13,7 @@ import { maskUrlPassword } from "../config/index.js";
 import type { Alarm } from "../gateway/alarms.js";
 import type { GatewayCore } from "../gateway/core.js";
 import { WriteError } from "../gateway/write-errors.js";
+import type { WriteJob } from "../gateway/write-job.js";
 import { type Logger, logEvent } from "../log/index.js";
 import type { ParameterDefinition } from "../store/definition.js";
 import type { ParameterChange } from "../store/parameter-store.js";
@@ -21,14 +22,16 @@ import {
   parseSetPayload,
   statePayload,
   writeErrorPayload,
-  writeResultPayload,
+  writeJobResultPayload,
 } from "./payload.js";
 import { buildPlan, dependencyKey, type PublishPlan } from "./plan.js";
-import { CommandRateLimit } from "./rate-limit.js";
 import { type BridgeTopics, bridgeTopics, classifyCommandTopic, UID_INDEX, uidOf } from "./topics.js";
 
 /** What the bridge needs of the gateway core. */
-export type MqttCore = Pick<GatewayCore, "store" | "alarms" | "dataReady" | "write" | "on" | "off" | "clock">;
+export type MqttCore = Pick<
+  GatewayCore,
+  "store" | "alarms" | "dataReady" | "writes" | "on" | "off" | "clock"
+>;
 
 export interface MqttBridgeOptions {
   /** `mqtt://[user:password@]host[:port]` or `mqtts://…`. */
@@ -51,8 +54,6 @@ export interface MqttBridgeOptions {
   readOnly: boolean;
   /** Panel parameters are writable entities only with ALLOW_PANEL_WRITES. */
   allowPanelWrites: boolean;
-  /** Commands accepted per minute, all together (API_WRITE_RATE_LIMIT; 0 = no limit). */
-  commandsPerMinute: number;
   reconnectDelayMinMs: number;
   reconnectDelayMaxMs: number;
   /** A connection closed sooner than this counts as kicked off: the back-off keeps growing. */
@@ -133,7 +134,6 @@ export class MqttBridge {
   private started = false;
   private lastError: string | undefined;
   private readonly broker: string;
-  private readonly rateLimit: CommandRateLimit;
   readonly stats: MqttBridgeStats = {
     connected: false,
     connections: 0,
@@ -165,7 +165,6 @@ export class MqttBridge {
     private readonly options: MqttBridgeOptions,
   ) {
     this.broker = maskUrlPassword(options.url);
-    this.rateLimit = new CommandRateLimit(options.commandsPerMinute);
     this.instanceId = options.instanceId ?? randomBytes(4).toString("hex");
   }
 
@@ -607,26 +606,20 @@ export class MqttBridge {
       refuse("not-found", `no published parameter has the state topic ${stateTopic}`);
       return;
     }
-    if (!this.rateLimit.take()) {
-      refuse(
-        "rate-limited",
-        `more than ${this.options.commandsPerMinute} commands in a minute (API_WRITE_RATE_LIMIT); try again later`,
-      );
-      return;
-    }
     this.stats.commands++;
     const value = parseSetPayload(payload);
-    this.core.write({ target: index, value, origin: "mqtt" }).then(
-      (outcome) => this.client?.publish(resultTopic, writeResultPayload(outcome), { qos: 1 }),
-      (error: unknown) => {
-        const failure =
-          error instanceof WriteError
-            ? error
-            : { failure: "not-confirmed", message: (error as Error).message, sent: false };
-        this.client?.publish(resultTopic, writeErrorPayload(target, failure, this.core.clock.now()), {
-          qos: 1,
-        });
-      },
+    let job: WriteJob;
+    try {
+      // The write budget (API_WRITE_RATE_LIMIT) is the queue's, shared with HTTP and the CLI.
+      job = this.core.writes.submit({ target: index, value, origin: "mqtt" });
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error;
+      this.client?.publish(resultTopic, writeErrorPayload(target, error, this.core.clock.now()), { qos: 1 });
+      return;
+    }
+    // One result per command, with the job's final state (a job may wait for the bus for a while).
+    void job.ended.then((ended) =>
+      this.client?.publish(resultTopic, writeJobResultPayload(ended), { qos: 1 }),
     );
   }
 }

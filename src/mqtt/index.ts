@@ -41,7 +41,6 @@ export function startMqttBridge(
     protocol: config.mqttProtocol,
     readOnly: config.readOnly,
     allowPanelWrites: config.allowPanelWrites,
-    commandsPerMinute: config.apiWriteRateLimitPerMinute,
     ...MQTT_DEFAULTS,
     logger,
   });

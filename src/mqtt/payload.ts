@@ -5,7 +5,7 @@
  */
 import type { Alarm } from "../gateway/alarms.js";
 import type { WriteError } from "../gateway/write-errors.js";
-import type { WriteOutcome } from "../gateway/writer.js";
+import type { WriteJob } from "../gateway/write-job.js";
 import { isTypeCode, type ParameterValue, roundFloat, TYPE_INFO } from "../protocol/index.js";
 
 /** Home Assistant's MQTT platforms treat this payload as "no value". */
@@ -51,15 +51,34 @@ export function parseSetPayload(payload: Buffer): unknown {
 
 const jsonValue = (value: unknown) => (typeof value === "bigint" ? Number(value) : value);
 
-export function writeResultPayload(outcome: WriteOutcome): string {
+/**
+ * The end of a command's write job: `success` only when confirmed; `state` says which end it was
+ * (`confirmed`, `failed`, `superseded`, `expired`).
+ */
+export function writeJobResultPayload(job: WriteJob): string {
+  const { accepted, outcome, error } = job;
+  const common = { name: accepted.name, index: accepted.index, state: job.state, write_id: job.id };
+  const timestamp = new Date(job.endedAt ?? Date.now()).toISOString();
+  if (outcome) {
+    return JSON.stringify({
+      success: true,
+      ...common,
+      old_value: jsonValue(outcome.oldValue) ?? null,
+      new_value: jsonValue(outcome.newValue),
+      confirmation: outcome.confirmation,
+      timestamp,
+    });
+  }
   return JSON.stringify({
-    success: true,
-    name: outcome.name,
-    index: outcome.index,
-    old_value: jsonValue(outcome.oldValue) ?? null,
-    new_value: jsonValue(outcome.newValue),
-    confirmation: outcome.confirmation,
-    timestamp: new Date(outcome.timestamp).toISOString(),
+    success: false,
+    ...common,
+    error: error?.failure ?? job.state,
+    detail:
+      error?.message ??
+      `replaced by a newer write to ${accepted.name} (job ${job.supersededBy}) before it was sent; nothing was sent for this one`,
+    sent: job.sent,
+    ...(job.supersededBy ? { superseded_by: job.supersededBy } : {}),
+    timestamp,
   });
 }
 

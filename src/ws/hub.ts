@@ -6,6 +6,7 @@
 import type { Alarm } from "../gateway/alarms.js";
 import type { GatewayCore } from "../gateway/core.js";
 import type { GatewayStatus } from "../gateway/status.js";
+import type { WriteJob } from "../gateway/write-job.js";
 import type { ParameterChange, ParameterEntry } from "../store/parameter-store.js";
 import { type ChannelOptions, CLOSE_GOING_AWAY, ClientChannel, type LiveSocket } from "./channel.js";
 import { matches, type ParameterFilter } from "./filter.js";
@@ -16,11 +17,12 @@ import {
   type ParameterEncoding,
   snapshotMessage,
   statusMessage,
+  writeMessage,
 } from "./messages.js";
 
 export type LiveCore = Pick<
   GatewayCore,
-  "store" | "alarms" | "status" | "dataReady" | "on" | "off" | "clock"
+  "store" | "alarms" | "status" | "dataReady" | "on" | "off" | "clock" | "writes"
 >;
 
 export interface LiveHubOptions extends ChannelOptions {
@@ -78,11 +80,21 @@ export class LiveHub {
     for (const client of this.clients) if (client.snapshotSent) client.channel.push(message);
   };
 
+  private readonly onWriteEnded = (job: WriteJob) => {
+    let message: string | undefined;
+    for (const client of this.clients) {
+      if (!client.snapshotSent || !matches(client.filter, job.index, job.accepted.name)) continue;
+      message ??= writeMessage(job, this.core.clock.now());
+      client.channel.push(message);
+    }
+  };
+
   constructor(
     private readonly core: LiveCore,
     private readonly options: LiveHubOptions,
   ) {
     core.store.on("change", this.onChange);
+    core.writes.on("ended", this.onWriteEnded);
     core.store.on("definitions", this.onDefinitions);
     core.store.on("pollComplete", this.onStatus);
     core.on("status", this.onStatus);
@@ -134,6 +146,7 @@ export class LiveHub {
   close(): void {
     clearInterval(this.healthTimer);
     this.core.store.off("change", this.onChange);
+    this.core.writes.off("ended", this.onWriteEnded);
     this.core.store.off("definitions", this.onDefinitions);
     this.core.store.off("pollComplete", this.onStatus);
     this.core.off("status", this.onStatus);

@@ -6,13 +6,17 @@
  *   unit, writable, min, max}}}` — on connect (once data is ready) and after every rediscovery;
  * - `change`: `{type, index, name, value, old_value, timestamp, origin}` — one per changed value;
  * - `status`: link and health, when they change;
- * - `alarms`: the alarm log (newest first), when it changes.
+ * - `alarms`: the alarm log (newest first), when it changes;
+ * - `write`: a write job's end (confirmed, failed, superseded, expired), with the fields of
+ *   `GET /api/writes/{id}`, whichever path the write came by.
  *
  * Timestamps are UTC ISO 8601 with milliseconds.
  */
 import type { Alarm } from "../gateway/alarms.js";
+import type { WriteJob } from "../gateway/write-job.js";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterChange, ParameterEntry } from "../store/parameter-store.js";
+import { writeJobFields } from "../views/write-job-json.js";
 
 export interface ParameterEncoding {
   /** `"index":…,"name":…,"value":…,…,"max":…` of one parameter, as in GET /api/parameters. */
@@ -72,4 +76,10 @@ export function statusMessage(status: LiveStatus, now: number): string {
 export function alarmsMessage(alarms: readonly Alarm[], now: number): string {
   const active = alarms.filter((a) => a.toDate === null).length;
   return `{"type":"alarms","timestamp":${iso(now)},"active":${active},"alarms":${alarmsJson(alarms)}}`;
+}
+
+/** A job has ended (nothing is waited for any more, so no wait fields). */
+export function writeMessage(job: WriteJob, now: number): string {
+  const fields = writeJobFields(job, { waitingFor: undefined, expectedSendInMs: undefined });
+  return `{"type":"write","timestamp":${iso(now)},${fields}}`;
 }

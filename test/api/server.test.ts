@@ -221,7 +221,7 @@ describe("POST /api/parameters/{name}", () => {
       old_value: 46,
       new_value: 47,
     });
-    expect(core.writes).toEqual([{ target: "HDWTSetPoint", value: 47, origin: "http 127.0.0.1" }]);
+    expect(core.requests).toEqual([{ target: "HDWTSetPoint", value: 47, origin: "http 127.0.0.1" }]);
   });
 
   it.each([
@@ -231,7 +231,8 @@ describe("POST /api/parameters/{name}", () => {
     ["wrong-type", 400],
     ["read-only-mode", 403],
     ["link-down", 503],
-    ["no-token", 503],
+    ["expired", 503],
+    ["shutdown", 503],
     ["not-confirmed", 503],
     ["rejected", 502],
   ] as const)("maps the write failure %s to %i with the error shape", async (failure, status) => {
@@ -257,7 +258,7 @@ describe("POST /api/parameters/{name}", () => {
       payload: '{"value": 47}',
     });
     expect(res.statusCode).toBe(503);
-    expect(core.writes).toEqual([]);
+    expect(core.requests).toEqual([]);
   });
 
   it("answers malformed JSON 400, a missing value 422, other media types 415, big bodies 413", async () => {
@@ -281,7 +282,7 @@ describe("POST /api/parameters/{name}", () => {
     const big = await post(`{"value": "${"x".repeat(300)}"}`);
     expect(big.statusCode).toBe(413);
     expect(big.json().error).toBe("body-too-large");
-    expect(core.writes).toEqual([]);
+    expect(core.requests).toEqual([]);
   });
 });
 
@@ -453,7 +454,7 @@ describe("thermostat calls while the virtual thermostat is disabled", () => {
     }
     const status = (await app.inject({ method: "GET", url: "/api/thermostat/status" })).json();
     expect(status).toMatchObject({ enabled: false, temperature: 21, is_stale: false });
-    expect(core.writes).toEqual([]);
+    expect(core.requests).toEqual([]);
   });
 
   it("refuses pairing with 409", async () => {
@@ -491,6 +492,8 @@ describe("routing and documentation", () => {
       "/api/thermostat/pair",
       "/api/thermostat/status",
       "/api/thermostat/temperature",
+      "/api/writes",
+      "/api/writes/{id}",
       "/health",
     ]);
     expect(doc.paths["/api/parameters/{name}"].post.requestBody).toBeDefined();

@@ -1,6 +1,7 @@
 /**
  * After a restart with a saved snapshot: values are served at once with the snapshot's time, writes
- * wait (503) for the first poll, and a snapshot older than SNAPSHOT_MAX_AGE_MS is not served.
+ * are accepted as jobs that go out only after the first poll, and a snapshot older than
+ * SNAPSHOT_MAX_AGE_MS is not served.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,34 +38,38 @@ describe("restart with a snapshot", () => {
     return api;
   }
 
-  it("serves the snapshot with its own time, refuses writes with 503 until the first poll, then writes", async () => {
+  it("serves the snapshot with its own time, queues a write as a job and sends it only after the first poll", async () => {
     const api = await restartWithoutPolls();
     try {
       const list = await api.app.inject({ method: "GET", url: "/api/parameters" });
       expect(list.statusCode).toBe(200);
       expect(list.json().timestamp).toBe(naiveLocalIso(savedAt));
 
-      const refused = await api.app.inject({
+      const value = api.sim.getValue(702) === 22 ? 23 : 22;
+      let firstPollAt: number | undefined;
+      api.core.store.once("pollComplete", () => {
+        firstPollAt = api.core.clock.now();
+      });
+      const queued = await api.app.inject({
         method: "POST",
         url: "/api/parameters/SummerOn",
-        payload: { value: 22 },
+        headers: { prefer: "respond-async" },
+        payload: { value },
       });
-      expect(refused.statusCode).toBe(503);
-      expect(refused.json().error).toBe("not-ready");
-      expect(refused.json().detail).toBe(
-        `waiting for the first poll after start; values are from the snapshot of ${new Date(savedAt).toISOString()}`,
-      );
+      expect(queued.statusCode).toBe(202);
+      const id = (queued.json() as { write_id: string }).write_id;
+      expect(queued.json()).toMatchObject({ state: "queued", waiting_for: "first-poll" });
       expect(api.writesOnBus()).toHaveLength(0);
 
       api.sim.faults.resumeTokenGrants();
-      await eventually(() => !api.core.status().parameters.servingSnapshot, "the first poll", 10_000);
-      const written = await api.app.inject({
-        method: "POST",
-        url: "/api/parameters/SummerOn",
-        payload: { value: 22 },
-      });
-      expect(written.statusCode).toBe(200);
+      await eventually(() => api.core.writes.get(id)?.final === true, "the job's end", 10_000);
+      const job = api.core.writes.get(id)!;
+      expect(job.state).toBe("confirmed");
+      // Checked against polled values: sent after the first poll, never on the snapshot's word.
+      expect(firstPollAt).toBeDefined();
+      expect(job.sentAt!).toBeGreaterThanOrEqual(firstPollAt!);
       expect(api.writesOnBus()).toHaveLength(1);
+      expect(api.sim.getValue(702)).toBe(value);
       const after = await api.app.inject({ method: "GET", url: "/api/parameters" });
       expect(after.json().timestamp).not.toBe(naiveLocalIso(savedAt));
     } finally {

@@ -119,6 +119,7 @@ describe("gm3 set", () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       success: true,
+      state: "confirmed",
       name: SETPOINT.name,
       index: SETPOINT.index,
       old_value: 46,

@@ -23,7 +23,8 @@ describe("loadConfig sources", () => {
     expect(config.controllerAddress).toBe(1);
     expect(config.panelAddress).toBe(100);
     expect(config.pollIntervalMs).toBe(10_000);
-    expect(config.writeTimeoutMs).toBe(8000);
+    expect(config.writeWaitMs).toBe(8000);
+    expect(config.writeDeadlineMs).toBe(60_000);
     expect(config.logLevel).toBe("info");
     expect(config.logFormat).toBe("auto");
     expect(config.mqttPublish).toEqual({ mode: "default" });
@@ -164,7 +165,7 @@ describe("loadConfig durations", () => {
         POLL_INTERVAL: "30",
         CACHE_TTL_SECONDS: "120",
         TOKEN_WAIT_TIMEOUT: "0.25",
-        WRITE_TIMEOUT: "9.5",
+        WRITE_WAIT: "9.5",
         BUS_SILENCE_TIMEOUT: "45",
         RECONNECT_DELAY_MIN: "0.5",
         RECONNECT_DELAY_MAX: "60",
@@ -176,7 +177,7 @@ describe("loadConfig durations", () => {
     expect(config.pollIntervalMs).toBe(30_000);
     expect(config.cacheTtlMs).toBe(120_000);
     expect(config.tokenWaitTimeoutMs).toBe(250);
-    expect(config.writeTimeoutMs).toBe(9500);
+    expect(config.writeWaitMs).toBe(9500);
     expect(config.busSilenceTimeoutMs).toBe(45_000);
     expect(config.reconnectDelayMinMs).toBe(500);
     expect(config.reconnectDelayMaxMs).toBe(60_000);
@@ -277,5 +278,29 @@ describe("loadConfig aliases of the Python gateway", () => {
         "ECONEXT_TOKEN_REQUIRED",
       ].sort(),
     );
+  });
+});
+
+describe("loadConfig former names", () => {
+  const dir = useTempDir();
+
+  it("reads WRITE_TIMEOUT (environment or write_timeout in YAML) as WRITE_WAIT, with a warning to rename it", () => {
+    const fromEnv = loadConfig({ env: { WRITE_TIMEOUT: "5" }, cwd: "/", pathExists: noDevice });
+    expect(fromEnv.config.writeWaitMs).toBe(5000);
+    expect(fromEnv.sources.writeWaitMs).toEqual({ source: "alias", name: "WRITE_TIMEOUT" });
+    expect(fromEnv.warnings).toEqual([
+      "WRITE_TIMEOUT is the former name of WRITE_WAIT (write_wait); it is still read, but rename it",
+    ]);
+    const file = dir.write("old.yaml", "write_timeout: 6\n");
+    const fromFile = loadConfig({ configFile: file, cwd: dir.path, pathExists: noDevice });
+    expect(fromFile.config.writeWaitMs).toBe(6000);
+    expect(fromFile.warnings).toEqual([
+      "write_timeout is the former name of WRITE_WAIT (write_wait); it is still read, but rename it",
+    ]);
+    // The new name wins, silently.
+    expect(
+      loadConfig({ env: { WRITE_WAIT: "3" }, configFile: file, cwd: dir.path, pathExists: noDevice }).config
+        .writeWaitMs,
+    ).toBe(3000);
   });
 });

@@ -24,9 +24,9 @@ describe("configuration warnings (start-up continues)", () => {
     expect(warningsOf({ GM3_SOURCE_ADDRESS: "114" })).toEqual([]);
   });
 
-  it("warns when a token wait would outlast the write timeout", () => {
-    expect(warningsOf({ TOKEN_REQUIRED: "no", TOKEN_WAIT_TIMEOUT: "9", WRITE_TIMEOUT: "8" })[0]).toMatch(
-      /^TOKEN_WAIT_TIMEOUT \(9 s\) is not shorter than WRITE_TIMEOUT \(8 s\)/,
+  it("warns when a token wait would outlast the write deadline", () => {
+    expect(warningsOf({ TOKEN_REQUIRED: "no", TOKEN_WAIT_TIMEOUT: "12", WRITE_DEADLINE: "10" })[0]).toMatch(
+      /^TOKEN_WAIT_TIMEOUT \(12 s\) is not shorter than WRITE_DEADLINE \(10 s\)/,
     );
     expect(warningsOf({ TOKEN_REQUIRED: "yes", TOKEN_WAIT_TIMEOUT: "9" })).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "../helpers/browser.js";
 import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboard.js";
 import { type DashboardPage, openDashboard, tileValue, waitForText } from "../helpers/dashboard-page.js";
+import { eventually } from "../helpers/sim-gateway.js";
 
 let gateway: DashboardGateway;
 let browser: Browser;
@@ -154,6 +155,64 @@ describe("editing a parameter", () => {
     expect(gateway.writesOnBus().length).toBe(writes);
     expect(gateway.sim.controller.getValue(119)).toBe(7);
     gateway.sim.controller.setValue(119, 2);
+  });
+
+  it("shows a write waiting for the bus as queued, then the controller's confirmation", async () => {
+    const target = Number(gateway.sim.controller.getValue(702)) === 25 ? 24 : 25;
+    const writes = gateway.writesOnBus().length;
+    await openEditor("SummerOn", 702);
+    gateway.sim.faults.stopTokenGrants();
+    try {
+      // A grant under way when they stopped lets work out until the token is back: wait for it.
+      await eventually(() => !gateway.core.bus.holdingToken, "the token given back");
+      const editor = table().locator("form.editor");
+      await editor.getByLabel("New value for SummerOn").fill(String(target));
+      await editor.getByRole("button", { name: "Set SummerOn", exact: true }).click();
+      await editor
+        .locator(".editor-message")
+        .filter({ hasText: /^Queued: waiting for the bus/ })
+        .waitFor({ timeout: 10_000 });
+      expect(gateway.writesOnBus().length).toBe(writes);
+    } finally {
+      gateway.sim.faults.resumeTokenGrants();
+    }
+    const message = table().locator("form.editor .editor-message");
+    await message.filter({ hasText: /^Confirmed by the controller: / }).waitFor({ timeout: 10_000 });
+    expect(await message.textContent()).toMatch(
+      new RegExp(`^Confirmed by the controller: ${target} \\(ack\\+read-back, \\d+ ms\\)\\.$`),
+    );
+    expect(gateway.writesOnBus().length).toBe(writes + 1);
+    expect(gateway.sim.controller.getValue(702)).toBe(target);
+  });
+
+  it("shows why a queued write failed: the controller refused it when its turn came", async () => {
+    const max = Number(gateway.sim.controller.getValue(108));
+    if (Number(gateway.sim.controller.getValue(103)) === max) gateway.sim.controller.setValue(103, max - 3);
+    await openEditor("HDWTSetPoint", 103);
+    gateway.sim.faults.stopTokenGrants();
+    try {
+      // A grant under way when they stopped lets work out until the token is back: wait for it.
+      await eventually(() => !gateway.core.bus.holdingToken, "the token given back");
+      const editor = table().locator("form.editor");
+      await editor.getByLabel("New value for HDWTSetPoint").fill(String(max));
+      await editor.getByRole("button", { name: "Set HDWTSetPoint", exact: true }).click();
+      await editor
+        .locator(".editor-message")
+        .filter({ hasText: /^Queued: waiting for the bus/ })
+        .waitFor({ timeout: 10_000 });
+      // The maximum drops on the controller before the gateway polls it again.
+      gateway.sim.controller.setValue(108, max - 1);
+    } finally {
+      gateway.sim.faults.resumeTokenGrants();
+    }
+    try {
+      const message = table().locator("form.editor .editor-message");
+      await message.filter({ hasText: /^Failed \(rejected\): / }).waitFor({ timeout: 10_000 });
+      expect(await message.textContent()).toMatch(/refused the write to HDWTSetPoint/);
+      expect(gateway.sim.controller.getValue(103)).not.toBe(max);
+    } finally {
+      gateway.sim.controller.setValue(108, max);
+    }
   });
 
   it("works from the keyboard: Enter opens and submits, Escape closes and returns focus", async () => {

@@ -5,7 +5,7 @@
  * grant every ~10 s, scans, broadcasts, the 0xFFFF poller, bytes taking their time on the wire at
  * the baud rate) — and a `GatewayCore` built from the gateway's real defaults, exactly as
  * `gm3 serve` builds it (`coreOptionsFromConfig` over the configuration schema's defaults), with
- * nothing shortened: POLL_INTERVAL 10 s, SERIAL_TIMEOUT 2 s, WRITE_TIMEOUT 8 s, reconnect back-off
+ * nothing shortened: POLL_INTERVAL 10 s, SERIAL_TIMEOUT 2 s, WRITE_WAIT 8 s, WRITE_DEADLINE 60 s, reconnect back-off
  * from 1 s, and so on. Both run on one `VirtualClock`: nothing happens until the test drives the
  * clock, and then minutes of bus time pass in a second or two of wall time, with every timer of the
  * simulator and of the gateway firing in simulated-time order.
@@ -223,4 +223,13 @@ export async function startFieldGateway(options: FieldGatewayOptions = {}): Prom
     },
     stop,
   };
+}
+
+/** A value inside the parameter's range that differs from what the simulated controller holds. */
+export function valueOtherThanHeld(g: Pick<FieldGateway, "sim" | "core">, index: number): number {
+  const current = g.sim.controller.getValue(index) as number;
+  const { min, max } = g.core.store.limitsOf(g.core.store.get(index)!);
+  return current + 1 <= (max ?? current + 1) || current - 1 < (min ?? current - 1)
+    ? current + 1
+    : current - 1;
 }

@@ -52,6 +52,8 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       readOnly: config.readOnly,
       allowPanelWrites: config.allowPanelWrites,
       cacheTtlMs: config.cacheTtlMs,
+      writeDeadlineMs: config.writeDeadlineMs,
+      writeRateLimitPerMinute: config.apiWriteRateLimitPerMinute,
       logger,
     },
     waitForData: false,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { WriteError } from "../../src/gateway/write-errors.js";
-import { encodeValue, type ParameterValue } from "../../src/protocol/index.js";
+import { Command, encodeValue, type ParameterValue } from "../../src/protocol/index.js";
 import type { Simulation } from "../../src/sim/index.js";
 import { type FieldGateway, startFieldGateway } from "../helpers/field-gateway.js";
 
@@ -66,20 +66,16 @@ class ServedValues {
   }
 }
 
-/** Writes once the panel has granted the gateway the token; resolves to the outcome's name. */
-async function writeAtGrant(g: FieldGateway, value: number): Promise<string> {
-  await g.nextGrant();
+/** Writes at a moment `offsetMs` into the panel's cycle; resolves to how the job ended. */
+async function writeAt(g: FieldGateway, value: number, offsetMs: number): Promise<string> {
+  await g.runFor(offsetMs);
   try {
-    const outcome = await g.settle(
-      g.core.write({ target: "SummerOn", value, origin: "test" }),
-      "write",
-      30_000,
-    );
-    expect(outcome.newValue).toBe(value);
-    return "confirmed";
+    const job = await g.settle(g.core.write({ target: "SummerOn", value, origin: "test" }), "write", 90_000);
+    if (job.state === "confirmed") expect(job.outcome!.newValue).toBe(value);
+    return job.state === "failed" ? `failed: ${job.error!.failure}` : job.state;
   } catch (error) {
     expect(error).toBeInstanceOf(WriteError);
-    return (error as WriteError).failure;
+    return `refused: ${(error as WriteError).failure}`;
   }
 }
 
@@ -103,7 +99,7 @@ describe("gateway core against a faulty bus", () => {
       const start = g.core.status().poll.cycles;
       const checkedBefore = checked;
       const outcomes: string[] = [];
-      for (let i = 0; i < 4; i++) outcomes.push(await writeAtGrant(g, 20 + i));
+      for (let i = 0; i < 4; i++) outcomes.push(await writeAt(g, 22 + i, 3_700 * i));
       await g.runUntil(() => g.core.status().poll.cycles >= start + 5, "five more poll cycles", 300_000);
       // Still under faults.
       const counts = g.sim.faults.counts;
@@ -125,8 +121,13 @@ describe("gateway core against a faulty bus", () => {
       }
       expect(held).toBeGreaterThan(1_800);
       expect(problems).toEqual([]);
-      // Every write ended with a clear outcome; none was applied twice.
+      // Every write ended with a clear outcome (a 60 s deadline outlasts the faults' lost grants); none
+      // was sent or applied twice.
       expect(outcomes).toHaveLength(4);
+      for (const outcome of outcomes)
+        expect(outcome).toMatch(/^(confirmed|failed: (not-confirmed|rejected))$/);
+      const sent = g.gatewayFrames().filter((e) => e.frame?.command === Command.MODIFY_PARAM);
+      expect(sent.length).toBeLessThanOrEqual(4);
       const applied = g.sim.controller.writes.filter((w) => w.index === 702 && w.accepted);
       const values = applied.map((w) => w.value);
       expect(new Set(values).size).toBe(values.length);
@@ -179,7 +180,7 @@ describe("gateway core against a faulty bus", () => {
         "write",
         30_000,
       );
-      expect(write.newValue).toBe(27);
+      expect(write.outcome?.newValue).toBe(27);
     } finally {
       await g.stop();
     }

@@ -1,6 +1,5 @@
 /** A changed controller and panel writes, at the field cadence on simulated time (field-gateway.ts). */
 import { describe, expect, it } from "vitest";
-import { WriteError } from "../../src/gateway/write-errors.js";
 import { Command } from "../../src/protocol/index.js";
 import { startFieldGateway } from "../helpers/field-gateway.js";
 
@@ -34,14 +33,15 @@ describe("controller identity and panel writes", () => {
           e.definition.type === 4,
       )!;
       expect(entry).toBeDefined();
-      await g.nextGrant();
-      const error = await g
-        .settle(g.core.write({ target: entry.definition.index, value: 1, origin: "test" }), "write", 30_000)
-        .catch((e: unknown) => e);
+      const job = await g.settle(
+        g.core.write({ target: entry.definition.index, value: entry.value === 1 ? 0 : 1, origin: "test" }),
+        "write",
+        30_000,
+      );
       // The simulated controller does not know indices 10000+ (nothing shows a real one does).
-      expect(error).toBeInstanceOf(WriteError);
-      expect((error as WriteError).failure).toBe("rejected");
-      expect((error as WriteError).sent).toBe(true);
+      expect(job.state).toBe("failed");
+      expect(job.error?.failure).toBe("rejected");
+      expect(job.sent).toBe(true);
       const sent = g.gatewayFrames().filter((e) => e.frame?.command === Command.MODIFY_PARAM);
       expect(sent).toHaveLength(1);
       expect(sent[0]!.frame!.destination).toBe(1);

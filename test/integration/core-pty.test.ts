@@ -17,18 +17,6 @@ import { ensureBuiltCli } from "../helpers/built-cli.js";
 import { FIELD_GATEWAY_ADDRESS, fieldConfig } from "../helpers/field-gateway.js";
 import { eventually } from "../helpers/sim-gateway.js";
 
-/** Resolves at the gateway's next token grant. */
-function nextGrant(core: GatewayCore): Promise<void> {
-  return new Promise((resolve) => {
-    const onToken = ({ holding }: { holding: boolean }) => {
-      if (!holding) return;
-      core.bus.off("token", onToken);
-      resolve();
-    };
-    core.bus.on("token", onToken);
-  });
-}
-
 /** Resolves when the poll cycle after the current one has completed. */
 function nextPoll(core: GatewayCore): Promise<void> {
   const cycles = core.status().poll.cycles;
@@ -83,10 +71,10 @@ describe("gateway core through a real pseudo-terminal", () => {
     expect(core.store.get(10)?.value).toBe("2L7SDPN6KQ38CIH2401K01U");
     const before = core.store.get(702)!.value as number;
     const target = before === 26 ? 27 : 26;
-    // Written in the next grant (WRITE_TIMEOUT is shorter than a grant interval).
-    await nextGrant(core);
-    const outcome = await core.write({ target: "SummerOn", value: target, origin: "test" });
-    expect(outcome).toMatchObject({ newValue: target, confirmation: "ack+read-back", resultCode: 0xe5 });
+    // Made whenever: the job waits for the next grant and goes out before its polls.
+    const job = await core.write({ target: "SummerOn", value: target, origin: "test" });
+    expect(job.state).toBe("confirmed");
+    expect(job.outcome).toMatchObject({ newValue: target, confirmation: "ack+read-back", resultCode: 0xe5 });
     // A fresh poll (POLL_INTERVAL after the last, at the grant after that) reads the new value too.
     await nextPoll(core);
     expect(core.store.get(702)!.value).toBe(target);

@@ -1,17 +1,19 @@
 /**
- * Safe writes against the simulator at the field cadence (grant every ~10 s, WRITE_TIMEOUT 8 s) on
- * simulated time. Each write is made when the panel has just granted the gateway the token: with
- * today's WRITE_TIMEOUT a write made at a random moment may wait for a grant past its send window
- * (core-token.test.ts shows that one fails without a frame).
+ * Safe writes against the simulator at the field cadence (grant every ~10 s, WRITE_DEADLINE 60 s) on
+ * simulated time. Each write is made at a random moment of the panel's cycle (seeded), as an owner
+ * makes them: the job waits for the next grant, however far off, and goes out before the polls.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WriteError } from "../../src/gateway/write-errors.js";
-import type { WriteOutcome, WriteRequest } from "../../src/gateway/writer.js";
+import type { WriteOutcome, WriteRequest } from "../../src/gateway/write-job.js";
 import { Command } from "../../src/protocol/index.js";
+import { Random } from "../../src/sim/random.js";
 import { FIELD_GATEWAY_ADDRESS, type FieldGateway, startFieldGateway } from "../helpers/field-gateway.js";
 
-/** Simulated time one write may take, waiting for the bus included: WRITE_TIMEOUT and then some. */
+/** Simulated time one write may take, waiting for the bus included: two grant intervals and then some. */
 const WRITE_BUDGET_MS = 30_000;
+/** Moments of the writes: anywhere within one and a half grant intervals. */
+const moments = new Random(2026);
 
 async function failure(promise: Promise<unknown>): Promise<WriteError> {
   try {
@@ -23,10 +25,12 @@ async function failure(promise: Promise<unknown>): Promise<WriteError> {
   throw new Error("the write was expected to fail");
 }
 
-/** Writes once the panel has granted the gateway the token, driving the clock until it is settled. */
-async function writeAtGrant(g: FieldGateway, request: WriteRequest): Promise<WriteOutcome> {
-  await g.nextGrant();
-  return g.settle(g.core.write(request), `write ${String(request.target)}`, WRITE_BUDGET_MS);
+/** Writes at a random moment, driving the clock until the job has ended; its outcome once confirmed. */
+async function writeAtRandom(g: FieldGateway, request: WriteRequest): Promise<WriteOutcome> {
+  await g.runFor(moments.int(0, 15_000));
+  const job = await g.settle(g.core.write(request), `write ${String(request.target)}`, WRITE_BUDGET_MS);
+  expect(job.state, job.error?.message).toBe("confirmed");
+  return job.outcome!;
 }
 
 describe("gateway core against the simulator: safe writes", () => {
@@ -44,7 +48,7 @@ describe("gateway core against the simulator: safe writes", () => {
     const min = g.sim.controller.getValue(107) as number;
     const current = g.sim.controller.getValue(103) as number;
     const target = current === min ? min + 1 : min;
-    const outcome = await writeAtGrant(g, { target: "HDWTSetPoint", value: target, origin: "test" });
+    const outcome = await writeAtRandom(g, { target: "HDWTSetPoint", value: target, origin: "test" });
     expect(outcome).toMatchObject({
       index: 103,
       name: "HDWTSetPoint",
@@ -58,7 +62,7 @@ describe("gateway core against the simulator: safe writes", () => {
   });
 
   it("writes floats as binary32 and reads them back rounded", async () => {
-    const outcome = await writeAtGrant(g, { target: "Circuit2ComfortTemp", value: 21.3, origin: "test" });
+    const outcome = await writeAtRandom(g, { target: "Circuit2ComfortTemp", value: 21.3, origin: "test" });
     expect(outcome.newValue).toBe(21.3);
     expect(g.sim.controller.getValue(288)).toBeCloseTo(21.3, 4);
   });
@@ -89,6 +93,38 @@ describe("gateway core against the simulator: safe writes", () => {
     expect(modifyFrames().length).toBe(sentBefore);
   });
 
+  it("checks a write queued behind a write to its limit against the new limit, just before sending it", async () => {
+    await g.runFor(moments.int(0, 15_000));
+    const max = g.sim.controller.getValue(108) as number;
+    const min = g.sim.controller.getValue(107) as number;
+    g.sim.controller.setValue(103, min);
+    await g.nextGrant();
+    const sentBefore = modifyFrames().length;
+    // Accepted against today's minimum; by the time it goes, the minimum written first is above it.
+    const [raise, setpoint] = await g.settle(
+      Promise.all([
+        g.core.write({ target: "HDWMinSetTemp", value: max - 1, origin: "a" }),
+        g.core.write({ target: "HDWTSetPoint", value: max - 2, origin: "b" }),
+      ]),
+      "both writes",
+      WRITE_BUDGET_MS,
+    );
+    try {
+      expect(raise!.state).toBe("confirmed");
+      expect(setpoint!.state).toBe("failed");
+      expect(setpoint!.error?.failure).toBe("out-of-range");
+      expect(setpoint!.sent).toBe(false);
+      expect(modifyFrames().length).toBe(sentBefore + 1);
+      expect(g.sim.controller.getValue(103)).toBe(min);
+    } finally {
+      await g.settle(
+        g.core.write({ target: "HDWMinSetTemp", value: min, origin: "test" }),
+        "restore",
+        WRITE_BUDGET_MS,
+      );
+    }
+  });
+
   it("resolves a repeated name to its lowest index", () => {
     const entry = g.core.writer.resolve("Circuit2BaseTemp");
     expect(entry.definition.index).toBe(311);
@@ -110,7 +146,14 @@ describe("gateway core against the simulator: safe writes", () => {
     } finally {
       g.sim.bus.off("frame", onFrame);
     }
-    await g.settle(g.core.write({ target: "SummerOn", value: 24, origin: "test" }), "write", WRITE_BUDGET_MS);
+    // A value the controller does not hold (one it holds is confirmed without a frame).
+    const value = g.sim.controller.getValue(702) === 24 ? 23 : 24;
+    const job = await g.settle(
+      g.core.write({ target: "SummerOn", value, origin: "test" }),
+      "write",
+      WRITE_BUDGET_MS,
+    );
+    expect(job.state).toBe("confirmed");
     const ours = g.gatewayFrames().map((e) => e.frame!);
     const writeAt = ours.findIndex((f) => f.command === Command.MODIFY_PARAM);
     const pollsBefore = ours.slice(0, writeAt).filter((f) => f.command === Command.GET_PARAMS).length;
@@ -119,19 +162,26 @@ describe("gateway core against the simulator: safe writes", () => {
     expect(pollsBefore).toBeLessThan(5);
   });
 
-  it("serialises concurrent writes to the same parameter and confirms each", async () => {
-    await g.nextGrant();
+  it("runs concurrent writes to different parameters one after another and confirms each", async () => {
+    await g.runFor(moments.int(0, 15_000));
+    const sentBefore = modifyFrames().length;
     const results = await g.settle(
       Promise.all([
         g.core.write({ target: "SummerOff", value: 10, origin: "a" }),
-        g.core.write({ target: "SummerOff", value: 11, origin: "b" }),
-        g.core.write({ target: "SummerOff", value: 12, origin: "c" }),
+        g.core.write({ target: "SummerOn", value: 25, origin: "b" }),
+        g.core.write({ target: "Circuit2ComfortTemp", value: 21.5, origin: "c" }),
       ]),
       "three writes",
       WRITE_BUDGET_MS,
     );
-    expect(results.map((r) => r.newValue)).toEqual([10, 11, 12]);
-    expect(g.sim.controller.getValue(703)).toBe(12);
+    expect(results.map((r) => [r.state, r.outcome?.newValue])).toEqual([
+      ["confirmed", 10],
+      ["confirmed", 25],
+      ["confirmed", 21.5],
+    ]);
+    expect(modifyFrames().length).toBe(sentBefore + 3);
+    expect(g.sim.controller.getValue(703)).toBe(10);
+    expect(g.sim.controller.getValue(702)).toBe(25);
   });
 });
 

@@ -119,6 +119,24 @@ describe("gateway metrics on the simulated heat pump", () => {
     g.sim.controller.setValue(68, -3.5);
     await eventually(() => g.core.store.get(68)?.value === -3.5, "the new outdoor temperature");
     expect(sampleValue(await scrape(), "gm3_parameter_value", { index: "68", name: "TempWthr" })).toBe(-3.5);
+    // Every way a job ends has its series from the start, at 0 until it happens.
+    const fresh = await scrape();
+    for (const [outcome, reason] of [
+      ["expired", "expired"],
+      ["superseded", "ok"],
+      ["failed", "rejected"],
+      ["failed", "not-confirmed"],
+    ] as const) {
+      expect(sampleValue(fresh, "gm3_writes_total", { outcome, reason }), `${outcome}/${reason}`).toBe(0);
+    }
+    expect(sampleValue(fresh, "gm3_write_jobs_queued")).toBe(0);
+    const current = g.core.store.get(103)!.value;
+    const job = await g.core.write({
+      target: "HDWTSetPoint",
+      value: current === 48 ? 47 : 48,
+      origin: "test",
+    });
+    expect(job.state).toBe("confirmed");
     await g.core.write({ target: "HDWTSetPoint", value: 48, origin: "test" });
     await g.core.write({ target: "HDWTSetPoint", value: 99, origin: "test" }).catch(() => {});
     const families = await scrape();

@@ -66,7 +66,6 @@ describe("MQTT reconnection back-off", () => {
       protocol: "5",
       readOnly: false,
       allowPanelWrites: false,
-      commandsPerMinute: 0,
       reconnectDelayMinMs: 100,
       reconnectDelayMaxMs: 800,
       stableConnectionMs: 60_000,

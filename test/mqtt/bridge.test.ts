@@ -104,7 +104,16 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
     const result = JSON.parse(
       (await observer.waitForMessage(`${BASE}/HDWTSetPoint/set/result`, { since })).payload,
     );
-    expect(result).toMatchObject({ success: true, name: "HDWTSetPoint", index: 103, new_value: target });
+    expect(result).toMatchObject({
+      success: true,
+      state: "confirmed",
+      name: "HDWTSetPoint",
+      index: 103,
+      new_value: target,
+      confirmation: "ack+read-back",
+    });
+    // The result is the job's end, as GET /api/writes/{id} shows it.
+    expect(g.core.writes.get(result.write_id)?.state).toBe("confirmed");
     expect(g.sim.controller.getValue(103)).toBe(target);
     await observer.waitForMessage(`${BASE}/HDWTSetPoint`, { payload: String(target), since });
   });

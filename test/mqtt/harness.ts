@@ -21,7 +21,6 @@ export function startBridge(
     protocol: "5",
     readOnly: false,
     allowPanelWrites: false,
-    commandsPerMinute: 60,
     reconnectDelayMinMs: 50,
     reconnectDelayMaxMs: 400,
     stableConnectionMs: 60_000,

@@ -92,8 +92,8 @@ describe("MQTT bridge resilience", () => {
     const closedPort = await freePort();
     bridge = startBridge(g, `mqtt://127.0.0.1:${closedPort}`);
     await pollsContinue(g, 3);
-    const outcome = await g.core.write({ target: "HDWTSetPoint", value: 47, origin: "test" });
-    expect(outcome.newValue).toBe(47);
+    const job = await g.core.write({ target: "HDWTSetPoint", value: 47, origin: "test" });
+    expect(job.outcome?.newValue).toBe(47);
     expect(bridge.connected).toBe(false);
     await bridge.stop();
   });

@@ -37,6 +37,7 @@ class FakeSocket implements LiveSocket {
 function fakeCore() {
   const core = Object.assign(new EventEmitter(), {
     store: Object.assign(new EventEmitter(), { all: () => [], get: () => undefined }),
+    writes: new EventEmitter(),
     alarms: [],
     clock: systemClock,
     lastPollAt: Date.now(),

@@ -83,6 +83,34 @@ describe("WebSocket /ws/parameters on the gateway and the simulated heat pump", 
     expect(change).toMatchObject({ index: 103, old_value: current, origin: "write" });
   });
 
+  it("tells every client (of that parameter) how a write job ended, whichever path it came by", async () => {
+    const watching = await connect("?names=SummerOff");
+    const other = await connect("?names=TempWthr");
+    await watching.waitFor(() => watching.of("snapshot")[0], "the snapshot");
+    await other.waitFor(() => other.of("snapshot")[0], "the other snapshot");
+    const current = gw.sim.controller.getValue(703) as number;
+    const target = current === 10 ? 11 : 10;
+    const job = await gw.core.write({ target: "SummerOff", value: target, origin: "mqtt" });
+    const message = await watching.waitFor(
+      () => watching.of("write").find((m) => m.write_id === job.id),
+      "the job's end",
+    );
+    expect(message).toMatchObject({
+      state: "confirmed",
+      name: "SummerOff",
+      index: 703,
+      value: target,
+      new_value: target,
+      confirmation: "ack+read-back",
+      sent: true,
+      origin: "mqtt",
+    });
+    // The other client hears of a later change of its own parameter, and of no write before it.
+    gw.sim.controller.setValue(68, 3.75);
+    await other.waitFor(() => other.of("change").find((m) => m.value === 3.75), "a later change");
+    expect(other.of("write")).toEqual([]);
+  });
+
   it("filters by names and indices", async () => {
     const client = await connect("?names=TempWthr,NoSuchName&indices=61,103");
     const snapshot = await client.waitFor(() => client.of("snapshot")[0], "the snapshot");

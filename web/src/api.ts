@@ -58,11 +58,20 @@ export class ApiClient {
   }
 
   async get<T>(path: string): Promise<T> {
-    return this.request<T>("GET", path);
+    return (await this.request<T>("GET", path)).data;
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>("POST", path, body);
+    return (await this.request<T>("POST", path, body)).data;
+  }
+
+  /** A POST whose success status matters (200 done, 202 accepted and still running). */
+  async postFor<T>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; data: T }> {
+    return this.request<T>("POST", path, body, headers);
   }
 
   /** Asks for a (different) key now, e.g. after a 403 with a read-only key. */
@@ -71,10 +80,15 @@ export class ApiClient {
     return key !== undefined;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; data: T }> {
     for (let attempt = 0; ; attempt++) {
       const key = this.key;
-      const headers: Record<string, string> = { accept: "application/json" };
+      const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
       if (key) headers["x-api-key"] = key;
       if (body !== undefined) headers["content-type"] = "application/json";
       let response: Response;
@@ -105,7 +119,7 @@ export class ApiClient {
           `the gateway answered ${response.status} with no JSON`,
         );
       }
-      if (response.ok) return data as T;
+      if (response.ok) return { status: response.status, data: data as T };
       const shaped = data as { error?: unknown; detail?: unknown } | undefined;
       throw new ApiError(
         response.status,

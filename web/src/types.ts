@@ -52,8 +52,32 @@ export interface WriteResult {
   old_value: ParameterValue;
   new_value: ParameterValue;
   confirmation: string;
+  /** The write job's state when the answer was given (`confirmed`, `queued`, `sending`, `superseded`). */
+  state: WriteJobState;
+  write_id: string;
   duration_ms: number;
   timestamp: string;
+}
+
+export type WriteJobState = "queued" | "sending" | "confirmed" | "failed" | "superseded" | "expired";
+
+/** GET /api/writes/{id}, and the 202 answer to a write sent with `Prefer: respond-async`. */
+export interface WriteJob {
+  write_id: string;
+  state: WriteJobState;
+  name: string;
+  index: number;
+  value: ParameterValue;
+  old_value: ParameterValue;
+  new_value: ParameterValue;
+  confirmation: string | null;
+  error: string | null;
+  detail: string | null;
+  sent: boolean;
+  superseded_by: string | null;
+  duration_ms: number | null;
+  waiting_for: "link" | "first-poll" | "token" | null;
+  expected_send_in_ms: number | null;
 }
 
 /** GET /api/status (only the parts the page reads are typed; the rest is shown as it comes). */

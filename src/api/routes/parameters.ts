@@ -1,23 +1,26 @@
 /** GET /api/parameters, GET and POST /api/parameters/{name} (HA-COMPAT.md §3, §4, §6). */
 import type { FastifyReply } from "fastify";
 import { WriteError } from "../../gateway/write-errors.js";
+import type { WriteJob } from "../../gateway/write-job.js";
 import { sendApiError } from "../../http/errors.js";
 import { typeName } from "../../protocol/index.js";
 import type { ParameterEntry } from "../../store/parameter-store.js";
 import { parameterFieldsJson } from "../../views/parameters-view.js";
 import { naiveLocalIso } from "../../views/timestamps.js";
 import { valueJson } from "../../views/values.js";
+import { writeJobJson } from "../../views/write-job-json.js";
 import { type ApiContext, sendJson, sendNotReady, type TypedApp } from "../context.js";
 import { acceptsGzip } from "../encoding.js";
-import { createWriteRateLimitHook } from "../rate-limit.js";
 import {
   errorResponses,
   NameParamsSchema,
   ParameterDetailSchema,
   ParametersBodySchema,
   WriteBodySchema,
+  WriteJobSchema,
   WriteResultSchema,
 } from "../schemas.js";
+import { prefersAsync, waitOf, writeLocation } from "./writes.js";
 
 const TAG = "parameters";
 /** Names in error messages are cut here: a client's 500-character path is not worth echoing. */
@@ -91,21 +94,25 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
   app.post(
     "/api/parameters/:name",
     {
-      onRequest: createWriteRateLimitHook(ctx.limiter),
       config: { access: "write" },
       schema: {
         tags: [TAG],
         summary: "Write a parameter",
         description:
-          "Validated against the controller's type, writable bit and limits before anything is sent; " +
-          "200 only when the controller confirmed it (acknowledgement and read-back). " +
+          "Validated against the controller's type, writable bit and limits before anything is sent, then queued as a write job " +
+          "that goes out at the next token grant, before polls, and is confirmed by the acknowledgement and a read-back. " +
+          "The answer waits up to WRITE_WAIT (8 s): 200 when confirmed; 200 with `confirmation: queued`, the `write_id` and a " +
+          "`Location` of `/api/writes/{write_id}` when the job is still waiting for the bus (it goes on by itself, up to WRITE_DEADLINE); " +
+          "200 with `confirmation: superseded` when a newer write to the parameter replaced it before it was sent. " +
+          "With `Prefer: respond-async`: 202 at once with the job. " +
           "400 read-only/out of range (or a range that cannot be resolved)/wrong type, 403 read-only mode, " +
-          "404 unknown, 422 no `value`, 429 too many writes, 502 refused by the controller, " +
-          "503 link down, data not ready, waiting for the first poll after a restart, or not confirmed.",
+          "404 unknown, 422 no `value`, 429 too many writes (all paths together), 502 refused by the controller, " +
+          "503 link down, data not ready, not confirmed, queue full or expired.",
         params: NameParamsSchema,
         body: WriteBodySchema,
         response: {
           200: WriteResultSchema,
+          202: WriteJobSchema,
           ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 502, 503),
         },
       },
@@ -114,26 +121,53 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
       // Read-only mode refuses every write (403), whether the data is ready or not.
       if (!core.dataReady() && !core.status().readOnly) return sendNotReady(reply, core);
       const name = request.params.name;
+      let job: WriteJob;
       try {
-        const outcome = await core.write({
+        job = core.writes.submit({
           target: name,
           value: (request.body as { value: unknown }).value,
           origin: `http ${request.ip}`,
         });
-        const type = core.store.get(outcome.index)?.definition.type ?? 0;
-        return sendJson(
-          reply,
-          200,
-          `{"success":true,"name":${JSON.stringify(name)},"parameter":${JSON.stringify(outcome.name)},` +
-            `"index":${outcome.index},"old_value":${valueJson(type, outcome.oldValue)},` +
-            `"new_value":${valueJson(type, outcome.newValue)},"confirmation":"${outcome.confirmation}",` +
-            `"duration_ms":${Math.round(outcome.durationMs)},"timestamp":"${naiveLocalIso(outcome.timestamp)}"}`,
-        );
       } catch (error) {
         if (!(error instanceof WriteError)) throw error;
-        const detail = error.failure === "not-found" ? `Parameter not found: ${echo(name)}` : error.message;
-        return sendApiError(reply, error.httpStatus, error.failure, detail);
+        return sendWriteError(reply, error, name);
       }
+      const location = writeLocation(job);
+      if (prefersAsync(request.headers.prefer) && !job.final) {
+        reply.header("location", location).header("preference-applied", "respond-async");
+        return sendJson(reply, 202, writeJobJson(job, waitOf(core.writes, job)));
+      }
+      await core.writes.waitForEnd(job, ctx.config.writeWaitMs);
+      if (job.state === "failed" || job.state === "expired") return sendWriteError(reply, job.error!, name);
+      if (!job.final) reply.header("location", location);
+      return sendJson(reply, 200, writeAnswerJson(job, name, core.clock.now()));
     },
+  );
+}
+
+/** An error answer for a write, with Retry-After when the budget is spent. */
+function sendWriteError(reply: FastifyReply, error: WriteError, name: string): void {
+  const detail = error.failure === "not-found" ? `Parameter not found: ${echo(name)}` : error.message;
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
+  sendApiError(reply, error.httpStatus, error.failure, detail, headers);
+}
+
+/**
+ * The 200 answer (HA-COMPAT.md §6: `success`, `name`, `old_value`, `new_value`, `timestamp`, plus
+ * the gateway's own fields): confirmed, still queued (or being sent), or superseded.
+ */
+function writeAnswerJson(job: WriteJob, name: string, now: number): string {
+  const { accepted, outcome } = job;
+  const type = accepted.type;
+  const confirmation = outcome?.confirmation ?? (job.state === "superseded" ? "superseded" : "queued");
+  return (
+    `{"success":true,"name":${JSON.stringify(name)},"parameter":${JSON.stringify(accepted.name)},` +
+    `"index":${accepted.index},"old_value":${valueJson(type, outcome ? outcome.oldValue : accepted.oldValue)},` +
+    `"new_value":${valueJson(type, outcome ? outcome.newValue : accepted.value)},"confirmation":"${confirmation}",` +
+    `"state":"${job.state}","write_id":${JSON.stringify(job.id)},` +
+    (job.supersededBy ? `"superseded_by":${JSON.stringify(job.supersededBy)},` : "") +
+    `"duration_ms":${Math.round((job.endedAt ?? now) - job.acceptedAt)},` +
+    `"timestamp":"${naiveLocalIso(outcome?.timestamp ?? now)}"}`
   );
 }

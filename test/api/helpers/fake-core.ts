@@ -1,13 +1,19 @@
 /**
  * A stand-in for the gateway core in API unit tests: a real ParameterStore filled directly, a
- * status the test sets, and writes answered by a function the test supplies. Contract tests use
+ * status the test sets, and a real write queue whose jobs are answered by a function the test supplies. Contract tests use
  * the real core on the simulator (sim-gateway.ts).
  */
+
+import pino from "pino";
 import type { ApiCore } from "../../../src/api/index.js";
 import type { Alarm } from "../../../src/gateway/alarms.js";
 import type { GatewayStatus } from "../../../src/gateway/status.js";
-import type { WriteOutcome, WriteRequest } from "../../../src/gateway/writer.js";
-import { makeDescriptor } from "../../../src/protocol/index.js";
+import { WriteBudget } from "../../../src/gateway/write-budget.js";
+import { WriteError } from "../../../src/gateway/write-errors.js";
+import type { AcceptedWrite, WriteJob, WriteOutcome, WriteRequest } from "../../../src/gateway/write-job.js";
+import { WriteQueue } from "../../../src/gateway/write-queue.js";
+import type { Execution, JobControl } from "../../../src/gateway/writer.js";
+import { makeDescriptor, type ParameterValue } from "../../../src/protocol/index.js";
 import { definitionFromDescriptor, type ParameterDefinition } from "../../../src/store/definition.js";
 import { ParameterStore } from "../../../src/store/parameter-store.js";
 import { systemClock } from "../../../src/util/clock.js";
@@ -98,15 +104,76 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
   };
 }
 
+/**
+ * Carries out write jobs by asking the test's handler: the job is confirmed with what it resolves,
+ * or fails with the WriteError it rejects with. The queue around it is the real one.
+ */
+class HandlerWriter {
+  constructor(private readonly core: FakeCore) {}
+
+  accept(request: WriteRequest): AcceptedWrite {
+    this.core.requests.push(request);
+    const { store } = this.core;
+    const entry =
+      typeof request.target === "number" ? store.get(request.target) : store.resolve(request.target);
+    return {
+      index: entry?.definition.index ?? -1,
+      name: entry?.definition.name ?? String(request.target),
+      type: entry?.definition.type ?? 0,
+      value: request.value as ParameterValue,
+      oldValue: entry?.value,
+    };
+  }
+
+  checkMode(): void {}
+
+  alreadyHeld(): undefined {
+    return undefined;
+  }
+
+  withdraw(): boolean {
+    return false;
+  }
+
+  describeTarget(): undefined {
+    return undefined;
+  }
+
+  async execute(job: WriteJob, control: JobControl): Promise<Execution> {
+    control.sending(job, job.accepted.oldValue);
+    try {
+      return { kind: "confirmed", outcome: await this.core.writeHandler(job.request) };
+    } catch (error) {
+      if (error instanceof WriteError) return { kind: "failed", error };
+      throw error;
+    }
+  }
+}
+
 export class FakeCore implements ApiCore {
   readonly clock = systemClock;
   readonly store = new ParameterStore({ ttlMs: 60_000, maxSize: 5000 });
   ready = true;
   statusOverrides: Partial<GatewayStatus> = {};
   alarmList: Alarm[] = [];
-  readonly writes: WriteRequest[] = [];
+  /** Every write the API handed to the core, in order. */
+  readonly requests: WriteRequest[] = [];
   writeHandler: (request: WriteRequest) => Promise<WriteOutcome> = () =>
     Promise.reject(new Error("no write handler set"));
+  readonly writes: WriteQueue;
+
+  constructor(options: { writeRateLimitPerMinute?: number } = {}) {
+    this.writes = new WriteQueue({
+      writer: new HandlerWriter(this),
+      clock: this.clock,
+      deadlineMs: 60_000,
+      budget: new WriteBudget(options.writeRateLimitPerMinute ?? 0, this.clock),
+      acceptBlocked: () => undefined,
+      sendBlocked: () => undefined,
+      nextGrantInMs: () => undefined,
+      logger: pino({ level: "silent" }),
+    });
+  }
 
   get alarms(): readonly Alarm[] {
     return this.alarmList;
@@ -124,10 +191,5 @@ export class FakeCore implements ApiCore {
       parameters: { count: this.store.size, exposed, servingSnapshot: false },
       ...this.statusOverrides,
     });
-  }
-
-  write(request: WriteRequest): Promise<WriteOutcome> {
-    this.writes.push(request);
-    return this.writeHandler(request);
   }
 }

@@ -65,11 +65,12 @@ export interface TestServer {
 export async function fakeServer(
   options: { env?: Record<string, string>; thermostat?: ThermostatApi; fill?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
-  const core = new FakeCore();
+  const config = testConfig(options.env);
+  const core = new FakeCore({ writeRateLimitPerMinute: config.apiWriteRateLimitPerMinute });
   if (options.fill !== false) fillStore(core);
   const app = await createApiServer({
     core,
-    config: testConfig(options.env),
+    config,
     logger: options.logger ?? pino({ level: "silent" }),
     version: "9.9.9-test",
     thermostat: options.thermostat,

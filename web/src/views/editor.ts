@@ -1,16 +1,23 @@
 /**
  * Changing one writable parameter: the range is shown, bad input is refused here with the reason
  * (no request), and a valid value goes to POST /api/parameters/{index} — the gateway's safe write
- * path. The answer is the controller's read-back value, or the gateway's error as it said it.
- * The index (not the name) is sent because names repeat and a name means its lowest index.
+ * path — as a write job (`Prefer: respond-async`): while it waits for the bus the page says so
+ * ("waiting for the bus, ~N s", from the grants the gateway sees) and follows it at
+ * GET /api/writes/{id} until it ends: the controller's read-back value, or why it failed, expired
+ * or was superseded. The index (not the name) is sent because names repeat and a name means its
+ * lowest index.
  */
 import { type ApiClient, ApiError } from "../api.js";
 import { h, uid } from "../dom.js";
 import { formatRange, formatValue, unitSymbol, wireType } from "../format.js";
 import type { GatewayState } from "../gateway-state.js";
 import type { ParameterStore } from "../store.js";
-import type { Parameter, WriteResult } from "../types.js";
+import type { Parameter, ParameterValue, WriteJob, WriteResult } from "../types.js";
 import { choices, type Labels, parseInput } from "../validate.js";
+import { isFinal, pendingText, unconfirmedText } from "../write-job.js";
+
+/** How often a job still waiting for the bus is asked about. */
+const FOLLOW_EVERY_MS = 1_000;
 
 export interface EditorContext {
   api: ApiClient;
@@ -160,19 +167,42 @@ export function createEditor(
     }
     input.removeAttribute("aria-invalid");
     submit.disabled = true;
-    show("busy", "Writing… waiting for the controller to confirm.");
-    try {
-      const result = await ctx.api.post<WriteResult>(`api/parameters/${parameter.index}`, {
-        value: parsed.value,
-      });
-      ctx.store.applyValue(result.index, result.new_value);
-      const shown = formatValue(result.new_value, current.type);
-      const word = labels ? wordOf(result.new_value) : undefined;
+    show("busy", "Writing…");
+    const confirmed = (index: number, value: ParameterValue, confirmation: string, ms: number) => {
+      ctx.store.applyValue(index, value);
+      const shown = formatValue(value, current.type);
+      const word = labels ? wordOf(value) : undefined;
       show(
         "ok",
-        `Confirmed by the controller: ${word === undefined ? shown : `${word} (${shown})`}${unit ? ` ${unit}` : ""} (${result.confirmation}, ${result.duration_ms} ms).`,
+        `Confirmed by the controller: ${word === undefined ? shown : `${word} (${shown})`}${unit ? ` ${unit}` : ""} (${confirmation}, ${ms} ms).`,
       );
-      input.value = labels ? String(result.new_value) : shown;
+      input.value = labels ? String(value) : shown;
+    };
+    try {
+      const answer = await ctx.api.postFor<WriteResult | WriteJob>(
+        `api/parameters/${parameter.index}`,
+        { value: parsed.value },
+        { prefer: "respond-async" },
+      );
+      let job: WriteJob | undefined;
+      if (answer.status === 202) job = answer.data as WriteJob;
+      else {
+        const result = answer.data as WriteResult;
+        if (result.state === "confirmed") {
+          confirmed(result.index, result.new_value, result.confirmation, result.duration_ms);
+          return;
+        }
+        job = await ctx.api.get<WriteJob>(`api/writes/${encodeURIComponent(result.write_id)}`);
+      }
+      // The job runs in the gateway whatever the page does; the page follows it while it is open.
+      while (!isFinal(job) && form.isConnected) {
+        show("busy", pendingText(job));
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_EVERY_MS));
+        job = await ctx.api.get<WriteJob>(`api/writes/${encodeURIComponent(job.write_id)}`);
+      }
+      if (job.state === "confirmed")
+        confirmed(job.index, job.new_value, job.confirmation ?? "confirmed", job.duration_ms ?? 0);
+      else if (isFinal(job)) show("error", unconfirmedText(job));
     } catch (error) {
       if (error instanceof ApiError) {
         const again =
