@@ -8,6 +8,8 @@ import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { type BusRequest, Priority } from "../bus/request.js";
+import { openBusState } from "../gateway/bus-state.js";
+import { createLogger } from "../log/index.js";
 import {
   Address,
   Command,
@@ -20,7 +22,6 @@ import {
   THERMOSTAT_ADDRESS_RANGE,
 } from "../protocol/index.js";
 import { readSavedAddress, saveAddress } from "../state/bus-address.js";
-import { StateDirectory } from "../state/state-file.js";
 import { linkTargetName } from "../transport/create-link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
 import { openCliBus } from "./bus-endpoint.js";
@@ -142,12 +143,23 @@ export const scanCommand: CliCommand = {
       reconnectDelayMaxMs: config.reconnectDelayMaxMs,
       silenceTimeoutMs: 0,
     });
-    const state = new StateDirectory(config.stateDir);
+    // The address belongs to this bus: the same folder of STATE_DIR as the gateway's.
+    const { directory: state } = await openBusState(
+      config.stateDir,
+      {
+        kind: target.endpoint.kind === "device" ? "serial" : target.endpoint.kind === "tcp" ? "tcp" : "sim",
+        target: linkTargetName(target.endpoint),
+      },
+      {
+        logger: createLogger({ ...config, logLevel: "warn", logFormat: "pretty" }, io.stderr),
+        now: Date.now(),
+      },
+    );
     const saved = config.gatewayAddress === "auto" ? await readSavedAddress(state) : undefined;
     const address = new AddressManager({
       fixedAddress: config.gatewayAddress === "auto" ? undefined : config.gatewayAddress,
       tentativeTimeoutMs: 20_000,
-      persist: (a) => saveAddress(state, a),
+      persist: (a) => saveAddress(state, a, Date.now()),
     });
     if (saved !== undefined) address.restore(saved);
     const bus = new Gm3Bus(supervisor, address, {

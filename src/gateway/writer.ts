@@ -13,6 +13,7 @@ import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { WriteError } from "./write-errors.js";
+import type { WriteGate } from "./write-gate.js";
 import { type PreparedWrite, prepareWrite, readBackMatches } from "./write-value.js";
 
 export interface WriterOptions {
@@ -22,6 +23,11 @@ export interface WriterOptions {
   allowPanelWrites: boolean;
   /** Why writes cannot be made right now (checked after READ_ONLY), or undefined when they can. */
   writeBlocked?: () => string | undefined;
+  /**
+   * Whether a write may go on the wire yet (the core's {@link WriteGate}): an accepted write waits
+   * for it, within its deadline, before it is validated again and sent.
+   */
+  sendGate?: Pick<WriteGate, "waitOpen">;
   /** Upper bound for a whole write: waiting behind other writes and for the token, the send, the read-back. */
   writeTimeoutMs: number;
   /** Times the deadlines and stamps the outcomes (default: the system clock). */
@@ -122,7 +128,8 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     // Checked now, so a bad request is refused at once, and again just before sending.
     this.prepare(entry, request.value);
     const index = entry.definition.index;
-    return this.serialised(() => {
+    return this.serialised(async () => {
+      await this.waitForGate(entry, started);
       const current = this.resolve(request.target);
       if (current.definition.index !== index) {
         throw new WriteError(
@@ -153,6 +160,21 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
       );
     }
     return prepareWrite(definition.name, definition.type, value, limits.limits);
+  }
+
+  /** Waits until writes may go out, while the MODIFY_PARAM could still be sent in time (see send). */
+  private async waitForGate(entry: ParameterEntry, started: number): Promise<void> {
+    const gate = this.options.sendGate;
+    if (!gate) return;
+    const sendBy = started + this.options.writeTimeoutMs - 2 * this.bus.replyWaitMs;
+    const held = await gate.waitOpen(sendBy);
+    if (held !== undefined) {
+      throw new WriteError(
+        "not-ready",
+        `${entry.definition.name} was not written within WRITE_TIMEOUT: ${held}`,
+        false,
+      );
+    }
   }
 
   private serialised<T>(task: () => Promise<T>): Promise<T> {

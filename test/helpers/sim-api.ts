@@ -52,6 +52,7 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       readOnly: config.readOnly,
       allowPanelWrites: config.allowPanelWrites,
       cacheTtlMs: config.cacheTtlMs,
+      staleDataMaxAgeMs: config.staleDataMaxAgeMs,
       logger,
     },
     waitForData: false,

@@ -5,6 +5,7 @@ import { sendApiError } from "../../http/errors.js";
 import { typeName } from "../../protocol/index.js";
 import type { ParameterEntry } from "../../store/parameter-store.js";
 import { parameterFieldsJson } from "../../views/parameters-view.js";
+import { dataHeaders } from "../../views/readiness.js";
 import { naiveLocalIso } from "../../views/timestamps.js";
 import { valueJson } from "../../views/values.js";
 import { type ApiContext, sendJson, sendNotReady, type TypedApp } from "../context.js";
@@ -52,12 +53,18 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
         tags: [TAG],
         summary: "All parameters, keyed by index",
         description:
-          "Answered from memory. 503 until discovery and the first complete poll are done, and while the bus link is down.",
+          "Answered from memory. 503 until discovery and the first complete poll are done. While the controller " +
+          "cannot be read (link down, reconnecting, just restarted from the snapshot) the last complete values are " +
+          "served, marked by the headers X-Data-State: stale and X-Data-Age (seconds), until they are " +
+          "STALE_DATA_MAX_AGE old; then 503. The body is the reference gateway's; its timestamp is when the values were read.",
         response: { 200: ParametersBodySchema, ...errorResponses(401, 503) },
       },
     },
     (request, reply) => {
-      if (!core.dataReady()) return sendNotReady(reply, core);
+      const now = core.clock.now();
+      const data = core.dataStatus(now);
+      if (data.state === "unavailable") return sendNotReady(reply, core);
+      reply.headers(dataHeaders(data, now));
       reply.header("vary", "accept-encoding");
       if (acceptsGzip(request.headers["accept-encoding"])) {
         const compressed = view.gzip(core.clock.now());
@@ -81,7 +88,10 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (request, reply) => {
-      if (!core.dataReady()) return sendNotReady(reply, core);
+      const now = core.clock.now();
+      const data = core.dataStatus(now);
+      if (data.state === "unavailable") return sendNotReady(reply, core);
+      reply.headers(dataHeaders(data, now));
       const entry = core.store.resolve(request.params.name);
       if (!entry) return sendNotFound(reply, request.params.name);
       return sendJson(reply, 200, detailJson(ctx, entry, core.clock.now()));
@@ -101,7 +111,8 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
           "200 only when the controller confirmed it (acknowledgement and read-back). " +
           "400 read-only/out of range (or a range that cannot be resolved)/wrong type, 403 read-only mode, " +
           "404 unknown, 422 no `value`, 429 too many writes, 502 refused by the controller, " +
-          "503 link down, data not ready, waiting for the first poll after a restart, or not confirmed.",
+          "503 link down, data not ready, not confirmed, or not sent within WRITE_TIMEOUT (the token did not come, " +
+          "or the controller was not yet verified after a reconnect or a restart from the snapshot).",
         params: NameParamsSchema,
         body: WriteBodySchema,
         response: {
