@@ -116,6 +116,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   readonly writeGate: WriteGate;
   private readonly log: Logger;
   private busState: BusState | undefined;
+  /** A link.up not logged when the link opened (a run of attempts), logged with its first frame. */
+  private linkUpUnlogged: string | undefined;
   /** Why STATE_DIR could not be used, when it could not. */
   private stateError: string | undefined;
   private snapshots: SnapshotKeeper | undefined;
@@ -348,7 +350,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       now,
       maxStaleMs: this.staleDataMaxAgeMs,
       linkUp: this.supervisor.state === "up",
-      haveValues: this.store.size > 0 && !this.valuesWrong && this.dataAsOf() !== undefined,
+      // A complete picture: values from the snapshot, or a complete poll and the alarm read after it.
+      haveValues:
+        this.store.size > 0 &&
+        !this.valuesWrong &&
+        this.dataSource !== undefined &&
+        this.dataAsOf() !== undefined,
       polledSinceConnect: this.polledSinceConnect,
       asOf: this.dataAsOf(),
     });
@@ -476,19 +483,26 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.verification = "pending";
       this.setLinkState("up");
       this.linkStatus.lastError = undefined;
-      logEvent(this.log, "link.up", { endpoint: link.target });
+      // A converter that accepts and drops the connection again and again (ser2net without its
+      // serial port) is one line per ten attempts, not two lines a second.
+      // The line that is not logged at the open is logged with the first frame: the link is back.
+      const attempts = this.supervisor.failedAttempts;
+      if (attempts <= 1 || attempts % 10 === 0) logEvent(this.log, "link.up", { endpoint: link.target });
+      else this.linkUpUnlogged = link.target;
       this.startSession();
     });
     this.supervisor.on("down", ({ error, retryInMs, attempt }) => {
-      const wasUp = this.linkStatus.state === "up";
       this.session?.abort();
       this.session = undefined;
+      this.linkUpUnlogged = undefined;
       this.verification = "pending";
+      if (this.check.state === "running") this.check = { ...this.check, state: "pending" };
       this.grants.interrupted();
       this.linkStatus.lastError = { code: error.code, message: error.message, hint: error.hint };
       this.setLinkState("waiting");
-      // A loss while up, then one line per ten retries: an unplugged adapter must not flood the log.
-      if (wasUp || attempt <= 1 || attempt % 10 === 0) {
+      // A loss after frames came, then one line per ten retries (whether the attempt failed to open
+      // or the link dropped before carrying a frame): an unplugged adapter must not flood the log.
+      if (attempt <= 1 || attempt % 10 === 0) {
         logEvent(this.log, "link.down", {
           endpoint: this.options.link.target,
           reason: `${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
@@ -506,6 +520,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         this.log.debug({ address }, `answering the panel's probe of the free address ${address}`);
       }
       this.emit("status");
+    });
+    this.bus.on("frame", () => {
+      if (this.linkUpUnlogged === undefined) return;
+      logEvent(this.log, "link.up", { endpoint: this.linkUpUnlogged });
+      this.linkUpUnlogged = undefined;
     });
     this.bus.on("token", ({ holding }) => {
       if (!holding) return;
@@ -846,7 +865,6 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.poll.lastCompletedAt = this.store.lastPollAt;
     this.verification = "verified";
     this.valuesWrong = false;
-    this.dataSource = "bus";
     // Writes held for the verification may go now, ahead of the alarm read.
     this.writeGate.changed();
     // The first time, the alarm log is read before the data is declared ready, so /api/alarms
@@ -854,6 +872,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     if (this.alarmsReadAt !== undefined) this.polledSinceConnect = true;
     if (alarmsDue) await this.readAlarms(session);
     this.polledSinceConnect = true;
+    this.dataSource = "bus";
     this.emit("status");
     await this.snapshots?.maybeSave(this.store, this.savedAlarms(), this.clock.now());
     return true;

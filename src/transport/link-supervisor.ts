@@ -101,6 +101,16 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
   /** A valid frame was decoded from the link's bytes: the bus is alive (resets the silence watchdog). */
   frameReceived(): void {
     this.lastFrameAt = this.clock.now();
+    if (this.outageSince !== undefined || this.failures > 0) {
+      this.failures = 0;
+      this.lateFailures = 0;
+      this.outageSince = undefined;
+    }
+  }
+
+  /** Attempts since the link last carried a valid frame (0 while it does). */
+  get failedAttempts(): number {
+    return this.failures;
   }
 
   /** Writes through the open link; rejects with a LinkError when it is down. */
@@ -142,9 +152,9 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
       await link.close();
       return;
     }
-    this.failures = 0;
-    this.lateFailures = 0;
-    this.outageSince = undefined;
+    // The outage (and the back-off) ends with the first valid frame, not with the open: a converter
+    // that accepts the connection and closes it at once (ser2net without its serial port) is
+    // retried at the back-off's pace, not every RECONNECT_DELAY_MIN for ever.
     this._state = "up";
     this._lastError = undefined;
     this.lastByteAt = this.clock.now();

@@ -34,7 +34,11 @@ function staleReason(status: GatewayStatus, now: number): string {
   const age = data.asOf === undefined ? "" : `, ${seconds(now - data.asOf)} s old`;
   const until = data.servedUntil === undefined ? "" : ` for ${seconds(data.servedUntil - now)} s more`;
   if (status.parameters.servingSnapshot) {
-    return `serving values restored from the snapshot${age}; the first poll has not confirmed them yet`;
+    const link =
+      status.link.state === "up"
+        ? ""
+        : ` (the bus link is not up yet${status.link.lastError ? `: ${status.link.lastError.message}` : ""})`;
+    return `serving values restored from the snapshot${age}; the first poll has not confirmed them yet${link}`;
   }
   if (link.state !== "up") {
     const why = link.lastError ? `: ${link.lastError.message}` : "";

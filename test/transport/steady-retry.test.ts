@@ -70,11 +70,26 @@ describe("reopen attempts", () => {
     const back = clock.now();
     await clock.runUntil(() => supervisor.state === "up", 5_000);
     expect(clock.now() - back).toBeLessThanOrEqual(500);
+    // The bus talks: the outage is over.
+    supervisor.frameReceived();
     plug(false);
     await supervisor.restart("unplugged again");
     const lostAt = clock.now();
     await clock.runFor(10_000);
     expect(new Set(gaps(attempts.filter((t) => t >= lostAt)))).toEqual(new Set([500]));
+    await supervisor.stop();
+  });
+
+  it("keep backing off while the link opens but drops before carrying a frame (a converter without its port)", async () => {
+    const { clock, supervisor, attempts, plug } = supervised(10_000);
+    plug(true);
+    // Each open succeeds, then the peer closes before any frame.
+    supervisor.on("up", () => void supervisor.restart("closed by the peer"));
+    supervisor.start();
+    await clock.runFor(40_000);
+    const late = gaps(attempts.filter((t) => t >= 10_000));
+    expect(late.slice(0, 4)).toEqual([500, 1_000, 2_000, 4_000]);
+    expect(supervisor.failedAttempts).toBeGreaterThan(20);
     await supervisor.stop();
   });
 
