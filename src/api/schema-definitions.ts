@@ -119,7 +119,9 @@ export const HealthBodySchema = Type.Object({
   data_state: DataStateSchema,
   uptime_seconds: Type.Number(),
   simulator: Type.Boolean({ description: "true: the data comes from the built-in simulator." }),
-  warning: Type.Optional(Type.String()),
+  warning: Type.Optional(
+    Type.String({ description: "Present on the simulator; names its timing (SIM_TIMING)." }),
+  ),
   read_only: Type.Boolean(),
   version: Type.String(),
 });
@@ -177,7 +179,10 @@ export const StatusBodySchema = Type.Object({
   version: Type.String(),
   simulator: Type.Boolean(),
   warning: Type.Optional(
-    Type.String({ description: "Present when the data comes from the built-in simulator." }),
+    Type.String({
+      description:
+        "Present when the data comes from the built-in simulator; names its timing (field: the token every ~10 s as on a real bus, or the faster demo).",
+    }),
   ),
   read_only: Type.Boolean(),
   started_at: Type.String(),
