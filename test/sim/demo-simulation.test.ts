@@ -3,7 +3,7 @@
  * SIM_TIMING=demo, and a panel that already knows the gateway's address — which is used on the
  * simulator only and never saved.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
