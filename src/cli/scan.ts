@@ -8,13 +8,13 @@ import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { type BusRequest, Priority } from "../bus/request.js";
+import { parameterExistsRequest } from "../bus/requests.js";
 import { openBusState } from "../gateway/bus-state.js";
 import { createLogger } from "../log/index.js";
 import {
   Address,
   Command,
   decodeIdentity,
-  encodeRangeRequest,
   type FramedFrame,
   GATEWAY_ADDRESS_RANGE,
   IDENTITY_FIELDS,
@@ -64,32 +64,9 @@ function identifyRequest(destination: number): BusRequest<string[]> {
   };
 }
 
-/** Whether `index` exists: any GET_PARAMS answer for it says yes, NO_DATA/ERROR say no. */
-function existsRequest(destination: number, index: number): BusRequest<boolean> {
-  return {
-    destination,
-    command: Command.GET_PARAMS,
-    payload: encodeRangeRequest({ count: 1, firstIndex: index }),
-    priority: Priority.POLL,
-    label: `GET_PARAMS 1@${index}`,
-    judge(frame) {
-      if (frame.command === Command.NO_DATA || frame.command === Command.ERROR)
-        return { kind: "ok", value: false };
-      if (
-        frame.command === Command.GET_PARAMS_RESPONSE &&
-        frame.payload.length >= 3 &&
-        frame.payload.readUInt16LE(1) === index
-      ) {
-        return { kind: "ok", value: true };
-      }
-      return undefined;
-    },
-  };
-}
-
 /** Number of parameters: exponential then binary search for the first index that does not exist. */
 async function countParameters(bus: Gm3Bus, destination: number): Promise<number> {
-  const exists = (index: number) => bus.request(existsRequest(destination, index));
+  const exists = (index: number) => bus.request(parameterExistsRequest({ destination, index }));
   if (!(await exists(0))) return 0;
   let low = 0;
   let high = 1;

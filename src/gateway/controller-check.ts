@@ -20,10 +20,8 @@
  */
 import type { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
-import type { BusRequest, ReplyVerdict } from "../bus/request.js";
-import { Priority } from "../bus/request.js";
-import { readValuesRequest } from "../bus/requests.js";
-import { Command, encodeRangeRequest, isTypeCode, type ParameterValue } from "../protocol/index.js";
+import { parameterExistsRequest, readValuesRequest } from "../bus/requests.js";
+import { isTypeCode, type ParameterValue } from "../protocol/index.js";
 import type { ParameterStore } from "../store/parameter-store.js";
 import type { ControllerIdentity } from "./snapshot.js";
 
@@ -48,24 +46,6 @@ export interface CheckOptions {
   panelAddress: number;
   /** The identity the known definitions and values belong to. */
   known: ControllerIdentity;
-}
-
-/** "Is there a parameter at `index`?" — NO_DATA/ERROR: no; a values reply from `index`: yes. */
-function probeRequest(destination: number, index: number): BusRequest<boolean> {
-  return {
-    destination,
-    command: Command.GET_PARAMS,
-    payload: encodeRangeRequest({ count: 1, firstIndex: index }),
-    priority: Priority.POLL,
-    label: `GET_PARAMS 1@${index} (end of the known parameters)`,
-    judge(frame): ReplyVerdict<boolean> | undefined {
-      if (frame.command === Command.NO_DATA || frame.command === Command.ERROR)
-        return { kind: "ok", value: false };
-      if (frame.command !== Command.GET_PARAMS_RESPONSE || frame.payload.length < 3) return undefined;
-      if (frame.payload.readUInt16LE(1) !== index || frame.payload[0] === 0) return undefined;
-      return { kind: "ok", value: true };
-    },
-  };
 }
 
 const text = (value: ParameterValue | undefined) => (value === undefined ? undefined : String(value));
@@ -153,7 +133,8 @@ export async function checkController(
     // A panel whose parameters could not be read was never described: nothing to compare.
     if (count === 0 && space === "panel") continue;
     requests++;
-    if (await bus.request(probeRequest(destination, count))) {
+    const label = `GET_PARAMS 1@${count} (end of the known parameters)`;
+    if (await bus.request(parameterExistsRequest({ destination, index: count, label }))) {
       return changed(
         `the ${space === "regulator" ? "controller" : "panel"} has more parameters than the ${count} known (index ${count} answers values)`,
         live,
