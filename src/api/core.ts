@@ -8,6 +8,7 @@ export type ApiWrites = Pick<
   "submit" | "get" | "recent" | "waitForEnd" | "waitingFor" | "expectedSendInMs"
 >;
 
-export interface ApiCore extends Pick<GatewayCore, "store" | "status" | "alarms" | "dataReady" | "clock"> {
+export interface ApiCore
+  extends Pick<GatewayCore, "store" | "status" | "alarms" | "dataReady" | "dataStatus" | "clock"> {
   readonly writes: ApiWrites;
 }

@@ -153,6 +153,14 @@ export const AlarmsBodySchema = Type.Object({
   alarms: Type.Array(AlarmSchema, { description: "Newest first." }),
 });
 
+const DataStateSchema = Type.Union(
+  [Type.Literal("fresh"), Type.Literal("stale"), Type.Literal("unavailable")],
+  {
+    description:
+      "fresh: polled since the link came up; stale: the last complete values, served with their age while they cannot be refreshed (at most STALE_DATA_MAX_AGE); unavailable: 503.",
+  },
+);
+
 export const RootBodySchema = Type.Object({
   name: Type.String(),
   version: Type.String(),
@@ -164,8 +172,12 @@ export const HealthBodySchema = Type.Object({
   reason: Nullable(Type.String(), "Why it is not healthy."),
   controller_connected: Type.Boolean(),
   parameters_count: Type.Integer({ description: "Parameters served by /api/parameters." }),
-  last_update: Nullable(Type.String(), "Last complete poll, naive local ISO 8601."),
-  last_poll_age_seconds: Nullable(Type.Number()),
+  last_update: Nullable(
+    Type.String(),
+    "When the served values were last read completely (the last complete poll, else the snapshot's), naive local ISO 8601.",
+  ),
+  last_poll_age_seconds: Nullable(Type.Number(), "Age of those values."),
+  data_state: DataStateSchema,
   uptime_seconds: Type.Number(),
   simulator: Type.Boolean({ description: "true: the data comes from the built-in simulator." }),
   warning: Type.Optional(
@@ -204,6 +216,26 @@ export const PairResultSchema = Type.Object({ success: Type.Literal(true), messa
 
 const IsoOrNull = Nullable(Type.String(), "UTC ISO 8601.");
 
+/** Bus time apart from the token wait (gateway/bus-time.ts); null before the first. */
+const BusTimeSchema = Nullable(
+  Type.Object(
+    {
+      elapsed_ms: Type.Number({ description: "From the first request queued to the end." }),
+      bus_ms: Type.Number({ description: "Of that, the time the gateway held the token." }),
+      token_wait_ms: Type.Number({ description: "Of that, the time it waited for a token grant." }),
+      requests: Type.Integer({ description: "Request frames sent, retries included." }),
+      bytes: Type.Integer({ description: "Bytes of those requests and of the replies to them." }),
+      wire_floor_ms: Type.Number({
+        description: "What the wire allows: the bytes × 10 bits / baud plus one turnaround per request.",
+      }),
+      floor_ratio: Nullable(
+        Type.Number({ description: "bus_ms / wire_floor_ms (the device's reply latency is in it)." }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+
 export const StatusBodySchema = Type.Object({
   version: Type.String(),
   simulator: Type.Boolean(),
@@ -217,6 +249,27 @@ export const StatusBodySchema = Type.Object({
   started_at: Type.String(),
   uptime_seconds: Type.Number(),
   data_ready: Type.Boolean(),
+  data: Type.Object({
+    state: DataStateSchema,
+    source: Nullable(Type.String(), "bus or snapshot; null when nothing is served."),
+    as_of: Nullable(Type.String(), "When the served values were read completely, UTC ISO 8601."),
+    age_seconds: Nullable(Type.Number()),
+    stale_max_age_seconds: Type.Number({ description: "STALE_DATA_MAX_AGE." }),
+    served_until: Nullable(Type.String(), "While stale: when the values stop being served, UTC ISO 8601."),
+    withheld: Nullable(Type.String(), "While unavailable although values are held: too-old or changed."),
+    verification: Type.String({
+      description:
+        "pending, checked (identity and the ends of the spaces match) or verified (and a complete poll).",
+    }),
+    writes_held_by: Nullable(
+      Type.String(),
+      "Why a write would wait now; null: it goes out at the next grant.",
+    ),
+  }),
+  state: Nullable(
+    Type.Object({ folder: Type.String(), target: Type.String(), basis: Type.String() }),
+    "This bus's folder in STATE_DIR (address, snapshot).",
+  ),
   link: Type.Object({
     kind: Type.String(),
     target: Type.String(),
@@ -236,16 +289,28 @@ export const StatusBodySchema = Type.Object({
     waiting_for_token_since: IsoOrNull,
     queue_length: Type.Integer(),
     last_frame_at: IsoOrNull,
+    grant_intervals: Type.Object({
+      grants: Type.Integer(),
+      last_ms: Nullable(Type.Number()),
+      average_ms: Nullable(Type.Number(), "Mean of the last 60 intervals."),
+      min_ms: Nullable(Type.Number()),
+      max_ms: Nullable(Type.Number()),
+    }),
     stats: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Record(Type.String(), Type.Number())])),
   }),
   discovery: Type.Object({
     state: Type.String(),
     source: Nullable(Type.String()),
     last_completed_at: IsoOrNull,
-    last_duration_ms: Nullable(Type.Number()),
+    last_duration_ms: Nullable(Type.Number(), "Bus time of the last discovery (token waits excluded)."),
+    last_bus_time: BusTimeSchema,
     regulator_count: Type.Integer(),
     panel_count: Type.Integer(),
     batches: Type.Integer(),
+    fingerprint: Nullable(
+      Type.Object({ regulator_count: Type.Integer(), panel_count: Type.Integer(), hash: Type.String() }),
+      "Of the current descriptors (gateway/fingerprint.ts).",
+    ),
     progress: Nullable(Type.Object({ space: Type.String(), discovered: Type.Integer() })),
     last_error: Nullable(Type.String()),
   }),
@@ -253,11 +318,18 @@ export const StatusBodySchema = Type.Object({
     cycles: Type.Integer(),
     interval_ms: Type.Integer(),
     last_completed_at: IsoOrNull,
-    last_duration_ms: Nullable(Type.Number()),
+    last_duration_ms: Nullable(Type.Number(), "Wall time of the last cycle, the token wait included."),
+    last_bus_time: BusTimeSchema,
     last_cpu_ms: Nullable(Type.Number()),
     consecutive_failures: Type.Integer(),
     last_error: Nullable(Type.String()),
     first_poll_complete: Type.Boolean(),
+  }),
+  check: Type.Object({
+    state: Type.String({ description: "pending, running, passed or changed." }),
+    last_at: IsoOrNull,
+    last_bus_time: BusTimeSchema,
+    last_result: Nullable(Type.String()),
   }),
   alarms: Type.Object({ last_read_at: IsoOrNull, count: Type.Integer(), active: Type.Integer() }),
   parameters: Type.Object({

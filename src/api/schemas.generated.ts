@@ -107,6 +107,7 @@ export const generatedSchemas: Record<string, unknown> = {
       "parameters_count",
       "last_update",
       "last_poll_age_seconds",
+      "data_state",
       "uptime_seconds",
       "simulator",
       "read_only",
@@ -156,7 +157,7 @@ export const generatedSchemas: Record<string, unknown> = {
             "type": "null"
           }
         ],
-        "description": "Last complete poll, naive local ISO 8601."
+        "description": "When the served values were last read completely (the last complete poll, else the snapshot's), naive local ISO 8601."
       },
       "last_poll_age_seconds": {
         "anyOf": [
@@ -166,7 +167,25 @@ export const generatedSchemas: Record<string, unknown> = {
           {
             "type": "null"
           }
-        ]
+        ],
+        "description": "Age of those values."
+      },
+      "data_state": {
+        "anyOf": [
+          {
+            "type": "string",
+            "const": "fresh"
+          },
+          {
+            "type": "string",
+            "const": "stale"
+          },
+          {
+            "type": "string",
+            "const": "unavailable"
+          }
+        ],
+        "description": "fresh: polled since the link came up; stale: the last complete values, served with their age while they cannot be refreshed (at most STALE_DATA_MAX_AGE); unavailable: 503."
       },
       "uptime_seconds": {
         "type": "number"
@@ -550,10 +569,13 @@ export const generatedSchemas: Record<string, unknown> = {
       "started_at",
       "uptime_seconds",
       "data_ready",
+      "data",
+      "state",
       "link",
       "bus",
       "discovery",
       "poll",
+      "check",
       "alarms",
       "parameters"
     ],
@@ -579,6 +601,139 @@ export const generatedSchemas: Record<string, unknown> = {
       },
       "data_ready": {
         "type": "boolean"
+      },
+      "data": {
+        "type": "object",
+        "required": [
+          "state",
+          "source",
+          "as_of",
+          "age_seconds",
+          "stale_max_age_seconds",
+          "served_until",
+          "withheld",
+          "verification",
+          "writes_held_by"
+        ],
+        "properties": {
+          "state": {
+            "anyOf": [
+              {
+                "type": "string",
+                "const": "fresh"
+              },
+              {
+                "type": "string",
+                "const": "stale"
+              },
+              {
+                "type": "string",
+                "const": "unavailable"
+              }
+            ],
+            "description": "fresh: polled since the link came up; stale: the last complete values, served with their age while they cannot be refreshed (at most STALE_DATA_MAX_AGE); unavailable: 503."
+          },
+          "source": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "bus or snapshot; null when nothing is served."
+          },
+          "as_of": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "When the served values were read completely, UTC ISO 8601."
+          },
+          "age_seconds": {
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "stale_max_age_seconds": {
+            "type": "number",
+            "description": "STALE_DATA_MAX_AGE."
+          },
+          "served_until": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "While stale: when the values stop being served, UTC ISO 8601."
+          },
+          "withheld": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "While unavailable although values are held: too-old or changed."
+          },
+          "verification": {
+            "type": "string",
+            "description": "pending, checked (identity and the ends of the spaces match) or verified (and a complete poll)."
+          },
+          "writes_held_by": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Why a write would wait now; null: it goes out at the next grant."
+          }
+        }
+      },
+      "state": {
+        "anyOf": [
+          {
+            "type": "object",
+            "required": [
+              "folder",
+              "target",
+              "basis"
+            ],
+            "properties": {
+              "folder": {
+                "type": "string"
+              },
+              "target": {
+                "type": "string"
+              },
+              "basis": {
+                "type": "string"
+              }
+            }
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "This bus's folder in STATE_DIR (address, snapshot)."
       },
       "link": {
         "type": "object",
@@ -652,6 +807,7 @@ export const generatedSchemas: Record<string, unknown> = {
           "waiting_for_token_since",
           "queue_length",
           "last_frame_at",
+          "grant_intervals",
           "stats"
         ],
         "properties": {
@@ -710,6 +866,62 @@ export const generatedSchemas: Record<string, unknown> = {
             ],
             "description": "UTC ISO 8601."
           },
+          "grant_intervals": {
+            "type": "object",
+            "required": [
+              "grants",
+              "last_ms",
+              "average_ms",
+              "min_ms",
+              "max_ms"
+            ],
+            "properties": {
+              "grants": {
+                "type": "integer"
+              },
+              "last_ms": {
+                "anyOf": [
+                  {
+                    "type": "number"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "average_ms": {
+                "anyOf": [
+                  {
+                    "type": "number"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "Mean of the last 60 intervals."
+              },
+              "min_ms": {
+                "anyOf": [
+                  {
+                    "type": "number"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "max_ms": {
+                "anyOf": [
+                  {
+                    "type": "number"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            }
+          },
           "stats": {
             "type": "object",
             "patternProperties": {
@@ -739,9 +951,11 @@ export const generatedSchemas: Record<string, unknown> = {
           "source",
           "last_completed_at",
           "last_duration_ms",
+          "last_bus_time",
           "regulator_count",
           "panel_count",
           "batches",
+          "fingerprint",
           "progress",
           "last_error"
         ],
@@ -778,6 +992,64 @@ export const generatedSchemas: Record<string, unknown> = {
               {
                 "type": "null"
               }
+            ],
+            "description": "Bus time of the last discovery (token waits excluded)."
+          },
+          "last_bus_time": {
+            "anyOf": [
+              {
+                "type": "object",
+                "required": [
+                  "elapsed_ms",
+                  "bus_ms",
+                  "token_wait_ms",
+                  "requests",
+                  "bytes",
+                  "wire_floor_ms",
+                  "floor_ratio"
+                ],
+                "properties": {
+                  "elapsed_ms": {
+                    "type": "number",
+                    "description": "From the first request queued to the end."
+                  },
+                  "bus_ms": {
+                    "type": "number",
+                    "description": "Of that, the time the gateway held the token."
+                  },
+                  "token_wait_ms": {
+                    "type": "number",
+                    "description": "Of that, the time it waited for a token grant."
+                  },
+                  "requests": {
+                    "type": "integer",
+                    "description": "Request frames sent, retries included."
+                  },
+                  "bytes": {
+                    "type": "integer",
+                    "description": "Bytes of those requests and of the replies to them."
+                  },
+                  "wire_floor_ms": {
+                    "type": "number",
+                    "description": "What the wire allows: the bytes × 10 bits / baud plus one turnaround per request."
+                  },
+                  "floor_ratio": {
+                    "anyOf": [
+                      {
+                        "type": "number",
+                        "description": "bus_ms / wire_floor_ms (the device's reply latency is in it)."
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  }
+                },
+                "additionalProperties": false
+              },
+              {
+                "type": "null"
+              }
             ]
           },
           "regulator_count": {
@@ -788,6 +1060,33 @@ export const generatedSchemas: Record<string, unknown> = {
           },
           "batches": {
             "type": "integer"
+          },
+          "fingerprint": {
+            "anyOf": [
+              {
+                "type": "object",
+                "required": [
+                  "regulator_count",
+                  "panel_count",
+                  "hash"
+                ],
+                "properties": {
+                  "regulator_count": {
+                    "type": "integer"
+                  },
+                  "panel_count": {
+                    "type": "integer"
+                  },
+                  "hash": {
+                    "type": "string"
+                  }
+                }
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Of the current descriptors (gateway/fingerprint.ts)."
           },
           "progress": {
             "anyOf": [
@@ -830,6 +1129,7 @@ export const generatedSchemas: Record<string, unknown> = {
           "interval_ms",
           "last_completed_at",
           "last_duration_ms",
+          "last_bus_time",
           "last_cpu_ms",
           "consecutive_failures",
           "last_error",
@@ -861,6 +1161,64 @@ export const generatedSchemas: Record<string, unknown> = {
               {
                 "type": "null"
               }
+            ],
+            "description": "Wall time of the last cycle, the token wait included."
+          },
+          "last_bus_time": {
+            "anyOf": [
+              {
+                "type": "object",
+                "required": [
+                  "elapsed_ms",
+                  "bus_ms",
+                  "token_wait_ms",
+                  "requests",
+                  "bytes",
+                  "wire_floor_ms",
+                  "floor_ratio"
+                ],
+                "properties": {
+                  "elapsed_ms": {
+                    "type": "number",
+                    "description": "From the first request queued to the end."
+                  },
+                  "bus_ms": {
+                    "type": "number",
+                    "description": "Of that, the time the gateway held the token."
+                  },
+                  "token_wait_ms": {
+                    "type": "number",
+                    "description": "Of that, the time it waited for a token grant."
+                  },
+                  "requests": {
+                    "type": "integer",
+                    "description": "Request frames sent, retries included."
+                  },
+                  "bytes": {
+                    "type": "integer",
+                    "description": "Bytes of those requests and of the replies to them."
+                  },
+                  "wire_floor_ms": {
+                    "type": "number",
+                    "description": "What the wire allows: the bytes × 10 bits / baud plus one turnaround per request."
+                  },
+                  "floor_ratio": {
+                    "anyOf": [
+                      {
+                        "type": "number",
+                        "description": "bus_ms / wire_floor_ms (the device's reply latency is in it)."
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  }
+                },
+                "additionalProperties": false
+              },
+              {
+                "type": "null"
+              }
             ]
           },
           "last_cpu_ms": {
@@ -888,6 +1246,99 @@ export const generatedSchemas: Record<string, unknown> = {
           },
           "first_poll_complete": {
             "type": "boolean"
+          }
+        }
+      },
+      "check": {
+        "type": "object",
+        "required": [
+          "state",
+          "last_at",
+          "last_bus_time",
+          "last_result"
+        ],
+        "properties": {
+          "state": {
+            "type": "string",
+            "description": "pending, running, passed or changed."
+          },
+          "last_at": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "UTC ISO 8601."
+          },
+          "last_bus_time": {
+            "anyOf": [
+              {
+                "type": "object",
+                "required": [
+                  "elapsed_ms",
+                  "bus_ms",
+                  "token_wait_ms",
+                  "requests",
+                  "bytes",
+                  "wire_floor_ms",
+                  "floor_ratio"
+                ],
+                "properties": {
+                  "elapsed_ms": {
+                    "type": "number",
+                    "description": "From the first request queued to the end."
+                  },
+                  "bus_ms": {
+                    "type": "number",
+                    "description": "Of that, the time the gateway held the token."
+                  },
+                  "token_wait_ms": {
+                    "type": "number",
+                    "description": "Of that, the time it waited for a token grant."
+                  },
+                  "requests": {
+                    "type": "integer",
+                    "description": "Request frames sent, retries included."
+                  },
+                  "bytes": {
+                    "type": "integer",
+                    "description": "Bytes of those requests and of the replies to them."
+                  },
+                  "wire_floor_ms": {
+                    "type": "number",
+                    "description": "What the wire allows: the bytes × 10 bits / baud plus one turnaround per request."
+                  },
+                  "floor_ratio": {
+                    "anyOf": [
+                      {
+                        "type": "number",
+                        "description": "bus_ms / wire_floor_ms (the device's reply latency is in it)."
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  }
+                },
+                "additionalProperties": false
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "last_result": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         }
       },

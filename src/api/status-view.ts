@@ -1,7 +1,24 @@
 /** GET /api/status: the core's state in snake_case JSON, times as UTC ISO 8601. */
+import type { BusTimeFigures } from "../gateway/bus-time.js";
 import type { GatewayStatus } from "../gateway/status.js";
 import { type SimTimingName, simTimingSummary } from "../sim/timing.js";
-import { utcIso } from "../views/timestamps.js";
+import { ageSeconds, utcIso } from "../views/timestamps.js";
+
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+function busTimeBody(figures: BusTimeFigures | undefined): Record<string, unknown> | null {
+  if (!figures) return null;
+  return {
+    elapsed_ms: round1(figures.elapsedMs),
+    bus_ms: round1(figures.busMs),
+    token_wait_ms: round1(figures.tokenWaitMs),
+    requests: figures.requests,
+    bytes: figures.bytes,
+    wire_floor_ms: round1(figures.wireFloorMs),
+    floor_ratio:
+      figures.wireFloorMs > 0 ? Math.round((figures.busMs / figures.wireFloorMs) * 1000) / 1000 : null,
+  };
+}
 
 /**
  * Said by /health and /api/status (and so by the dashboard's banner) whenever the data comes from
@@ -17,7 +34,8 @@ export function statusBody(
   extra: { version: string; pollIntervalMs: number; simTiming: SimTimingName },
   now = Date.now(),
 ): Record<string, unknown> {
-  const { link, bus, discovery, poll, alarms, parameters } = status;
+  const { link, bus, discovery, poll, alarms, parameters, data, check } = status;
+  const grants = bus.grantIntervals;
   return {
     version: extra.version,
     simulator: status.simulator,
@@ -26,6 +44,18 @@ export function statusBody(
     started_at: utcIso(status.startedAt),
     uptime_seconds: Math.round((now - status.startedAt) / 100) / 10,
     data_ready: status.dataReady,
+    data: {
+      state: data.state,
+      source: data.source ?? null,
+      as_of: utcIso(data.asOf),
+      age_seconds: ageSeconds(data.asOf, now),
+      stale_max_age_seconds: data.staleMaxAgeMs / 1000,
+      served_until: utcIso(data.servedUntil),
+      withheld: data.withheld ?? null,
+      verification: data.verification,
+      writes_held_by: data.writesHeldBy ?? null,
+    },
+    state: status.state ? { ...status.state } : null,
     link: {
       kind: link.kind,
       target: link.target,
@@ -45,6 +75,13 @@ export function statusBody(
       waiting_for_token_since: utcIso(bus.waitingForTokenSince),
       queue_length: bus.queueLength,
       last_frame_at: utcIso(bus.stats.lastFrameAt),
+      grant_intervals: {
+        grants: grants.grants,
+        last_ms: grants.lastMs ?? null,
+        average_ms: grants.averageMs === undefined ? null : round1(grants.averageMs),
+        min_ms: grants.minMs ?? null,
+        max_ms: grants.maxMs ?? null,
+      },
       stats: {
         frames_in: bus.stats.framesIn,
         frames_out: bus.stats.framesOut,
@@ -72,9 +109,17 @@ export function statusBody(
       source: discovery.source ?? null,
       last_completed_at: utcIso(discovery.lastCompletedAt),
       last_duration_ms: discovery.lastDurationMs ?? null,
+      last_bus_time: busTimeBody(discovery.lastBusTime),
       regulator_count: discovery.regulatorCount,
       panel_count: discovery.panelCount,
       batches: discovery.batches,
+      fingerprint: discovery.fingerprint
+        ? {
+            regulator_count: discovery.fingerprint.regulatorCount,
+            panel_count: discovery.fingerprint.panelCount,
+            hash: discovery.fingerprint.hash,
+          }
+        : null,
       progress: discovery.progress ? { ...discovery.progress } : null,
       last_error: discovery.lastError ?? null,
     },
@@ -83,10 +128,17 @@ export function statusBody(
       interval_ms: extra.pollIntervalMs,
       last_completed_at: utcIso(poll.lastCompletedAt),
       last_duration_ms: poll.lastDurationMs ?? null,
+      last_bus_time: busTimeBody(poll.lastBusTime),
       last_cpu_ms: poll.lastCpuMs ?? null,
       consecutive_failures: poll.consecutiveFailures,
       last_error: poll.lastError ?? null,
       first_poll_complete: poll.firstPollComplete,
+    },
+    check: {
+      state: check.state,
+      last_at: utcIso(check.lastAt),
+      last_bus_time: busTimeBody(check.lastBusTime),
+      last_result: check.lastResult ?? null,
     },
     alarms: { last_read_at: utcIso(alarms.lastReadAt), count: alarms.count, active: alarms.active },
     parameters: {

@@ -21,6 +21,9 @@ export const FIXED_TIMINGS = {
   tentativeAddressTimeoutMs: 20_000,
 } as const;
 
+/** For the first minute of an outage, reopening is tried every RECONNECT_DELAY_MIN (then it backs off). */
+export const STEADY_RETRY_WINDOW_MS = 60_000;
+
 export function coreOptionsFromConfig(
   config: GatewayConfig,
   extras: { logger: Logger; attachSimulator?: () => Duplex },
@@ -40,7 +43,9 @@ export function coreOptionsFromConfig(
       reconnectDelayMinMs: config.reconnectDelayMinMs,
       reconnectDelayMaxMs: config.reconnectDelayMaxMs,
       silenceTimeoutMs: config.busSilenceTimeoutMs,
+      steadyRetryWindowMs: STEADY_RETRY_WINDOW_MS,
     },
+    baudRate: config.serialBaudRate,
     sourceAddress: config.gatewayAddress,
     controllerAddress: config.controllerAddress,
     panelAddress: config.panelAddress,
@@ -58,6 +63,7 @@ export function coreOptionsFromConfig(
     allowPanelWrites: config.allowPanelWrites,
     cacheTtlMs: config.cacheTtlMs,
     cacheMaxSize: config.cacheMaxParameters,
+    staleDataMaxAgeMs: config.staleDataMaxAgeMs,
     stateDir: config.stateDir,
     simulator: endpoint.kind === "simulator",
     logger: extras.logger,

@@ -66,6 +66,34 @@ export function readValuesRequest(args: {
   };
 }
 
+/**
+ * Whether the destination has a parameter at `index`: a GET_PARAMS reply from that index says yes,
+ * NO_DATA/ERROR (past the end of its space, PROTOCOL.md §5.4) say no. The value is not parsed, so
+ * no type needs to be known.
+ */
+export function parameterExistsRequest(args: {
+  destination: number;
+  index: number;
+  label?: string;
+}): BusRequest<boolean> {
+  const { destination, index } = args;
+  return {
+    destination,
+    command: Command.GET_PARAMS,
+    payload: encodeRangeRequest({ count: 1, firstIndex: index }),
+    priority: Priority.POLL,
+    label: args.label ?? `GET_PARAMS 1@${index}`,
+    judge(frame): ReplyVerdict<boolean> | undefined {
+      if (frame.command === Command.NO_DATA || frame.command === Command.ERROR)
+        return { kind: "ok", value: false };
+      if (frame.command !== Command.GET_PARAMS_RESPONSE || frame.payload.length < 3) return undefined;
+      return frame.payload.readUInt16LE(1) === index && frame.payload[0] !== 0
+        ? { kind: "ok", value: true }
+        : undefined;
+    },
+  };
+}
+
 export type DescriptorsReply = DescriptorBatch | { end: true };
 
 /** GET_PARAMS_STRUCT(_WITH_RANGE) from `firstIndex`; NO_DATA and ERROR end the space (§5.8). */

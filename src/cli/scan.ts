@@ -9,11 +9,13 @@ import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { type BusRequest, Priority } from "../bus/request.js";
+import { parameterExistsRequest } from "../bus/requests.js";
+import { openBusState } from "../gateway/bus-state.js";
+import { createLogger } from "../log/index.js";
 import {
   Address,
   Command,
   decodeIdentity,
-  encodeRangeRequest,
   type FramedFrame,
   GATEWAY_ADDRESS_RANGE,
   IDENTITY_FIELDS,
@@ -21,7 +23,6 @@ import {
   THERMOSTAT_ADDRESS_RANGE,
 } from "../protocol/index.js";
 import { readSavedAddress, saveAddress } from "../state/bus-address.js";
-import { StateDirectory } from "../state/state-file.js";
 import { linkTargetName } from "../transport/create-link.js";
 import type { LinkError } from "../transport/link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
@@ -66,32 +67,9 @@ function identifyRequest(destination: number): BusRequest<string[]> {
   };
 }
 
-/** Whether `index` exists: any GET_PARAMS answer for it says yes, NO_DATA/ERROR say no. */
-function existsRequest(destination: number, index: number): BusRequest<boolean> {
-  return {
-    destination,
-    command: Command.GET_PARAMS,
-    payload: encodeRangeRequest({ count: 1, firstIndex: index }),
-    priority: Priority.POLL,
-    label: `GET_PARAMS 1@${index}`,
-    judge(frame) {
-      if (frame.command === Command.NO_DATA || frame.command === Command.ERROR)
-        return { kind: "ok", value: false };
-      if (
-        frame.command === Command.GET_PARAMS_RESPONSE &&
-        frame.payload.length >= 3 &&
-        frame.payload.readUInt16LE(1) === index
-      ) {
-        return { kind: "ok", value: true };
-      }
-      return undefined;
-    },
-  };
-}
-
 /** Number of parameters: exponential then binary search for the first index that does not exist. */
 async function countParameters(bus: Gm3Bus, destination: number): Promise<number> {
-  const exists = (index: number) => bus.request(existsRequest(destination, index));
+  const exists = (index: number) => bus.request(parameterExistsRequest({ destination, index }));
   if (!(await exists(0))) return 0;
   let low = 0;
   let high = 1;
@@ -145,12 +123,23 @@ export const scanCommand: CliCommand = {
       reconnectDelayMaxMs: config.reconnectDelayMaxMs,
       silenceTimeoutMs: 0,
     });
-    const state = new StateDirectory(config.stateDir);
+    // The address belongs to this bus: the same folder of STATE_DIR as the gateway's.
+    const { directory: state } = await openBusState(
+      config.stateDir,
+      {
+        kind: target.endpoint.kind === "device" ? "serial" : target.endpoint.kind === "tcp" ? "tcp" : "sim",
+        target: linkTargetName(target.endpoint),
+      },
+      {
+        logger: createLogger({ ...config, logLevel: "warn", logFormat: "pretty" }, io.stderr),
+        now: Date.now(),
+      },
+    );
     const saved = config.gatewayAddress === "auto" ? await readSavedAddress(state) : undefined;
     const address = new AddressManager({
       fixedAddress: config.gatewayAddress === "auto" ? undefined : config.gatewayAddress,
       tentativeTimeoutMs: 20_000,
-      persist: (a) => saveAddress(state, a),
+      persist: (a) => saveAddress(state, a, Date.now()),
     });
     if (saved !== undefined) address.restore(saved);
     const bus = new Gm3Bus(supervisor, address, {

@@ -119,9 +119,9 @@ export const settingsSchema = {
   reconnectDelayMinMs: setting({
     env: "RECONNECT_DELAY_MIN",
     kind: durationKind({ unit: "s", min: 0.1, max: 600 }),
-    default: 1000,
+    default: 500,
     group: "Serial link",
-    doc: "First wait before reopening a lost link; doubles on each failure up to RECONNECT_DELAY_MAX.",
+    doc: "Wait between attempts to reopen a lost link during its first minute (so a short outage is over for the gateway within this of its end); then it doubles on each failure up to RECONNECT_DELAY_MAX.",
   }),
   reconnectDelayMaxMs: setting({
     env: "RECONNECT_DELAY_MAX",
@@ -214,6 +214,13 @@ export const settingsSchema = {
     default: 60_000,
     group: "Polling and cache",
     doc: "A parameter not read for this long is reported stale.",
+  }),
+  staleDataMaxAgeMs: setting({
+    env: "STALE_DATA_MAX_AGE",
+    kind: durationKind({ unit: "s", min: 0, max: 86_400 }),
+    default: 600_000,
+    group: "Polling and cache",
+    doc: "While the controller cannot be read (the bus link is down or reconnecting, or just after a restart, from the snapshot), the last complete values are still served — marked stale, with their age — until they are this old; then the API answers 503. 0 = 503 as soon as the link is down, as the reference gateway does. See docs/recovery.md.",
   }),
   cacheMaxParameters: setting({
     env: "CACHE_MAX_SIZE",

@@ -28,6 +28,11 @@ export interface PollOutcome {
   batches: number;
   /** Batches that failed after all attempts, with why. */
   failures: BusError[];
+  /**
+   * Known indices the device answered NO_DATA for (it ended its space before them): the
+   * catalogue has shrunk, e.g. after a firmware update. Their values stay as they were.
+   */
+  missing: number;
 }
 
 /** Runs of consecutive parseable wire indices, each at most `batchSize` long. */
@@ -66,7 +71,7 @@ export async function pollSpace(
     const type = types.get(wireIndex);
     return type !== undefined && isTypeCode(type) ? type : undefined;
   };
-  const outcome: PollOutcome = { values: 0, batches: 0, failures: [] };
+  const outcome: PollOutcome = { values: 0, batches: 0, failures: [], missing: 0 };
   for (const batch of planBatches(definitions, options.batchSize)) {
     let first = batch.first;
     const end = batch.first + batch.count;
@@ -90,7 +95,10 @@ export async function pollSpace(
         return outcome;
       }
       outcome.batches++;
-      if ("end" in reply || reply.values.length === 0) break;
+      if ("end" in reply || reply.values.length === 0) {
+        outcome.missing += end - first;
+        break;
+      }
       const readAt = (options.clock ?? systemClock).now();
       for (const reading of reply.values) {
         store.setValue(storedIndex(options.space, reading.index), reading.value, reading.flag, readAt);

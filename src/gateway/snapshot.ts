@@ -9,14 +9,20 @@ import type { StateDirectory } from "../state/state-file.js";
 import { apiName, type ParameterDefinition } from "../store/definition.js";
 import type { ParameterStore } from "../store/parameter-store.js";
 import type { Alarm } from "./alarms.js";
+import { type CatalogueFingerprint, fingerprintOf, isFingerprint } from "./fingerprint.js";
 
 export const SNAPSHOT_FILE = "parameters.json";
-/**
- * A snapshot older than this is not served after a restart: its definitions still spare the
- * discovery, but the API waits for the first poll (503) instead of serving old values.
- */
-export const SNAPSHOT_MAX_AGE_MS = 10 * 60_000;
-const SNAPSHOT_VERSION = 1;
+/** 2 added `polledAt`, `fingerprint` and `bus`; files of version 1 are still read. */
+const SNAPSHOT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
+
+/** Which bus a snapshot was taken on (see `state/bus-target.ts`). */
+export interface SnapshotBus {
+  /** The state folder's key, e.g. `sim`, `tcp-192.168.1.5-4001`, `serial-by-id-usb-FTDI…`. */
+  key: string;
+  /** Whether the data came from the built-in simulator. */
+  simulated: boolean;
+}
 
 /** What identifies a controller: UID (10) and software/hardware versions (0, 1). */
 export interface ControllerIdentity {
@@ -30,7 +36,13 @@ type StoredValue = number | string | boolean | { bigint: string } | { nan: true 
 interface SnapshotFile {
   version: number;
   savedAt: number;
+  /** When the values were last read completely (the last complete poll); absent in version 1. */
+  polledAt?: number;
   identity: ControllerIdentity;
+  /** Absent in version 1 (computed from the definitions when read). */
+  fingerprint?: CatalogueFingerprint;
+  /** Absent in version 1 (and in files from before state was kept per bus). */
+  bus?: SnapshotBus;
   /** The alarm log as last read (absent in files of older versions). */
   alarms?: Alarm[];
   /** [index, space, wireIndex, rawName, type, typeByte, unit, writable, min, max, value, readAt] */
@@ -53,7 +65,14 @@ interface SnapshotFile {
 function isSnapshot(value: unknown): value is SnapshotFile {
   const v = value as Partial<SnapshotFile> | null;
   return (
-    !!v && v.version === SNAPSHOT_VERSION && Array.isArray(v.parameters) && typeof v.savedAt === "number"
+    !!v &&
+    typeof v.version === "number" &&
+    READABLE_VERSIONS.includes(v.version) &&
+    Array.isArray(v.parameters) &&
+    typeof v.savedAt === "number" &&
+    (v.polledAt === undefined || typeof v.polledAt === "number") &&
+    (v.fingerprint === undefined || isFingerprint(v.fingerprint)) &&
+    (v.bus === undefined || (typeof v.bus.key === "string" && typeof v.bus.simulated === "boolean"))
   );
 }
 
@@ -93,11 +112,16 @@ function isAlarm(value: unknown): value is Alarm {
   );
 }
 
+export interface SaveOptions {
+  alarms?: readonly Alarm[] | undefined;
+  savedAt: number;
+  bus?: SnapshotBus | undefined;
+}
+
 export async function saveSnapshot(
   directory: StateDirectory,
   store: ParameterStore,
-  alarms?: readonly Alarm[],
-  savedAt = Date.now(),
+  options: SaveOptions,
 ): Promise<void> {
   const parameters: SnapshotFile["parameters"] = [];
   for (const entry of store.all()) {
@@ -119,23 +143,54 @@ export async function saveSnapshot(
   }
   const file: SnapshotFile = {
     version: SNAPSHOT_VERSION,
-    savedAt,
+    savedAt: options.savedAt,
+    polledAt: store.lastPollAt ?? store.restoredAt,
     identity: identityOf(store),
-    alarms: alarms ? [...alarms] : undefined,
+    fingerprint: fingerprintOf(definitionsOf(store)),
+    bus: options.bus,
+    alarms: options.alarms ? [...options.alarms] : undefined,
     parameters,
   };
   await directory.write(SNAPSHOT_FILE, file);
 }
 
-/** Restores definitions and values (values keep their old read times, so they are stale). */
+function* definitionsOf(store: ParameterStore): Generator<ParameterDefinition> {
+  for (const entry of store.all()) yield entry.definition;
+}
+
+/** What a restore found, besides the definitions and values it put into the store. */
+export interface RestoredSnapshot {
+  identity: ControllerIdentity;
+  savedAt: number;
+  /** When its values were last read completely (`savedAt` for files of version 1). */
+  polledAt: number;
+  fingerprint: CatalogueFingerprint;
+  bus: SnapshotBus | undefined;
+  count: number;
+  alarms: Alarm[] | undefined;
+}
+
+/** The snapshot file's header, without loading its parameters into a store; undefined if none. */
+export async function peekSnapshot(
+  directory: StateDirectory,
+): Promise<{ identity: ControllerIdentity; savedAt: number; bus: SnapshotBus | undefined } | undefined> {
+  const file = await directory.read(SNAPSHOT_FILE, isSnapshot);
+  if (!file || file.parameters.length === 0) return undefined;
+  return { identity: file.identity, savedAt: file.savedAt, bus: file.bus };
+}
+
+/**
+ * Restores definitions and values (values keep their old read times, so they are stale). `accept`
+ * sees the file's header first and may refuse it (another bus's file): then the store is untouched.
+ */
 export async function restoreSnapshot(
   directory: StateDirectory,
   store: ParameterStore,
-): Promise<
-  { identity: ControllerIdentity; savedAt: number; count: number; alarms: Alarm[] | undefined } | undefined
-> {
+  accept: (header: { bus: SnapshotBus | undefined; identity: ControllerIdentity }) => boolean = () => true,
+): Promise<RestoredSnapshot | undefined> {
   const file = await directory.read(SNAPSHOT_FILE, isSnapshot);
   if (!file || file.parameters.length === 0) return undefined;
+  if (!accept({ bus: file.bus, identity: file.identity })) return undefined;
   const definitions: ParameterDefinition[] = file.parameters.map(
     ([index, space, wireIndex, rawName, type, typeByte, unit, writable, min, max]) => {
       const name = apiName(rawName);
@@ -155,12 +210,21 @@ export async function restoreSnapshot(
       };
     },
   );
+  const polledAt = file.polledAt ?? file.savedAt;
   store.setDefinitions(definitions, file.savedAt);
-  store.markRestored(file.savedAt);
+  store.markRestored(polledAt);
   for (const [index, , , , , , , , , , value, readAt] of file.parameters) {
     const restored = loadValue(value);
     if (restored !== undefined && readAt !== null) store.setValue(index, restored, undefined, readAt);
   }
   const alarms = Array.isArray(file.alarms) && file.alarms.every(isAlarm) ? file.alarms : undefined;
-  return { identity: file.identity, savedAt: file.savedAt, count: definitions.length, alarms };
+  return {
+    identity: file.identity,
+    savedAt: file.savedAt,
+    polledAt,
+    fingerprint: file.fingerprint ?? fingerprintOf(definitions),
+    bus: file.bus,
+    count: definitions.length,
+    alarms,
+  };
 }

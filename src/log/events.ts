@@ -38,11 +38,14 @@ export interface LogEventFields {
     regulatorCount?: number;
     panelCount?: number;
   };
+  /** `durationMs` from the first request queued to the last reply, `busMs` of it holding the token, `tokenWaitMs` waiting for it. */
   "poll.cycle": {
     cycle: number;
     parameters: number;
     changed: number;
     durationMs: number;
+    busMs?: number;
+    tokenWaitMs?: number;
     failedBatches: number;
   };
   "discovery.failed": { reason: string };
@@ -50,9 +53,21 @@ export interface LogEventFields {
   "poll.incomplete": { cycle: number; failedBatches: number; reasons: string[]; detail: string };
   "alarms.read": { count: number; active: number };
   "alarms.failed": { reason: string; detail: string };
-  /** Definitions and last values restored from STATE_DIR at start-up. */
-  "snapshot.restored": { count: number; savedAt: string };
+  /** Definitions and last values restored from STATE_DIR at start-up; `ageSeconds` of the values. */
+  "snapshot.restored": { count: number; savedAt: string; ageSeconds?: number; served?: boolean };
   "snapshot.failed": { operation: "save" | "restore"; reason: string };
+  /** A snapshot was thrown away: the live controller is another one, or the file belongs to another bus. */
+  "snapshot.discarded": { reason: string };
+  /** STATE_DIR cannot be used (not a directory, not writable): nothing is kept across restarts. */
+  "state.failed": { reason: string };
+  /** Which folder of STATE_DIR holds this bus's address and snapshot (`basis`: how the bus was recognised). */
+  "state.target": { folder: string; target: string; basis: string };
+  /** Files of an old, flat STATE_DIR attributed to a bus (`adopted`) or left for a real bus (`left`). */
+  "state.legacy": { files: string[]; to: string; action: string; reason: string };
+  /** Files of an old, flat STATE_DIR that could not be attributed to a bus: moved aside, not used. */
+  "state.unattributed": { files: string[]; to: string; action: string; reason: string };
+  /** After a (re)connect: the controller is the one the definitions belong to (UID, versions, catalogue). */
+  "controller.verified": { uid: string; requests: number; busMs: number; after: string };
   /** The controller's UID or firmware changed, or the saved definitions do not fit it: rediscovering. */
   "controller.changed": { reason: string };
   /** Poll cycles in a row without any answer: the link is reopened. */
@@ -190,11 +205,41 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   },
   "snapshot.restored": {
     level: "info",
-    message: (f) => `restored ${f.count} parameters saved at ${f.savedAt}; the first poll refreshes them`,
+    message: (f) =>
+      `restored ${f.count} parameters saved at ${f.savedAt}${
+        f.ageSeconds === undefined
+          ? ""
+          : ` (values ${f.ageSeconds} s old${f.served === false ? ", too old to serve" : ", served as stale"})`
+      }; the first poll refreshes them`,
   },
   "snapshot.failed": {
     level: "warn",
     message: (f) => `parameter snapshot ${f.operation} failed: ${f.reason}`,
+  },
+  "snapshot.discarded": { level: "warn", message: (f) => `snapshot discarded: ${f.reason}` },
+  "state.failed": {
+    level: "warn",
+    message: (f) => `STATE_DIR cannot be used: ${f.reason}; the bus address and the snapshot are not kept`,
+  },
+  "state.target": {
+    level: "info",
+    message: (f) => `state of ${f.target} kept in ${f.folder} (${f.basis})`,
+  },
+  "state.legacy": {
+    level: "info",
+    message: (f) =>
+      f.action === "left"
+        ? `old state files ${f.files.join(", ")} left in place: ${f.reason}`
+        : `old state files ${f.files.join(", ")} moved to ${f.to}: ${f.reason}`,
+  },
+  "state.unattributed": {
+    level: "warn",
+    message: (f) => `old state files ${f.files.join(", ")} moved aside to ${f.to}, not used: ${f.reason}`,
+  },
+  "controller.verified": {
+    level: "info",
+    message: (f) =>
+      `controller ${f.uid} verified after ${f.after} (${f.requests} requests, ${f.busMs} ms on the bus); polling with the known parameters`,
   },
   "controller.changed": { level: "info", message: (f) => `${f.reason}; rediscovering the parameters` },
   "controller.unresponsive": {

@@ -10,6 +10,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Alarm } from "../gateway/alarms.js";
+import type { BusTimeFigures } from "../gateway/bus-time.js";
 import type { GatewayCore } from "../gateway/core.js";
 import type { WriteError } from "../gateway/write-errors.js";
 import { FINAL_WRITE_JOB_STATES, type WriteJob, type WriteRequest } from "../gateway/write-job.js";
@@ -319,14 +320,81 @@ export class GatewayMetrics {
     });
     const pollDuration = new Histogram({
       name: `${p}poll_cycle_duration_seconds`,
-      help: "Duration of complete poll cycles",
+      help: "Duration of complete poll cycles, the wait for the token included",
       buckets: POLL_BUCKETS,
       registers,
     });
+    const pollBus = new Histogram({
+      name: `${p}poll_cycle_bus_seconds`,
+      help: "Bus time of complete poll cycles: time holding the token, the wait for it excluded",
+      buckets: POLL_BUCKETS,
+      registers,
+    });
+    const pollWait = new Histogram({
+      name: `${p}poll_cycle_token_wait_seconds`,
+      help: "Time complete poll cycles waited for the panel's token grant",
+      buckets: TOKEN_BUCKETS,
+      registers,
+    });
     const onPoll = () => {
-      const ms = this.core.status().poll.lastDurationMs;
-      if (ms !== undefined) pollDuration.observe(ms / MS_PER_S);
+      const { lastDurationMs, lastBusTime } = this.core.status().poll;
+      if (lastDurationMs !== undefined) pollDuration.observe(lastDurationMs / MS_PER_S);
+      if (lastBusTime !== undefined) {
+        pollBus.observe(lastBusTime.busMs / MS_PER_S);
+        pollWait.observe(lastBusTime.tokenWaitMs / MS_PER_S);
+      }
     };
+    // The last poll cycle's, discovery's and controller check's figures, one series per operation.
+    const busTimeGauge = (name: string, help: string, read: (figures: BusTimeFigures) => number) =>
+      new Gauge({
+        name: `${p}${name}`,
+        help,
+        labelNames: ["operation"],
+        registers,
+        collect() {
+          const status = core().status();
+          const operations = [
+            ["poll", status.poll.lastBusTime],
+            ["discovery", status.discovery.lastBusTime],
+            ["check", status.check.lastBusTime],
+          ] as const;
+          for (const [operation, figures] of operations) {
+            if (figures !== undefined) this.set({ operation }, read(figures) / MS_PER_S);
+          }
+        },
+      });
+    busTimeGauge(
+      "bus_time_seconds",
+      "Bus time of the last poll cycle, discovery and controller check (time holding the token)",
+      (f) => f.busMs,
+    );
+    busTimeGauge(
+      "bus_token_wait_last_seconds",
+      "Token wait of the last poll cycle, discovery and controller check",
+      (f) => f.tokenWaitMs,
+    );
+    busTimeGauge(
+      "bus_wire_floor_seconds",
+      "What the wire allows for the same exchanges: their bytes at the baud rate plus one turnaround per request",
+      (f) => f.wireFloorMs,
+    );
+    new Gauge({
+      name: `${p}bus_grant_interval_seconds`,
+      help: "Time between the panel's token grants to the gateway, as observed (last, and mean/min/max of the recent ones)",
+      labelNames: ["stat"],
+      registers,
+      collect() {
+        const g = core().status().bus.grantIntervals;
+        for (const [stat, ms] of [
+          ["last", g.lastMs],
+          ["mean", g.averageMs],
+          ["min", g.minMs],
+          ["max", g.maxMs],
+        ] as const) {
+          if (ms !== undefined) this.set({ stat }, ms / MS_PER_S);
+        }
+      },
+    });
     // The bridges start on a running core: a poll completed before they did (the first one, which
     // the gateway waits for) is observed from the status, so the histogram counts it too.
     if (this.core.status().poll.lastCompletedAt !== undefined) onPoll();
@@ -358,10 +426,31 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: `${p}data_ready`,
-      help: "1 while the gateway serves a complete, fresh set of parameters",
+      help: "1 while the gateway serves a complete set of parameters (fresh, or stale within STALE_DATA_MAX_AGE)",
       registers,
       collect() {
         this.set(core().status().dataReady ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: `${p}data_state`,
+      help: "1 for the state the served data is in: fresh, stale (served with its age) or unavailable (503)",
+      labelNames: ["state"],
+      registers,
+      collect() {
+        const state = core().status().data.state;
+        for (const s of ["fresh", "stale", "unavailable"] as const)
+          this.set({ state: s }, s === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: `${p}data_age_seconds`,
+      help: "Age of the served values (since their last complete read); no sample while none are served",
+      registers,
+      collect() {
+        this.reset();
+        const { asOf } = core().status().data;
+        if (asOf !== undefined) this.set((core().clock.now() - asOf) / MS_PER_S);
       },
     });
 

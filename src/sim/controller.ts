@@ -51,7 +51,7 @@ export interface ControllerEvents {
 }
 
 export class SimController extends SimDevice<ControllerEvents> {
-  readonly space: ParameterSpace;
+  private currentSpace: ParameterSpace;
   /** Writes received, oldest first (bounded). */
   readonly writes: WriteRecord[] = [];
 
@@ -61,7 +61,19 @@ export class SimController extends SimDevice<ControllerEvents> {
     private readonly options: ControllerOptions,
   ) {
     super("controller", options.address, context, options.replyLatencyMs);
-    this.space = new ParameterSpace("controller", parameters);
+    this.currentSpace = new ParameterSpace("controller", parameters);
+  }
+
+  get space(): ParameterSpace {
+    return this.currentSpace;
+  }
+
+  /**
+   * A firmware update: the controller now has `parameters` (names, types, limits, values), e.g. one
+   * added or one retyped. A gateway that keeps the old descriptors must notice.
+   */
+  reflash(parameters: readonly SimParameter[]): void {
+    this.currentSpace = new ParameterSpace("controller", parameters);
   }
 
   get parameterCount(): number {

@@ -106,10 +106,12 @@ export class Simulation extends EventEmitter<SimulationEvents> {
       presenceWrites: o.presenceWrites,
       roomTemperature: () => {
         const index = o.panelTemperatureIndex;
-        const value = index < controllerSpace.count ? controllerSpace.getValue(index) : Number.NaN;
+        // The controller's current space: a reflash (SimController.reflash) replaces it.
+        const space = this.controller.space;
+        const value = index < space.count ? space.getValue(index) : Number.NaN;
         return typeof value === "number" ? value : Number.NaN;
       },
-      controllerTypeOf: (index) => controllerSpace.parameters[index]?.typeCode,
+      controllerTypeOf: (index) => this.controller.space.parameters[index]?.typeCode,
     });
     this.poller = o.poller
       ? new SimPoller(context, {

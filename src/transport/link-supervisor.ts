@@ -16,6 +16,13 @@ export interface LinkSupervisorOptions {
   reconnectDelayMaxMs: number;
   /** Reopen when no valid frame was reported for this long; 0 disables the watchdog. */
   silenceTimeoutMs: number;
+  /**
+   * For this long after the link was lost (or first failed to open), attempts stay
+   * `reconnectDelayMinMs` apart, so a short outage — an adapter re-plugged, ser2net restarted — is
+   * noticed within that delay of its end; only then does the wait double. 0 (default): it doubles
+   * from the first failure.
+   */
+  steadyRetryWindowMs?: number;
   /** Times the back-off and the watchdog (default: the system clock). */
   clock?: Clock;
 }
@@ -34,6 +41,10 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
   /** When the last valid frame was reported, or the link came up (clock.now()). */
   private lastFrameAt = 0;
   private failures = 0;
+  /** Failures since the steady retry window ended (they drive the doubling). */
+  private lateFailures = 0;
+  /** When the current outage began (clock.now()); undefined while up. */
+  private outageSince: number | undefined;
   private _state: LinkState = "stopped";
   private _lastError: LinkError | undefined;
   private lastByteAt = 0;
@@ -90,6 +101,16 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
   /** A valid frame was decoded from the link's bytes: the bus is alive (resets the silence watchdog). */
   frameReceived(): void {
     this.lastFrameAt = this.clock.now();
+    if (this.outageSince !== undefined || this.failures > 0) {
+      this.failures = 0;
+      this.lateFailures = 0;
+      this.outageSince = undefined;
+    }
+  }
+
+  /** Attempts since the link last carried a valid frame (0 while it does). */
+  get failedAttempts(): number {
+    return this.failures;
   }
 
   /** Writes through the open link; rejects with a LinkError when it is down. */
@@ -131,7 +152,9 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
       await link.close();
       return;
     }
-    this.failures = 0;
+    // The outage (and the back-off) ends with the first valid frame, not with the open: a converter
+    // that accepts the connection and closes it at once (ser2net without its serial port) is
+    // retried at the back-off's pace, not every RECONNECT_DELAY_MIN for ever.
     this._state = "up";
     this._lastError = undefined;
     this.lastByteAt = this.clock.now();
@@ -177,7 +200,10 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
 
   private scheduleRetry(error: LinkError): void {
     if (this._state === "stopped") return;
-    const delay = this.backoffMs(this.failures);
+    const now = this.clock.now();
+    this.outageSince ??= now;
+    const steady = now - this.outageSince < (this.options.steadyRetryWindowMs ?? 0);
+    const delay = steady ? this.options.reconnectDelayMinMs : this.backoffMs(this.lateFailures++);
     this.failures++;
     this._lastError = error;
     this._state = "waiting";

@@ -1,11 +1,13 @@
 /**
  * /health: one word an operator or a container runtime can act on, and why.
  *
- * - `unhealthy` — the data cannot be served (link down, discovering, or no complete poll yet): the
- *   same condition that makes GET /api/parameters answer 503.
- * - `degraded` — data is served but may be old: values restored from the snapshot and not yet
- *   confirmed by a poll; or the last poll cycle was incomplete; or no poll completed for more than
- *   3 × (POLL_INTERVAL + the last poll's duration).
+ * - `unhealthy` — the data cannot be served: the same condition that makes GET /api/parameters
+ *   answer 503 (nothing complete yet, values known to be another controller's, or the last values
+ *   older than STALE_DATA_MAX_AGE while the link is down).
+ * - `degraded` — data is served but may be old: the last values, marked stale, while the link is
+ *   down or the controller is being checked after a reconnect; values restored from the snapshot
+ *   and not yet confirmed by a poll; the last poll cycle was incomplete; or no poll completed for
+ *   more than 3 × (POLL_INTERVAL + the last poll's duration).
  * - `healthy` — otherwise (also on the simulator, which is flagged separately).
  *
  * The issue overrides HA-COMPAT.md §9 (always 200): 200 only when healthy, 503 otherwise.
@@ -24,14 +26,30 @@ export interface HealthAssessment {
   reason: string | null;
 }
 
+const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
+
+/** Why stale values are served, with their age and how much longer they will be. */
+function staleReason(status: GatewayStatus, now: number): string {
+  const { data, link } = status;
+  const age = data.asOf === undefined ? "" : `, ${seconds(now - data.asOf)} s old`;
+  const until = data.servedUntil === undefined ? "" : ` for ${seconds(data.servedUntil - now)} s more`;
+  if (status.parameters.servingSnapshot) {
+    const link =
+      status.link.state === "up"
+        ? ""
+        : ` (the bus link is not up yet${status.link.lastError ? `: ${status.link.lastError.message}` : ""})`;
+    return `serving values restored from the snapshot${age}; the first poll has not confirmed them yet${link}`;
+  }
+  if (link.state !== "up") {
+    const why = link.lastError ? `: ${link.lastError.message}` : "";
+    return `the bus link is down${why}; serving the last values${age}, marked stale,${until}`;
+  }
+  return `reconnected; checking the controller before the values are fresh again (the last values${age})`;
+}
+
 export function assessHealth(status: GatewayStatus, pollIntervalMs: number, now: number): HealthAssessment {
   if (!status.dataReady) return { state: "unhealthy", reason: notReadyReason(status).detail };
-  if (status.parameters.servingSnapshot) {
-    return {
-      state: "degraded",
-      reason: "serving values restored from the snapshot; the first poll has not confirmed them yet",
-    };
-  }
+  if (status.data.state === "stale") return { state: "degraded", reason: staleReason(status, now) };
   const { poll } = status;
   if (poll.consecutiveFailures > 0) {
     return {

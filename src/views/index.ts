@@ -5,6 +5,6 @@
  */
 export { assessHealth, type HealthAssessment, type HealthState, STALE_POLL_FACTOR } from "./health.js";
 export { ParametersView, parameterFieldsJson } from "./parameters-view.js";
-export { NOT_CONNECTED, type NotReady, notReadyReason } from "./readiness.js";
+export { dataHeaders, NOT_CONNECTED, type NotReady, notReadyReason } from "./readiness.js";
 export { naiveLocalIso, naiveLocalIsoSeconds, utcIso } from "./timestamps.js";
 export { type ApiValue, apiValue, floatJson, limitJson, valueJson } from "./values.js";

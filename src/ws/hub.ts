@@ -160,6 +160,7 @@ export class LiveHub {
     return {
       link: status.link.state,
       data_ready: status.dataReady,
+      data_state: status.data.state,
       health: health.state,
       reason: health.reason,
       discovery: status.discovery.state,

@@ -28,6 +28,8 @@ export interface ParameterEncoding {
 export interface LiveStatus {
   link: string;
   data_ready: boolean;
+  /** `fresh`, `stale` (the last values, served while they cannot be refreshed) or `unavailable`. */
+  data_state: string;
   health: string;
   reason: string | null;
   discovery: string;

@@ -400,3 +400,54 @@ describe("before the first complete poll", () => {
     }
   });
 });
+
+describe("while the bus link is down", () => {
+  // HA-COMPAT.md: any non-200 fails Home Assistant's whole update cycle and turns every entity
+  // unavailable. The reference answers 503 whenever the link is down; this gateway keeps serving the
+  // last complete values for STALE_DATA_MAX_AGE — the same body, marked only by headers — and then
+  // answers the reference's 503.
+  it("serves the last values, byte for byte as before the outage, marked stale, then 503 not-connected once they are too old", async () => {
+    const api = await startSimApi({ env: { STALE_DATA_MAX_AGE: "2" } });
+    try {
+      const before = await api.app.inject({ method: "GET", url: "/api/parameters" });
+      expect(before.headers["x-data-state"]).toBe("fresh");
+      api.sim.faults.unplug();
+      await eventually(() => api.core.status().link.state !== "up", "link down");
+      const during = await api.app.inject({ method: "GET", url: "/api/parameters" });
+      expect(during.statusCode).toBe(200);
+      expect(during.headers["content-type"]).toMatch(/^application\/json/);
+      expect(during.headers["x-data-state"]).toBe("stale");
+      expect(during.body).toBe(before.body);
+      expect((await api.app.inject({ method: "GET", url: "/api/alarms" })).statusCode).toBe(200);
+      // Writes are refused at once: nothing can reach the controller.
+      const write = await api.app.inject({
+        method: "POST",
+        url: "/api/parameters/SummerOn",
+        payload: { value: 22 },
+      });
+      expect(write.statusCode).toBe(503);
+      expect(api.writesOnBus()).toHaveLength(0);
+      await eventually(() => !api.core.dataReady(), "the values too old to serve", 5_000);
+      const after = await api.app.inject({ method: "GET", url: "/api/parameters" });
+      expect(after.statusCode).toBe(503);
+      expect(after.json().error).toBe("not-connected");
+      expect(after.json().detail).toMatch(/^Controller not connected \(link to sim:\/\/ waiting/);
+      expect((await api.app.inject({ method: "GET", url: "/api/alarms" })).statusCode).toBe(503);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("with STALE_DATA_MAX_AGE=0 answers 503 as soon as the link is down, as the reference gateway does", async () => {
+    const api = await startSimApi({ env: { STALE_DATA_MAX_AGE: "0" } });
+    try {
+      api.sim.faults.unplug();
+      await eventually(() => api.core.status().link.state !== "up", "link down");
+      const res = await api.app.inject({ method: "GET", url: "/api/parameters" });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: "not-connected" });
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -304,10 +304,12 @@ describe("GET /api/alarms", () => {
     });
   });
 
-  it("answers 503 while not connected and before the log was read", async () => {
+  it("answers 503 while nothing may be served (link down, values too old) and before the log was read", async () => {
     const { app, core } = await start();
     core.statusOverrides = { alarms: { lastReadAt: undefined, count: 0, active: 0 } };
     expect((await app.inject({ method: "GET", url: "/api/alarms" })).json().error).toBe("not-ready");
+    // The link is down and the last values are no longer served (as /api/parameters answers 503).
+    core.ready = false;
     core.statusOverrides = {
       link: {
         kind: "sim",

@@ -41,7 +41,9 @@ describe("gm3 get", () => {
 
   it("--json gives an object keyed by the names asked, fresh values (not the snapshot of the last run)", async () => {
     // The first run saved a snapshot with 47; the simulator now holds 44.
-    expect(existsSync(join(bus.stateDir, SNAPSHOT_FILE))).toBe(true);
+    // Kept in the folder of this bus target (tcp://127.0.0.1:<port>).
+    const folder = `tcp-127.0.0.1-${new URL(bus.url).port}`;
+    expect(existsSync(join(bus.stateDir, "buses", folder, SNAPSHOT_FILE))).toBe(true);
     bus.sim.controller.setValue(SETPOINT.index, 44);
     const { code, stdout } = await gm3(
       ["get", SETPOINT.name, READ_ONLY_NAME, "--json", "--timeout", "20"],

@@ -40,6 +40,7 @@ import { type GatewayConfig, loadConfig } from "../../src/config/index.js";
 import { GatewayCore } from "../../src/gateway/core.js";
 import type { Logger } from "../../src/log/index.js";
 import { type BusLogEntry, Simulation, type SimulationOptions, VirtualClock } from "../../src/sim/index.js";
+import type { LinkKind } from "../../src/transport/link.js";
 import { gatewayClockOn } from "./gateway-clock.js";
 
 export const FIELD_GATEWAY_ADDRESS = 114;
@@ -59,6 +60,17 @@ export interface FieldGatewayOptions {
   waitForData?: boolean;
   /** Simulated time the start may take (default 120 s). */
   dataBudgetMs?: number;
+  /**
+   * The simulated wire presented as another bus target (a serial adapter, a TCP address): the link
+   * still attaches to the simulator, but the gateway keeps its state as for that target. Describes
+   * "the same STATE_DIR, now pointed at another bus".
+   */
+  linkAs?: { kind: LinkKind; target: string };
+  /**
+   * Runs after the simulator started and before the core starts, e.g. to unplug the link so the
+   * gateway starts without one (`sim.faults.unplug(ms)`).
+   */
+  beforeStart?: (sim: Simulation) => void;
   /**
    * Wall-clock date at simulated time 0 (default: the VirtualClock's). A restart on a state
    * directory passes the previous run's `clock.date()`, so its snapshot is not from the future.
@@ -124,11 +136,14 @@ export async function startFieldGateway(options: FieldGatewayOptions = {}): Prom
     ownStateDir = true;
   }
   const config = fieldConfig(options.env);
+  const coreOptions = coreOptionsFromConfig(config, {
+    logger: options.logger ?? pino({ level: "silent" }),
+    attachSimulator: () => sim.attach("gateway"),
+  });
   const core = new GatewayCore({
-    ...coreOptionsFromConfig(config, {
-      logger: options.logger ?? pino({ level: "silent" }),
-      attachSimulator: () => sim.attach("gateway"),
-    }),
+    ...coreOptions,
+    link: { ...coreOptions.link, ...options.linkAs },
+    simulator: options.linkAs ? options.linkAs.kind === "sim" : coreOptions.simulator,
     stateDir,
     clock: gatewayClockOn(clock),
   });
@@ -188,6 +203,7 @@ export async function startFieldGateway(options: FieldGatewayOptions = {}): Prom
   };
 
   sim.start();
+  options.beforeStart?.(sim);
   await core.start();
   try {
     if (options.waitForData !== false) {

@@ -54,6 +54,7 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       cacheTtlMs: config.cacheTtlMs,
       writeDeadlineMs: config.writeDeadlineMs,
       writeRateLimitPerMinute: config.apiWriteRateLimitPerMinute,
+      staleDataMaxAgeMs: config.staleDataMaxAgeMs,
       logger,
     },
     waitForData: false,

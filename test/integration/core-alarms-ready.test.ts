@@ -9,15 +9,22 @@ import { describe, expect, it } from "vitest";
 import type { GatewayCore } from "../../src/gateway/core.js";
 import { startFieldGateway } from "../helpers/field-gateway.js";
 
-/** Records, at the first moment the data is ready, whether the alarm log has been read. */
+/**
+ * Records, at the first moment the data is ready, whether the alarm log has been read. Looked at on
+ * every status change and on every store event (a complete poll is stored before the alarm read).
+ */
 function alarmsWhenReady(core: GatewayCore): Promise<{ lastReadAt: number | undefined; count: number }> {
   return new Promise((resolve) => {
     const check = () => {
       if (!core.dataReady()) return;
       core.off("status", check);
+      core.store.off("pollComplete", check);
+      core.store.off("change", check);
       resolve({ lastReadAt: core.status().alarms.lastReadAt, count: core.alarms.length });
     };
     core.on("status", check);
+    core.store.on("pollComplete", check);
+    core.store.on("change", check);
     check();
   });
 }

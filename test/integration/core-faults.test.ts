@@ -136,7 +136,7 @@ describe("gateway core against a faulty bus", () => {
     }
   });
 
-  it("reopens the link and rediscovers when the controller stays silent", async () => {
+  it("reopens the link when the controller stays silent, and polls again without a rediscovery once it answers", async () => {
     const g = await startFieldGateway();
     try {
       const discoveries = g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0;
@@ -144,12 +144,13 @@ describe("gateway core against a faulty bus", () => {
       g.sim.faults.silenceController(120_000);
       await g.runUntil(() => g.core.status().link.reconnects >= 1, "link reopened", 150_000);
       expect(g.sim.faults.controllerSilenced()).toBe(true);
-      await g.runUntil(
-        () => g.core.dataReady() && g.core.status().discovery.state === "complete",
-        "data again",
-        300_000,
-      );
-      expect(g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0).toBeGreaterThan(discoveries);
+      // The check after the reopen gets no answer either: the last values stay served, marked stale.
+      expect(g.core.dataState()).toBe("stale");
+      await g.runUntil(() => !g.sim.faults.controllerSilenced(), "the controller answers again", 150_000);
+      await g.runUntil(() => g.core.dataState() === "fresh", "fresh data again", 120_000);
+      expect(g.core.status().check.state).toBe("passed");
+      // The same controller: its descriptors were not read again.
+      expect(g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0).toBe(discoveries);
     } finally {
       await g.stop();
     }
@@ -162,15 +163,17 @@ describe("gateway core against a faulty bus", () => {
       // Longer than CACHE_TTL_SECONDS (60 s), so the values go stale while it is out.
       g.sim.faults.unplug(90_000);
       await g.runUntil(() => g.core.status().link.state !== "up", "link down", 5_000);
-      expect(g.core.dataReady()).toBe(false);
+      // Still served (90 s < STALE_DATA_MAX_AGE), as stale.
+      expect(g.core.dataReady()).toBe(true);
+      expect(g.core.dataState()).toBe("stale");
       expect(g.core.status().link.lastError?.message).toBeTruthy();
       expect(g.core.store.get(10)!.value).toBe(uid);
       await g.runUntil(() => g.core.store.isStale(g.core.store.get(10)!), "the UID stale", 90_000);
       expect(g.core.status().link.state).not.toBe("up");
       expect(g.core.store.get(10)!.value).toBe(uid);
       await g.runUntil(
-        () => g.core.dataReady() && g.core.status().link.reconnects >= 1,
-        "reconnected with data",
+        () => g.core.dataState() === "fresh" && g.core.status().link.reconnects >= 1,
+        "reconnected with fresh data",
         300_000,
       );
       expect(g.core.store.isStale(g.core.store.get(10)!)).toBe(false);

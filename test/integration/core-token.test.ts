@@ -37,7 +37,9 @@ describe("token passing and the bus address", () => {
       expect(claimed).toBeLessThanOrEqual(130);
       expect(g.core.address.state).toBe("paired");
       expect(g.sim.panel.registeredGateways).toContain(claimed);
-      const saved = JSON.parse(await readFile(join(stateDir, "bus-address.json"), "utf8")) as {
+      const saved = JSON.parse(
+        await readFile(join(stateDir, "buses", "sim", "bus-address.json"), "utf8"),
+      ) as {
         address: number;
       };
       expect(saved.address).toBe(claimed);

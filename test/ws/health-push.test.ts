@@ -48,6 +48,7 @@ function fakeCore() {
         link: { state: "up" },
         discovery: { state: "done" },
         parameters: { servingSnapshot: false },
+        data: { state: "fresh" },
         poll: { consecutiveFailures: 0, lastCompletedAt: core.lastPollAt, lastDurationMs: 0 },
       }) as unknown as GatewayStatus,
   });

@@ -133,6 +133,7 @@ export interface StatusBody {
 export interface LiveStatus {
   link: string;
   data_ready: boolean;
+  data_state?: "fresh" | "stale" | "unavailable";
   health: HealthState;
   reason: string | null;
   discovery: string;

@@ -1,7 +1,7 @@
 /** GET /api/alarms (HA-COMPAT.md §7): the panel's alarm log from memory, newest first. */
 
 import { sendApiError } from "../../http/errors.js";
-import { notReadyReason } from "../../views/readiness.js";
+import { dataHeaders, notReadyReason } from "../../views/readiness.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
 import { AlarmsBodySchema, errorResponses } from "../schemas.js";
 
@@ -15,16 +15,18 @@ export function registerAlarmRoutes(app: TypedApp, ctx: ApiContext): void {
         summary: "The alarm log, newest first",
         description:
           "`to_date` is null while an alarm is active. Read after discovery and every ALARM_POLL_CYCLES polls. " +
-          "503 while the controller is not connected or before the log was first read.",
+          "Served whenever GET /api/parameters is (also the last log, marked stale like the values, while the link is down " +
+          "for up to STALE_DATA_MAX_AGE); 503 otherwise or before the log was first read.",
         response: { 200: AlarmsBodySchema, ...errorResponses(401, 503) },
       },
     },
     (_request, reply) => {
       const status = core.status();
-      if (status.link.state !== "up") {
+      if (!status.dataReady) {
         const reason = notReadyReason(status);
         return sendApiError(reply, 503, reason.code, reason.detail);
       }
+      reply.headers(dataHeaders(status.data, core.clock.now()));
       if (status.alarms.lastReadAt === undefined) {
         return sendApiError(
           reply,

@@ -6,6 +6,7 @@ import { sendApiError } from "../../http/errors.js";
 import { typeName } from "../../protocol/index.js";
 import type { ParameterEntry } from "../../store/parameter-store.js";
 import { parameterFieldsJson } from "../../views/parameters-view.js";
+import { dataHeaders } from "../../views/readiness.js";
 import { naiveLocalIso } from "../../views/timestamps.js";
 import { valueJson } from "../../views/values.js";
 import { writeJobJson } from "../../views/write-job-json.js";
@@ -55,12 +56,18 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
         tags: [TAG],
         summary: "All parameters, keyed by index",
         description:
-          "Answered from memory. 503 until discovery and the first complete poll are done, and while the bus link is down.",
+          "Answered from memory. 503 until discovery and the first complete poll are done. While the controller " +
+          "cannot be read (link down, reconnecting, just restarted from the snapshot) the last complete values are " +
+          "served, marked by the headers X-Data-State: stale and X-Data-Age (seconds), until they are " +
+          "STALE_DATA_MAX_AGE old; then 503. The body is the reference gateway's; its timestamp is when the values were read.",
         response: { 200: ParametersBodySchema, ...errorResponses(401, 503) },
       },
     },
     (request, reply) => {
-      if (!core.dataReady()) return sendNotReady(reply, core);
+      const now = core.clock.now();
+      const data = core.dataStatus(now);
+      if (data.state === "unavailable") return sendNotReady(reply, core);
+      reply.headers(dataHeaders(data, now));
       reply.header("vary", "accept-encoding");
       if (acceptsGzip(request.headers["accept-encoding"])) {
         const compressed = view.gzip(core.clock.now());
@@ -84,7 +91,10 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (request, reply) => {
-      if (!core.dataReady()) return sendNotReady(reply, core);
+      const now = core.clock.now();
+      const data = core.dataStatus(now);
+      if (data.state === "unavailable") return sendNotReady(reply, core);
+      reply.headers(dataHeaders(data, now));
       const entry = core.store.resolve(request.params.name);
       if (!entry) return sendNotFound(reply, request.params.name);
       return sendJson(reply, 200, detailJson(ctx, entry, core.clock.now()));
@@ -107,7 +117,7 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
           "With `Prefer: respond-async`: 202 at once with the job. " +
           "400 read-only/out of range (or a range that cannot be resolved)/wrong type, 403 read-only mode, " +
           "404 unknown, 422 no `value`, 429 too many writes (all paths together), 502 refused by the controller, " +
-          "503 link down, data not ready, not confirmed, queue full or expired.",
+          "503 link down, data not ready, not confirmed, queue full or expired (the token did not come, or the controller was not yet verified after a reconnect or a restart from the snapshot, within WRITE_DEADLINE).",
         params: NameParamsSchema,
         body: WriteBodySchema,
         response: {

@@ -33,8 +33,9 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
         tags: ["gateway"],
         summary: "healthy / degraded / unhealthy, with the reason",
         description:
-          "200 when healthy, 503 otherwise. unhealthy: the data cannot be served (link down, discovering, no complete poll yet). " +
-          "degraded: values from the snapshot not yet confirmed, the last poll incomplete, or no complete poll for more than " +
+          "200 when healthy, 503 otherwise. unhealthy: the data cannot be served (nothing complete yet, another controller, " +
+          "or the last values older than STALE_DATA_MAX_AGE). degraded: stale values served (link down, reconnecting, " +
+          "values from the snapshot not yet confirmed), the last poll incomplete, or no complete poll for more than " +
           "3 × (POLL_INTERVAL + the last poll's duration).",
         response: { 200: HealthBodySchema, 503: HealthBodySchema },
       },
@@ -43,7 +44,8 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
       const now = core.clock.now();
       const status = core.status();
       const health = assessHealth(status, config.pollIntervalMs, now);
-      const lastPoll = status.poll.lastCompletedAt;
+      // The age of what is served: the last complete poll, else the snapshot's values.
+      const lastPoll = status.poll.lastCompletedAt ?? status.data.asOf;
       return sendJson(reply, health.state === "healthy" ? 200 : 503, {
         status: health.state,
         reason: health.reason,
@@ -51,6 +53,7 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
         parameters_count: status.parameters.exposed,
         last_update: lastPoll === undefined ? null : naiveLocalIso(lastPoll),
         last_poll_age_seconds: ageSeconds(lastPoll, now),
+        data_state: status.data.state,
         uptime_seconds: Math.round((now - status.startedAt) / 100) / 10,
         simulator: status.simulator,
         ...(status.simulator ? { warning: simulatorWarning(config.simTiming) } : {}),

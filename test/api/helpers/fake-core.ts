@@ -54,6 +54,13 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
       lastTokenGrantAt: now - 100,
       waitingForTokenSince: undefined,
       queueLength: 0,
+      grantIntervals: {
+        grants: 1,
+        lastMs: undefined,
+        averageMs: undefined,
+        minMs: undefined,
+        maxMs: undefined,
+      },
       stats: {
         framesIn: 1,
         framesOut: 1,
@@ -77,14 +84,18 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
         lastFrameAt: now - 50,
       },
     },
+    state: undefined,
+    check: { state: "passed", lastAt: now - 1100, lastBusTime: undefined, lastResult: "same controller" },
     discovery: {
       state: "complete",
       source: "bus",
       lastCompletedAt: now - 3000,
       lastDurationMs: 1000,
+      lastBusTime: undefined,
       regulatorCount: 1,
       panelCount: 0,
       batches: 1,
+      fingerprint: undefined,
       progress: undefined,
       lastError: undefined,
     },
@@ -92,6 +103,7 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
       cycles: 1,
       lastCompletedAt: now - 1000,
       lastDurationMs: 500,
+      lastBusTime: undefined,
       lastCpuMs: 10,
       consecutiveFailures: 0,
       lastError: undefined,
@@ -99,6 +111,16 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
     },
     alarms: { lastReadAt: now - 900, count: 0, active: 0 },
     parameters: { count: 0, exposed: 0, servingSnapshot: false },
+    data: {
+      state: "fresh",
+      source: "bus",
+      asOf: now - 1000,
+      staleMaxAgeMs: 600_000,
+      servedUntil: undefined,
+      withheld: undefined,
+      verification: "verified",
+      writesHeldBy: undefined,
+    },
     dataReady: true,
     ...overrides,
   };
@@ -183,11 +205,19 @@ export class FakeCore implements ApiCore {
     return this.ready;
   }
 
+  dataStatus(): GatewayStatus["data"] {
+    return this.status().data;
+  }
+
   status(): GatewayStatus {
     let exposed = 0;
     for (const entry of this.store.all()) if (entry.definition.exposed) exposed++;
+    const base = baseStatus();
     return baseStatus({
       dataReady: this.ready,
+      data: this.ready
+        ? base.data
+        : { ...base.data, state: "unavailable", source: undefined, asOf: undefined },
       parameters: { count: this.store.size, exposed, servingSnapshot: false },
       ...this.statusOverrides,
     });
