@@ -364,6 +364,10 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.bus.on("token", ({ holding }) => {
       if (holding) this.lastTokenGrantAt = Date.now();
     });
+    this.bus.on("fault", (error, context) => {
+      // A bug the bus survived (it dropped the frame or failed the request): said loudly.
+      this.log.error({ err: error }, `internal error ${context}, survived: ${error.message}`);
+    });
     this.bus.on("protocolError", ({ reason, raw, frame }) => {
       if (!this.log.isLevelEnabled("debug")) return; // the hex is only worth building when shown
       logEvent(this.log, "protocol.error", {
