@@ -55,6 +55,7 @@ export function coreOptionsFromConfig(
     writeTimeoutMs: config.writeTimeoutMs,
     readOnly: config.readOnly,
     allowPanelWrites: config.allowPanelWrites,
+    expertWrites: config.expertWrites,
     cacheTtlMs: config.cacheTtlMs,
     cacheMaxSize: config.cacheMaxParameters,
     stateDir: config.stateDir,

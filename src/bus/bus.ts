@@ -223,7 +223,11 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       } catch (error) {
         // One frame that trips a bug is dropped; it must not take the link's data handler, and with
         // it the process, down. The frames after it are still handled.
-        this.emit("fault", error as Error, `handling a frame from ${frame.source} (${commandName(frame.command)})`);
+        this.emit(
+          "fault",
+          error as Error,
+          `handling a frame from ${frame.source} (${commandName(frame.command)})`,
+        );
       }
     }
   }

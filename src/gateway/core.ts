@@ -55,6 +55,8 @@ export interface GatewayCoreOptions extends Omit<BusOptions, "answerProbes"> {
   writeTimeoutMs: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
+  /** EXPERT_WRITES: allow writes to the service parameters (src/catalog/expert-parameters.json). */
+  expertWrites?: boolean;
   cacheTtlMs: number;
   cacheMaxSize: number;
   /** Where the address and the parameter snapshot live; undefined = keep nothing. */
@@ -199,6 +201,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       panelAddress: options.panelAddress,
       readOnly: options.readOnly,
       allowPanelWrites: options.allowPanelWrites,
+      expertWrites: options.expertWrites ?? false,
       writeTimeoutMs: options.writeTimeoutMs,
       writeBlocked: () => this.writeBlockedReason(),
     });
@@ -295,6 +298,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       startedAt: this.startedAt,
       simulator: this.options.simulator,
       readOnly: this.options.readOnly,
+      expertWrites: this.options.expertWrites ?? false,
       link: { ...this.linkStatus },
       bus: {
         address: this.address.address,

@@ -9,6 +9,7 @@ import type { Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
 import { Priority } from "../bus/request.js";
 import { modifyParameterRequest, readValuesRequest } from "../bus/requests.js";
+import { expertRuleOf } from "../catalog/expert-parameters.js";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
 import { WriteError } from "./write-errors.js";
@@ -19,6 +20,8 @@ export interface WriterOptions {
   panelAddress: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
+  /** EXPERT_WRITES: allow writes to the service parameters of src/catalog/expert-parameters.json. */
+  expertWrites: boolean;
   /** Why writes cannot be made right now (checked after READ_ONLY), or undefined when they can. */
   writeBlocked?: () => string | undefined;
   /** Upper bound for a whole write: waiting behind other writes and for the token, the send, the read-back. */
@@ -139,6 +142,13 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
         `${definition.name} is a panel parameter (${definition.index}); writing panel parameters is unverified on real hardware and disabled (ALLOW_PANEL_WRITES=false)`,
       );
     }
+    const expert = expertRuleOf(definition);
+    if (expert?.gated && !this.options.expertWrites) {
+      throw new WriteError(
+        "expert-only",
+        `${definition.name} (${definition.index}) is a service parameter (${expert.entry.kind}): ${expert.entry.consequence} Writes to it are refused unless EXPERT_WRITES=true`,
+      );
+    }
     if (!definition.writable) throw new WriteError("read-only-parameter", `${definition.name} is read-only`);
     const limits = this.store.writeLimitsOf(entry);
     if (!limits.ok) {
@@ -195,6 +205,14 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     } catch (error) {
       if (!(error instanceof BusError)) throw error;
       if (!error.maybeDelivered) {
+        if (error.reason === "unsendable") {
+          // Validation should have caught it; the bus refused it before it was queued.
+          throw new WriteError(
+            "not-representable",
+            `${definition.name} was not written: ${error.message}`,
+            false,
+          );
+        }
         if (error.reason === "rejected") {
           throw new WriteError(
             "rejected",

@@ -387,6 +387,7 @@ describe("GET /api/status and GET /", () => {
       rejected: 0,
       "link-down": 0,
       "no-token": 0,
+      unsendable: 0,
     });
     expect(body.poll.interval_ms).toBe(10_000);
     expect(body.simulator).toBe(false);

@@ -86,6 +86,7 @@ function setup(values: Map<number, number>, script: ControllerScript = {}) {
     panelAddress: PANEL,
     readOnly: false,
     allowPanelWrites: false,
+    expertWrites: false,
     writeTimeoutMs: WRITE_TIMEOUT_MS,
   });
   const reply = (frame: Omit<Frame, "destination" | "source">) =>

@@ -31,6 +31,7 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
     startedAt: now - 5000,
     simulator: false,
     readOnly: false,
+    expertWrites: false,
     link: {
       kind: "sim",
       target: "sim://",
