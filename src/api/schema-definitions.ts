@@ -109,6 +109,7 @@ export const HealthBodySchema = Type.Object({
   simulator: Type.Boolean({ description: "true: the data comes from the built-in simulator." }),
   warning: Type.Optional(Type.String()),
   read_only: Type.Boolean(),
+  expert_writes: Type.Boolean({ description: "EXPERT_WRITES: service parameters may be written." }),
   version: Type.String(),
 });
 
@@ -137,6 +138,24 @@ export const TemperatureResultSchema = Type.Object({
   forwarded_to_bus: Type.Boolean({ description: "false while the virtual thermostat is disabled." }),
 });
 
+export const ExpertParametersBodySchema = Type.Object({
+  expert_writes: Type.Boolean({
+    description: "EXPERT_WRITES: the gated parameters may be written (the dashboard still asks first).",
+  }),
+  parameters: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      name: Type.String(),
+      gated: Type.Boolean({
+        description:
+          "true: refused with 403 expert-only unless EXPERT_WRITES; false: writable, confirm first.",
+      }),
+      kind: Type.String({ description: "reset, flash, clock, test, factory or bus." }),
+      consequence: Type.String({ description: "What a write does." }),
+    }),
+  ),
+});
+
 export const PairResultSchema = Type.Object({ success: Type.Literal(true), message: Type.String() });
 
 const IsoOrNull = Nullable(Type.String(), "UTC ISO 8601.");
@@ -148,6 +167,7 @@ export const StatusBodySchema = Type.Object({
     Type.String({ description: "Present when the data comes from the built-in simulator." }),
   ),
   read_only: Type.Boolean(),
+  expert_writes: Type.Boolean({ description: "EXPERT_WRITES: service parameters may be written." }),
   started_at: Type.String(),
   uptime_seconds: Type.Number(),
   data_ready: Type.Boolean(),

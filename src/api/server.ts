@@ -10,7 +10,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { GatewayConfig } from "../config/index.js";
 import { ANY_ORIGIN } from "../config/index.js";
 import { ApiKeyCheck, createAuthHook } from "../http/auth.js";
-import { handleError, sendApiError } from "../http/errors.js";
+import { answerClientError, handleError, sendApiError } from "../http/errors.js";
+import { RouteMethods } from "../http/method-not-allowed.js";
 import type { Logger } from "../log/index.js";
 import { ParametersView } from "../views/parameters-view.js";
 import type { ApiContext } from "./context.js";
@@ -20,6 +21,7 @@ import { useJsonBodyParser } from "./json-body.js";
 import { WriteRateLimiter } from "./rate-limit.js";
 import { createRequestLogHook } from "./request-log.js";
 import { registerAlarmRoutes } from "./routes/alarms.js";
+import { registerExpertRoutes } from "./routes/expert.js";
 import { registerParameterRoutes } from "./routes/parameters.js";
 import { registerServiceRoutes } from "./routes/service.js";
 import { registerThermostatRoutes } from "./routes/thermostat.js";
@@ -56,6 +58,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A string where a number belongs is an error (422), not something to coerce.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // What Node's parser refuses (431 headers too large, 400 malformed HTTP) in the error shape too.
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => {
       const url = request.url.slice(0, MAX_LOGGED_URL);
       if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
@@ -89,6 +93,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     done();
   });
 
+  // Routes are recorded as they are added (those of other bridges too), for 405 answers.
+  const routeMethods = new RouteMethods();
+  routeMethods.watch(app);
   useJsonBodyParser(app);
   // Bodies are JSON only: text/plain gets 415 instead of a string that fails validation.
   app.removeContentTypeParser("text/plain");
@@ -100,14 +107,26 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
       );
     }),
   );
-  app.setNotFoundHandler((request, reply) =>
+  app.setNotFoundHandler((request, reply) => {
+    const shown = request.url.slice(0, MAX_LOGGED_URL);
+    const allowed = routeMethods.allowedFor(request.url);
+    if (allowed.length > 0) {
+      sendApiError(
+        reply,
+        405,
+        "method-not-allowed",
+        `${request.method} is not accepted at ${shown}; it accepts ${allowed.join(", ")}`,
+        { Allow: allowed.join(", ") },
+      );
+      return;
+    }
     sendApiError(
       reply,
       404,
       "not-found",
-      `no such endpoint: ${request.method} ${request.url.slice(0, MAX_LOGGED_URL)} (the API is described at ${DOCS_PREFIX})`,
-    ),
-  );
+      `no such endpoint: ${request.method} ${shown} (the API is described at ${DOCS_PREFIX})`,
+    );
+  });
   app.addHook("onResponse", createRequestLogHook(logger));
   // Graceful shutdown: requests arriving on open connections get a clear 503. A keep-alive
   // connection whose request was in flight when closing began (a write takes seconds) would
@@ -143,6 +162,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   await registerOpenApi(app, deps.version);
   registerServiceRoutes(app, ctx);
   registerParameterRoutes(app, ctx);
+  registerExpertRoutes(app, ctx);
   registerAlarmRoutes(app, ctx);
   registerThermostatRoutes(app, ctx);
   await registerDocsRoutes(app);

@@ -3,7 +3,7 @@ import { WriteError } from "../gateway/write-errors.js";
 import { BusCommandError, type CliCommand, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { oneShotOptionHelp, oneShotOptions, withGateway } from "./one-shot.js";
-import { formatValue, jsonValue, parseCliValue } from "./value-format.js";
+import { formatValue, indexSpellingProblem, jsonValue, parseCliValue } from "./value-format.js";
 
 /** Refusals about the request itself (exit 2); the rest are failures on the bus (exit 1). */
 const USAGE_FAILURES = new Set([
@@ -13,6 +13,9 @@ const USAGE_FAILURES = new Set([
   "wrong-type",
   "out-of-range",
   "not-representable",
+  "not-a-whole-number",
+  "too-long",
+  "expert-only",
   "read-only-mode",
 ]);
 
@@ -26,11 +29,14 @@ export const setCommand: CliCommand = {
     if (positionals.length !== 2)
       throw new UsageError("give a parameter and a value: gm3 set HDWTSetPoint 48");
     const [target, text] = positionals as [string, string];
+    const misspelt = indexSpellingProblem(target);
+    if (misspelt) throw new UsageError(`${misspelt} — nothing was sent`);
     const value = parseCliValue(text);
     return withGateway(values, io, async (app) => {
       try {
         const outcome = await app.core.write({
-          target: /^\d+$/.test(target) ? Number(target) : target,
+          // A name, or an index in its one spelling (the store resolves both, names first).
+          target,
           value,
           origin: "cli",
         });

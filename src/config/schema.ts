@@ -235,7 +235,7 @@ export const settingsSchema = {
     kind: booleanKind,
     default: false,
     group: "Writes and safety",
-    doc: "Allow writes to service parameters that reset, flash, set the clock of or test the controller (docs/http-api.md#expert-gate). Off: refused with 403 expert-only on every path.",
+    doc: "Allow writes to service parameters that reset, flash, set the clock of or test the controller (docs/http-api.md#expert-gate-service-parameters). Off: refused with 403 expert-only on every path.",
   }),
 
   // HTTP API

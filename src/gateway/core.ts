@@ -30,6 +30,7 @@ import {
   saveSnapshot,
 } from "./snapshot.js";
 import type { DiscoveryStatus, GatewayStatus, LinkStatus, PollStatus } from "./status.js";
+import { loggableClientValue } from "./write-value.js";
 import { SafeWriter, type WriteOutcome, type WriteRequest } from "./writer.js";
 
 /** The bus's own options (turnaround, timeouts, retries, token) plus what the core adds. */
@@ -388,7 +389,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         parameter: outcome?.name ?? parameter?.name ?? String(request.target),
         index: outcome?.index ?? parameter?.index ?? -1,
         oldValue: outcome ? outcome.oldValue : parameter?.oldValue,
-        newValue: outcome ? outcome.newValue : request.value,
+        // Refused values come from clients: bounded before any logger serialises them.
+        newValue: outcome ? outcome.newValue : loggableClientValue(request.value),
         outcome: outcome ? "confirmed" : error?.sent ? "failed" : "refused",
         durationMs,
         reason: error ? `${error.failure}: ${error.message}` : outcome?.confirmation,

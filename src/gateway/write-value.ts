@@ -39,6 +39,22 @@ export function describeClientValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** Longest requested string a log line repeats. */
+const MAX_LOGGED_CHARS = 200;
+
+/**
+ * A client's value as a log line may show it: numbers and booleans as they are, strings cut, and
+ * arrays or objects only named — a 5,000-level array would overflow the stack of any serialiser.
+ */
+export function loggableClientValue(value: unknown): unknown {
+  if (typeof value === "string")
+    return value.length > MAX_LOGGED_CHARS
+      ? `${value.slice(0, MAX_LOGGED_CHARS)}…(${value.length} characters)`
+      : value;
+  if (value !== null && typeof value === "object") return `(${describeClientValue(value)})`;
+  return value;
+}
+
 function formatRange(limits: ResolvedLimits): string {
   return `${limits.min ?? "−∞"}..${limits.max ?? "+∞"}`;
 }

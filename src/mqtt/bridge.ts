@@ -237,7 +237,17 @@ export class MqttBridge {
     client.on("error", (error) => {
       this.lastError = error.message;
     });
-    client.on("message", (topic, payload, packet) => this.message(topic, payload, packet));
+    client.on("message", (topic, payload, packet) => {
+      // One message that trips a bug must not end the process (the client's stream would rethrow).
+      try {
+        this.message(topic, payload, packet);
+      } catch (error) {
+        this.options.logger.error(
+          { err: error, topic: topic.slice(0, 200) },
+          `internal error handling an MQTT message, survived: ${(error as Error).message}`,
+        );
+      }
+    });
   }
 
   private whenConnected(client: MqttClient): void {

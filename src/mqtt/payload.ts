@@ -7,6 +7,10 @@ import type { Alarm } from "../gateway/alarms.js";
 import type { WriteError } from "../gateway/write-errors.js";
 import type { WriteOutcome } from "../gateway/writer.js";
 import { isTypeCode, type ParameterValue, roundFloat, TYPE_INFO } from "../protocol/index.js";
+import { nestsDeeperThan } from "../util/json-depth.js";
+
+/** A command is a number, a boolean or `{"value": …}`; deeper JSON is not parsed. */
+const MAX_SET_PAYLOAD_DEPTH = 32;
 
 /** Home Assistant's MQTT platforms treat this payload as "no value". */
 export const NO_VALUE = "None";
@@ -37,6 +41,8 @@ export function statePayload(type: number, value: ParameterValue | undefined): s
 export function parseSetPayload(payload: Buffer): unknown {
   const text = payload.toString("utf8").trim();
   if (text === "") return text;
+  // JSON.parse recurses per level: a payload nested deeper than any command needs stays text.
+  if (nestsDeeperThan(text, MAX_SET_PAYLOAD_DEPTH)) return text;
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === "number" || typeof parsed === "boolean") return parsed;

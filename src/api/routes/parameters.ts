@@ -99,7 +99,9 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
         description:
           "Validated against the controller's type, writable bit and limits before anything is sent; " +
           "200 only when the controller confirmed it (acknowledgement and read-back). " +
-          "400 read-only/out of range (or a range that cannot be resolved)/wrong type, 403 read-only mode, " +
+          "400 read-only/out of range (or a range that cannot be resolved)/wrong type/a fraction for an integer " +
+          "type (`not-a-whole-number`)/a float binary32 would change/a string over one frame (`too-long`), " +
+          "403 read-only mode or a service parameter without EXPERT_WRITES (`expert-only`), " +
           "404 unknown, 422 no `value`, 429 too many writes, 502 refused by the controller, " +
           "503 link down, data not ready, waiting for the first poll after a restart, or not confirmed.",
         params: NameParamsSchema,

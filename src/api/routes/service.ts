@@ -55,6 +55,7 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
         simulator: status.simulator,
         ...(status.simulator ? { warning: SIMULATOR_WARNING } : {}),
         read_only: status.readOnly,
+        expert_writes: status.expertWrites,
         version,
       });
     },
