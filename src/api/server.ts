@@ -60,6 +60,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // What Node's parser refuses (431 headers too large, 400 malformed HTTP) in the error shape too.
     clientErrorHandler: answerClientError,
+    // Node would answer a missing Host with a bare 400; the hook below does, in the error shape.
+    http: { requireHostHeader: false },
     frameworkErrors: (error, request, reply) => {
       const url = request.url.slice(0, MAX_LOGGED_URL);
       if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
@@ -142,6 +144,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     if (!closing) return done();
     reply.header("connection", "close");
     sendApiError(reply, 503, "shutting-down", "the gateway is shutting down; retry in a few seconds");
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); HTTP/1.0 clients may omit it, as Node allows.
+    if (request.raw.httpVersion !== "1.1" || request.headers.host !== undefined) return done();
+    reply.header("connection", "close");
+    sendApiError(reply, 400, "bad-request", "an HTTP/1.1 request needs a Host header");
   });
   // Swagger UI's own routes are documentation: public like /openapi.json.
   app.addHook("onRoute", (route) => {

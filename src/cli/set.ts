@@ -1,5 +1,6 @@
 /** `gm3 set <name> <value>`: one safe write, with the server's validation and confirmation. */
 import { WriteError } from "../gateway/write-errors.js";
+import { isTypeCode, TYPE_INFO } from "../protocol/index.js";
 import { BusCommandError, type CliCommand, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { oneShotOptionHelp, oneShotOptions, withGateway } from "./one-shot.js";
@@ -19,6 +20,8 @@ const USAGE_FAILURES = new Set([
   "read-only-mode",
 ]);
 
+const isStringType = (type: number) => isTypeCode(type) && TYPE_INFO[type].kind === "string";
+
 export const setCommand: CliCommand = {
   name: "set",
   summary: "write one parameter safely (validated, acknowledged, read back)",
@@ -31,8 +34,11 @@ export const setCommand: CliCommand = {
     const [target, text] = positionals as [string, string];
     const misspelt = indexSpellingProblem(target);
     if (misspelt) throw new UsageError(`${misspelt} — nothing was sent`);
-    const value = parseCliValue(text);
     return withGateway(values, io, async (app) => {
+      // The text is read as the parameter's type needs: a string parameter takes it as it is
+      // (`gm3 set FN 1008026009` is text, not a number).
+      const entry = app.core.store.resolve(target);
+      const value = entry && isStringType(entry.definition.type) ? text : parseCliValue(text);
       try {
         const outcome = await app.core.write({
           // A name, or an index in its one spelling (the store resolves both, names first).

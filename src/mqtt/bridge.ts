@@ -13,6 +13,7 @@ import type { Alarm } from "../gateway/alarms.js";
 import type { GatewayCore } from "../gateway/core.js";
 import { WriteError } from "../gateway/write-errors.js";
 import { type Logger, logEvent } from "../log/index.js";
+import { isTypeCode, TYPE_INFO } from "../protocol/index.js";
 import type { ParameterDefinition } from "../store/definition.js";
 import type { ParameterChange } from "../store/parameter-store.js";
 import {
@@ -492,7 +493,8 @@ export class MqttBridge {
       return;
     }
     this.stats.commands++;
-    const value = parseSetPayload(payload);
+    const type = entry.definition.type;
+    const value = parseSetPayload(payload, isTypeCode(type) && TYPE_INFO[type].kind === "string");
     this.core.write({ target: index, value, origin: "mqtt" }).then(
       (outcome) => this.client?.publish(resultTopic, writeResultPayload(outcome), { qos: 1 }),
       (error: unknown) => {

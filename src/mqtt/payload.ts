@@ -36,11 +36,14 @@ export function statePayload(type: number, value: ParameterValue | undefined): s
 /**
  * The value a `set` message asks for: JSON numbers and booleans as such (`46`, `21.5`, `true`), a
  * JSON object's `value` field, anything else as the text itself — the safe write path then checks it
- * against the parameter's type and range, exactly as for HTTP.
+ * against the parameter's type and range, exactly as for HTTP. For a string parameter (`asText`)
+ * plain text is taken as it is, digits included (`1008026009` is a text, not a number).
  */
-export function parseSetPayload(payload: Buffer): unknown {
-  const text = payload.toString("utf8").trim();
-  if (text === "") return text;
+export function parseSetPayload(payload: Buffer, asText = false): unknown {
+  const raw = payload.toString("utf8");
+  const text = raw.trim();
+  if (text === "") return asText ? raw : text;
+  if (asText && !text.startsWith("{")) return raw;
   // JSON.parse recurses per level: a payload nested deeper than any command needs stays text.
   if (nestsDeeperThan(text, MAX_SET_PAYLOAD_DEPTH)) return text;
   try {
