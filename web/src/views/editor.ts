@@ -184,7 +184,9 @@ export function createEditor(
         h(
           "p",
           { id: titleId, class: "editor-confirm-title" },
-          `${parameter.name} is a service parameter (${rule.kind}).`,
+          rule.gated
+            ? `${parameter.name} is a service parameter (${rule.kind}).`
+            : `Writing ${parameter.name} acts on the heat pump at once (${rule.kind}).`,
         ),
         h("p", null, rule.consequence),
         h("div", { class: "editor-row" }, yes, no),

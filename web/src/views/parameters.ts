@@ -410,19 +410,15 @@ export class ParametersView {
     const { readOnly, expert, expertWrites } = this.ctx.state.current;
     const service = expert.get(row.index);
     const locked = row.writable && service?.gated === true && !expertWrites;
-    setText(nodes.writable, locked ? "locked" : row.writable ? "yes" : "no");
+    // A service parameter without EXPERT_WRITES: shown locked, never offered for editing.
+    setText(nodes.writable, locked ? "🔒 locked" : row.writable ? "yes" : "no");
     nodes.writable.classList.toggle("yes", row.writable && !locked);
+    nodes.writable.classList.toggle("lock", locked);
+    if (locked && service) {
+      nodes.writable.title = `Service parameter (${service.kind}): ${service.consequence} Writes need EXPERT_WRITES=true on the gateway.`;
+    } else nodes.writable.removeAttribute("title");
     const buttons: HTMLElement[] = [];
-    if (locked && service && !readOnly) {
-      // A service parameter without EXPERT_WRITES: shown, never offered for editing.
-      buttons.push(
-        h(
-          "span",
-          { class: "lock", title: `${service.consequence} Writes need EXPERT_WRITES=true on the gateway.` },
-          `🔒 service (${service.kind})`,
-        ),
-      );
-    } else if (row.writable && !readOnly) {
+    if (row.writable && !readOnly && !locked) {
       // Read-only mode: nothing can be changed, so nothing offers to.
       buttons.push(
         h(
