@@ -4,9 +4,11 @@
  * panel gate open: the expert gate still holds for the panel's service parameters) and READ_ONLY.
  * MODIFY_PARAM frames are counted on each simulator's bus log.
  */
+import { Writable } from "node:stream";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimApi, startSimApi } from "../helpers/sim-api.js";
-import { expectErrorShape, Wire } from "./harness.js";
+import { expectErrorShape, nested, Wire } from "./harness.js";
 
 async function post(gw: SimApi, target: string | number, payload: string) {
   const res = await gw.app.inject({
@@ -35,7 +37,7 @@ describe("EXPERT_WRITES=true", () => {
     ["FN", "9".repeat(996), /996 bytes/],
     ["9", "é".repeat(498), /996 bytes of UTF-8 \(498 characters\)/],
   ])(
-    "%s with a %#-th oversized string → 400 too-long, nothing sent, still serving",
+    "%s with oversized string #%# → 400 too-long, nothing sent, still serving",
     async (target, text, detail) => {
       const before = gw.sim.getValue(9);
       const res = await wire.nothingSent(`POST ${target}`, () =>
@@ -134,5 +136,42 @@ describe("READ_ONLY=true", () => {
   it("sent no MODIFY_PARAM at all", () => {
     expect(wire.modifyFrames()).toBe(0);
     wire.expectComplete();
+  });
+});
+
+describe("with the log at info, as gm3 serve runs", () => {
+  let gw: SimApi;
+  let wire: Wire;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    gw = await startSimApi({ logger: pino({ level: "info" }, sink) });
+    wire = new Wire(gw.sim, () => gw.core.address.address);
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  // Describing a refused 5,000-level array for the log overflowed the stack: a 500.
+  it.each([
+    ["a 5,000-level array", "HDWTSetPoint", "too-deeply-nested", `{"value": ${nested(5000)}}`],
+    ["a 31-level array (the body nests 32 deep)", "HDWTSetPoint", "wrong-type", `{"value": ${nested(31)}}`],
+    [
+      "a 5,000-character string",
+      "Circuit1name",
+      "too-long",
+      `{"value": ${JSON.stringify("x".repeat(5000))}}`,
+    ],
+  ])("%s for %s → 400 %s, logged bounded", async (_what, target, error, payload) => {
+    const res = await wire.nothingSent(`POST ${target}`, () => post(gw, target, payload));
+    expect(res.status).toBe(400);
+    expect(expectErrorShape(res.body, target).error).toBe(error);
+    expect(lines.join("").length).toBeLessThan(200_000);
+    expect(lines.some((line) => line.includes('"level":50'))).toBe(false);
   });
 });

@@ -68,6 +68,9 @@ async function send(
 const write = (target: string | number, payload: string, headers?: Record<string, string>) =>
   send("POST", `/api/parameters/${target}`, payload, headers);
 const value = (v: string) => `{"value": ${v}}`;
+/** A payload or name as a test title shows it: long ones cut, with their length. */
+const short = (text: string) =>
+  text.length > 60 ? `${text.slice(0, 30)}…(${text.length} characters)` : JSON.stringify(text);
 
 describe("values the gateway would have to change are refused, not changed", () => {
   it.each([
@@ -145,23 +148,32 @@ describe("wrong types and values outside the range or the wire type", () => {
 });
 
 describe("strings longer than one frame, or not carried faithfully by UTF-8", () => {
-  it.each([
-    [
-      P.circuitName,
-      JSON.stringify("x".repeat(1100)),
-      "too-long",
-      /1100 bytes of UTF-8 \(1100 characters\); at most 995 bytes fit one write/,
-    ],
-    [P.circuitName, JSON.stringify("x".repeat(996)), "too-long", /996 bytes .*at most 995 bytes/],
-    [P.circuitName, JSON.stringify("é".repeat(500)), "too-long", /1000 bytes of UTF-8 \(500 characters\)/],
-    [P.ssid, JSON.stringify("😀".repeat(249)), "too-long", /996 bytes of UTF-8 \(498 characters\)/],
-    [P.ssid, JSON.stringify("y".repeat(8000)), "too-long", /8000 bytes/],
-    [P.ssid, '"\\ud800"', "not-representable", /unpaired surrogate/],
-    [P.ssid, '"a\\udc00b"', "not-representable", /unpaired surrogate/],
-    [P.ssid, '"a\\u0000b"', "not-representable", /NUL/],
-    [P.circuitName, "5", "wrong-type", /Circuit1name is a string: got number 5/],
-    [P.circuitName, '["x"]', "wrong-type", /got an array/],
-  ])("%o %s → 400 %s", async (target, v, error, detail) => {
+  it.each(
+    (
+      [
+        [
+          P.circuitName,
+          JSON.stringify("x".repeat(1100)),
+          "too-long",
+          /1100 bytes of UTF-8 \(1100 characters\); at most 995 bytes fit one write/,
+        ],
+        [P.circuitName, JSON.stringify("x".repeat(996)), "too-long", /996 bytes .*at most 995 bytes/],
+        [
+          P.circuitName,
+          JSON.stringify("é".repeat(500)),
+          "too-long",
+          /1000 bytes of UTF-8 \(500 characters\)/,
+        ],
+        [P.ssid, JSON.stringify("😀".repeat(249)), "too-long", /996 bytes of UTF-8 \(498 characters\)/],
+        [P.ssid, JSON.stringify("y".repeat(8000)), "too-long", /8000 bytes/],
+        [P.ssid, '"\\ud800"', "not-representable", /unpaired surrogate/],
+        [P.ssid, '"a\\udc00b"', "not-representable", /unpaired surrogate/],
+        [P.ssid, '"a\\u0000b"', "not-representable", /NUL/],
+        [P.circuitName, "5", "wrong-type", /Circuit1name is a string: got number 5/],
+        [P.circuitName, '["x"]', "wrong-type", /got an array/],
+      ] as const
+    ).map(([target, v, error, detail]) => ({ target, v, error, detail, what: short(v) })),
+  )("$target.name $what → 400 $error", async ({ target, v, error, detail }) => {
     const before = gw.sim.getValue(target.index);
     const res = await write(target.name, value(v));
     expect(res).toMatchObject({ status: 400, error });
@@ -216,30 +228,44 @@ describe("service parameters need EXPERT_WRITES", () => {
 });
 
 describe("malformed and unreadable bodies", () => {
-  it.each([
-    ['{"value": NaN}', 400, "malformed-json", {}],
-    ['{"value": Infinity}', 400, "malformed-json", {}],
-    ['{"value": -Infinity}', 400, "malformed-json", {}],
-    ['{"value": 46', 400, "malformed-json", {}],
-    ["", 400, "malformed-json", {}],
-    ["{'value': 46}", 400, "malformed-json", {}],
-    // 5,000 levels gave a 500 (a stack overflow describing the value); refused before parsing now.
-    [value(nested(5000)), 400, "too-deeply-nested", {}],
-    [value(nested(33)), 400, "too-deeply-nested", {}],
-    [`{"value": ${'{"a":'.repeat(40)}1${"}".repeat(40)}}`, 400, "too-deeply-nested", {}],
-    ["{}", 422, "invalid-request", {}],
-    ['{"val": 46}', 422, "invalid-request", {}],
-    ['{"__proto__": {"value": 46}}', 422, "invalid-request", {}],
-    ["46", 422, "invalid-request", {}],
-    ["null", 422, "invalid-request", {}],
-    ['"46"', 422, "invalid-request", {}],
-    ['{"value": 46}', 415, "unsupported-media-type", { "content-encoding": "gzip" }],
-    ['{"value": 46}', 415, "unsupported-media-type", { "content-type": "application/json; charset=latin1" }],
-    ['{"value": 46}', 415, "unsupported-media-type", { "content-type": "application/json; charset=utf-16" }],
-    ['{"value": 46}', 415, "unsupported-media-type", { "content-type": "text/plain" }],
-    ["value=46", 415, "unsupported-media-type", { "content-type": "application/x-www-form-urlencoded" }],
-    [`{"value": 46, "pad": "${"x".repeat(17_000)}"}`, 413, "body-too-large", {}],
-  ] as const)("body %j (%o) → %i %s", async (payload, status, error, headers) => {
+  it.each(
+    (
+      [
+        ['{"value": NaN}', 400, "malformed-json", {}],
+        ['{"value": Infinity}', 400, "malformed-json", {}],
+        ['{"value": -Infinity}', 400, "malformed-json", {}],
+        ['{"value": 46', 400, "malformed-json", {}],
+        ["", 400, "malformed-json", {}],
+        ["{'value': 46}", 400, "malformed-json", {}],
+        // 5,000 levels gave a 500 (a stack overflow describing the value); refused before parsing now.
+        [value(nested(5000)), 400, "too-deeply-nested", {}],
+        [value(nested(33)), 400, "too-deeply-nested", {}],
+        [`{"value": ${'{"a":'.repeat(40)}1${"}".repeat(40)}}`, 400, "too-deeply-nested", {}],
+        ["{}", 422, "invalid-request", {}],
+        ['{"val": 46}', 422, "invalid-request", {}],
+        ['{"__proto__": {"value": 46}}', 422, "invalid-request", {}],
+        ["46", 422, "invalid-request", {}],
+        ["null", 422, "invalid-request", {}],
+        ['"46"', 422, "invalid-request", {}],
+        ['{"value": 46}', 415, "unsupported-media-type", { "content-encoding": "gzip" }],
+        [
+          '{"value": 46}',
+          415,
+          "unsupported-media-type",
+          { "content-type": "application/json; charset=latin1" },
+        ],
+        [
+          '{"value": 46}',
+          415,
+          "unsupported-media-type",
+          { "content-type": "application/json; charset=utf-16" },
+        ],
+        ['{"value": 46}', 415, "unsupported-media-type", { "content-type": "text/plain" }],
+        ["value=46", 415, "unsupported-media-type", { "content-type": "application/x-www-form-urlencoded" }],
+        [`{"value": 46, "pad": "${"x".repeat(17_000)}"}`, 413, "body-too-large", {}],
+      ] as const
+    ).map(([payload, status, error, headers]) => ({ payload, status, error, headers, what: short(payload) })),
+  )("body $what $headers → $status $error", async ({ payload, status, error, headers }) => {
     const before = gw.sim.getValue(P.setpoint.index);
     const res = await write(P.setpoint.name, payload, headers);
     expect(res).toMatchObject({ status, error });
@@ -321,21 +347,23 @@ describe("an index has one spelling", () => {
 });
 
 describe("names and paths", () => {
-  it.each([
-    ["NoSuchParameter", 404, "not-found"],
-    ["uid", 404, "not-found"],
-    ["hdwtsetpoint", 404, "not-found"],
-    ["99999", 404, "not-found"],
-    ["-1", 404, "not-found"],
-    ["..%2F..%2Fetc%2Fpasswd", 404, "not-found"],
-    ["%2E%2E", 404, "not-found"],
-    ["UID%2F10", 404, "not-found"],
-    ["HDWTSetPoint%00", 404, "not-found"],
-    ["HDWTSetPoint%20", 404, "not-found"],
-    [`${"A".repeat(400)}`, 404, "not-found"],
-    [`${"A".repeat(5000)}`, 404, "not-found"],
-    ["%zz", 400, "bad-url"],
-  ])("POST /api/parameters/%s → %i %s", async (name, status, error) => {
+  it.each(
+    [
+      ["NoSuchParameter", 404, "not-found"],
+      ["uid", 404, "not-found"],
+      ["hdwtsetpoint", 404, "not-found"],
+      ["99999", 404, "not-found"],
+      ["-1", 404, "not-found"],
+      ["..%2F..%2Fetc%2Fpasswd", 404, "not-found"],
+      ["%2E%2E", 404, "not-found"],
+      ["UID%2F10", 404, "not-found"],
+      ["HDWTSetPoint%00", 404, "not-found"],
+      ["HDWTSetPoint%20", 404, "not-found"],
+      ["A".repeat(400), 404, "not-found"],
+      ["A".repeat(5000), 404, "not-found"],
+      ["%zz", 400, "bad-url"],
+    ].map(([name, status, error]) => ({ name: name as string, status, error, what: short(name as string) })),
+  )("POST /api/parameters/$what → $status $error", async ({ name, status, error }) => {
     const res = await write(name, value("46"));
     expect(res).toMatchObject({ status, error });
     expect(res.detail.length).toBeLessThan(300);

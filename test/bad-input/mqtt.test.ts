@@ -62,44 +62,51 @@ async function refused(level: string, payload: string | Buffer, index: number): 
 }
 
 const unicode = (code: string) => `{"value": "${code}"}`;
+/** A payload as a test title shows it: long ones cut, with their length. */
+const short = (text: string) =>
+  text.length > 60 ? `${text.slice(0, 30)}…(${text.length} characters)` : JSON.stringify(text);
 
 describe("values refused over MQTT, never changed", () => {
-  it.each([
-    // 65.9 for a maximum of 65 was written as 65 and reported success.
-    [P.setpoint, "65.9", "not-a-whole-number", /65\.9 is not one/],
-    [P.setpoint, "45.5", "not-a-whole-number", /send 45 or 46/],
-    [P.setpoint, '{"value": 45.5}', "not-a-whole-number", /45\.5/],
-    [P.setpoint, "1e-320", "not-a-whole-number", /1e-320/],
-    [P.setpoint, "66", "out-of-range", /35\.\.65/],
-    [P.setpoint, "-1", "out-of-range", /35\.\.65/],
-    [P.setpoint, "1e20", "out-of-range", /35\.\.65/],
-    [P.setpoint, '"46"', "wrong-type", /expected a number, got the string/],
-    [P.setpoint, "abc", "wrong-type", /got the string "abc"/],
-    [P.setpoint, "NaN", "wrong-type", /got the string "NaN"/],
-    [P.setpoint, "Infinity", "wrong-type", /got the string "Infinity"/],
-    [P.setpoint, "1e400", "wrong-type", /Infinity is not a finite number/],
-    [P.setpoint, "true", "wrong-type", /got boolean true/],
-    [P.setpoint, "null", "wrong-type", /got the string "null"/],
-    [P.setpoint, "[46]", "wrong-type", /got the string "\[46\]"/],
-    [P.setpoint, '{"value": "46"}', "wrong-type", /got the string "46"/],
-    [P.setpoint, '{"value": null}', "wrong-type", /got null/],
-    [P.setpoint, '{"val": 46}', "wrong-type", /got the string/],
-    [P.setpoint, nested(5000), "wrong-type", /got the string "\[\[\[/],
-    [P.setpoint, `{"value": ${nested(40)}}`, "wrong-type", /got the string/],
-    [P.setpoint, "", "wrong-type", /got the string ""/],
-    [P.userCor, "10.5", "not-a-whole-number", /Circuit1userCor is int8/],
-    [P.userCor, "11", "out-of-range", /-10\.\.10/],
-    [P.flowDefault, "1e-320", "not-representable", /would reach flow_default as 0/],
-    [P.pidTime, "16777217", "not-representable", /as 16777216/],
-    [P.pidTime, "3.5e38", "not-representable", /at most ±3\.40282/],
-    [P.circuitName, "x".repeat(1100), "too-long", /1100 bytes of UTF-8 .*at most 995 bytes/],
-    [P.circuitName, "é".repeat(498), "too-long", /996 bytes of UTF-8 \(498 characters\)/],
-    [P.circuitName, unicode("\\ud800"), "not-representable", /unpaired surrogate/],
-    [P.circuitName, "a\u0000b", "not-representable", /NUL/],
-    [P.dhwTemp, "40", "read-only-parameter", /TempCWU is read-only/],
-    [{ index: 1348, name: "PumpSynced" }, "true", "read-only-parameter", /read-only/],
-    [{ index: 10024, name: "factoryReset" }, "1", "panel-write-disabled", /ALLOW_PANEL_WRITES=false/],
-  ])("%o %s → %s", async (target, payload, error, detail) => {
+  it.each(
+    (
+      [
+        // 65.9 for a maximum of 65 was written as 65 and reported success.
+        [P.setpoint, "65.9", "not-a-whole-number", /65\.9 is not one/],
+        [P.setpoint, "45.5", "not-a-whole-number", /send 45 or 46/],
+        [P.setpoint, '{"value": 45.5}', "not-a-whole-number", /45\.5/],
+        [P.setpoint, "1e-320", "not-a-whole-number", /1e-320/],
+        [P.setpoint, "66", "out-of-range", /35\.\.65/],
+        [P.setpoint, "-1", "out-of-range", /35\.\.65/],
+        [P.setpoint, "1e20", "out-of-range", /35\.\.65/],
+        [P.setpoint, '"46"', "wrong-type", /expected a number, got the string/],
+        [P.setpoint, "abc", "wrong-type", /got the string "abc"/],
+        [P.setpoint, "NaN", "wrong-type", /got the string "NaN"/],
+        [P.setpoint, "Infinity", "wrong-type", /got the string "Infinity"/],
+        [P.setpoint, "1e400", "wrong-type", /Infinity is not a finite number/],
+        [P.setpoint, "true", "wrong-type", /got boolean true/],
+        [P.setpoint, "null", "wrong-type", /got the string "null"/],
+        [P.setpoint, "[46]", "wrong-type", /got the string "\[46\]"/],
+        [P.setpoint, '{"value": "46"}', "wrong-type", /got the string "46"/],
+        [P.setpoint, '{"value": null}', "wrong-type", /got null/],
+        [P.setpoint, '{"val": 46}', "wrong-type", /got the string/],
+        [P.setpoint, nested(5000), "wrong-type", /got the string "\[\[\[/],
+        [P.setpoint, `{"value": ${nested(40)}}`, "wrong-type", /got the string/],
+        [P.setpoint, "", "wrong-type", /got the string ""/],
+        [P.userCor, "10.5", "not-a-whole-number", /Circuit1userCor is int8/],
+        [P.userCor, "11", "out-of-range", /-10\.\.10/],
+        [P.flowDefault, "1e-320", "not-representable", /would reach flow_default as 0/],
+        [P.pidTime, "16777217", "not-representable", /as 16777216/],
+        [P.pidTime, "3.5e38", "not-representable", /at most ±3\.40282/],
+        [P.circuitName, "x".repeat(1100), "too-long", /1100 bytes of UTF-8 .*at most 995 bytes/],
+        [P.circuitName, "é".repeat(498), "too-long", /996 bytes of UTF-8 \(498 characters\)/],
+        [P.circuitName, unicode("\\ud800"), "not-representable", /unpaired surrogate/],
+        [P.circuitName, "a\u0000b", "not-representable", /NUL/],
+        [P.dhwTemp, "40", "read-only-parameter", /TempCWU is read-only/],
+        [{ index: 1348, name: "PumpSynced" }, "true", "read-only-parameter", /read-only/],
+        [{ index: 10024, name: "factoryReset" }, "1", "panel-write-disabled", /ALLOW_PANEL_WRITES=false/],
+      ] as const
+    ).map(([target, payload, error, detail]) => ({ target, payload, error, detail, what: short(payload) })),
+  )("$target.name $what → $error", async ({ target, payload, error, detail }) => {
     const result = await refused(target.name, payload, target.index);
     expect(result).toMatchObject({ error, name: target.name, index: target.index });
     expect(result.detail).toMatch(detail);
