@@ -18,7 +18,7 @@ import { THERMOSTAT_TEMPERATURE_RANGE } from "../thermostat.js";
 const TAG = "thermostat";
 
 export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
-  const { thermostat } = ctx;
+  const { thermostat, core } = ctx;
 
   app.get(
     "/api/thermostat/status",
@@ -31,7 +31,7 @@ export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (_request, reply) => {
-      const s = thermostat.status();
+      const s = thermostat.status(core.clock.now());
       return sendJson(reply, 200, {
         enabled: s.enabled,
         temperature: s.temperature,
@@ -73,7 +73,7 @@ export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
           `temperature must be a room temperature between ${min} and ${max} °C, got ${String(temperature).slice(0, 40)}; nothing was stored`,
         );
       }
-      const receipt = thermostat.submitTemperature(temperature);
+      const receipt = thermostat.submitTemperature(temperature, core.clock.now());
       return sendJson(reply, 200, {
         success: true,
         temperature: receipt.temperature,
