@@ -89,7 +89,14 @@ describe("gateway core against the simulator: discovery and polling", () => {
   it("never took the poller's replies as its own (no garbled or rejected requests)", () => {
     const stats = g.core.status().bus.stats;
     expect(g.sim.poller!.stats.replies).toBeGreaterThan(0);
-    expect(stats.failures).toEqual({ timeout: 0, garbled: 0, rejected: 0, "link-down": 0, "no-token": 0 });
+    expect(stats.failures).toEqual({
+      timeout: 0,
+      garbled: 0,
+      rejected: 0,
+      "link-down": 0,
+      "no-token": 0,
+      unsendable: 0,
+    });
   });
 });
 
@@ -154,7 +161,14 @@ describe("gateway core against a poller that talks during the gateway's grants",
 
   it("took none of the poller's replies as its own", () => {
     const stats = g.core.status().bus.stats;
-    expect(stats.failures).toEqual({ timeout: 0, garbled: 0, rejected: 0, "link-down": 0, "no-token": 0 });
+    expect(stats.failures).toEqual({
+      timeout: 0,
+      garbled: 0,
+      rejected: 0,
+      "link-down": 0,
+      "no-token": 0,
+      unsendable: 0,
+    });
     // The poller's replies carry the same values, so a mix-up might not show in the store: but the
     // gateway's own reply would then find nothing waiting (a late reply), or it would retry.
     expect(stats.lateReplies).toBe(0);
