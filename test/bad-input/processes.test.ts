@@ -6,7 +6,6 @@
  * one line. MODIFY_PARAM frames are counted on the simulator's bus log. EXPERT_WRITES=true, so the
  * frame limit, not the expert gate, is what refuses it.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Command } from "../../src/protocol/index.js";
 import { startTcpSim, type TcpSim } from "../cli/harness.js";
 import { ensureBuiltCli } from "../helpers/built-cli.js";
+import { killCliProcesses, startCliProcess } from "../helpers/cli-process.js";
 import { freePort } from "../helpers/mosquitto.js";
 import { eventually } from "../helpers/sim-gateway.js";
 import { P } from "./harness.js";
@@ -23,7 +23,6 @@ const LONG_FN = JSON.stringify({ value: "9".repeat(1100) });
 let cli: string;
 let bus: TcpSim;
 let dir: string;
-const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   cli = ensureBuiltCli();
@@ -31,9 +30,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "gm3-bad-proc-"));
 }, 150_000);
 afterEach(() => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  children.clear();
+  killCliProcesses();
 });
 afterAll(async () => {
   await bus?.stop();
@@ -44,24 +41,7 @@ const modifyFrames = () =>
   bus.framesFromClients().filter((entry) => entry.frame?.command === Command.MODIFY_PARAM).length;
 
 function start(argv: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [cli, ...argv], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", ...bus.env, EXPERT_WRITES: "true", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return startCliProcess(cli, argv, dir, { ...bus.env, EXPERT_WRITES: "true", ...env });
 }
 
 /** Bounded: until /health answers 200 (a poll confirmed the data; writes are accepted). */
