@@ -184,6 +184,7 @@ export const HealthBodySchema = Type.Object({
     Type.String({ description: "Present on the simulator; names its timing (SIM_TIMING)." }),
   ),
   read_only: Type.Boolean(),
+  expert_writes: Type.Boolean({ description: "EXPERT_WRITES: service parameters may be written." }),
   version: Type.String(),
 });
 
@@ -210,6 +211,24 @@ export const TemperatureResultSchema = Type.Object({
   previous_age_seconds: Nullable(Type.Number()),
   timestamp: Type.String(),
   forwarded_to_bus: Type.Boolean({ description: "false while the virtual thermostat is disabled." }),
+});
+
+export const ExpertParametersBodySchema = Type.Object({
+  expert_writes: Type.Boolean({
+    description: "EXPERT_WRITES: the gated parameters may be written (the dashboard still asks first).",
+  }),
+  parameters: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      name: Type.String(),
+      gated: Type.Boolean({
+        description:
+          "true: refused with 403 expert-only unless EXPERT_WRITES; false: writable, confirm first.",
+      }),
+      kind: Type.String({ description: "reset, flash, clock, test, factory or bus." }),
+      consequence: Type.String({ description: "What a write does." }),
+    }),
+  ),
 });
 
 export const PairResultSchema = Type.Object({ success: Type.Literal(true), message: Type.String() });
@@ -246,6 +265,7 @@ export const StatusBodySchema = Type.Object({
     }),
   ),
   read_only: Type.Boolean(),
+  expert_writes: Type.Boolean({ description: "EXPERT_WRITES: service parameters may be written." }),
   started_at: Type.String(),
   uptime_seconds: Type.Number(),
   data_ready: Type.Boolean(),

@@ -98,6 +98,52 @@ export const generatedSchemas: Record<string, unknown> = {
     },
     "description": "Every error response has this shape."
   },
+  "ExpertParametersBodySchema": {
+    "type": "object",
+    "required": [
+      "expert_writes",
+      "parameters"
+    ],
+    "properties": {
+      "expert_writes": {
+        "type": "boolean",
+        "description": "EXPERT_WRITES: the gated parameters may be written (the dashboard still asks first)."
+      },
+      "parameters": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "index",
+            "name",
+            "gated",
+            "kind",
+            "consequence"
+          ],
+          "properties": {
+            "index": {
+              "type": "integer"
+            },
+            "name": {
+              "type": "string"
+            },
+            "gated": {
+              "type": "boolean",
+              "description": "true: refused with 403 expert-only unless EXPERT_WRITES; false: writable, confirm first."
+            },
+            "kind": {
+              "type": "string",
+              "description": "reset, flash, clock, test, factory or bus."
+            },
+            "consequence": {
+              "type": "string",
+              "description": "What a write does."
+            }
+          }
+        }
+      }
+    }
+  },
   "HealthBodySchema": {
     "type": "object",
     "required": [
@@ -111,6 +157,7 @@ export const generatedSchemas: Record<string, unknown> = {
       "uptime_seconds",
       "simulator",
       "read_only",
+      "expert_writes",
       "version"
     ],
     "properties": {
@@ -200,6 +247,10 @@ export const generatedSchemas: Record<string, unknown> = {
       },
       "read_only": {
         "type": "boolean"
+      },
+      "expert_writes": {
+        "type": "boolean",
+        "description": "EXPERT_WRITES: service parameters may be written."
       },
       "version": {
         "type": "string"
@@ -566,6 +617,7 @@ export const generatedSchemas: Record<string, unknown> = {
       "version",
       "simulator",
       "read_only",
+      "expert_writes",
       "started_at",
       "uptime_seconds",
       "data_ready",
@@ -592,6 +644,10 @@ export const generatedSchemas: Record<string, unknown> = {
       },
       "read_only": {
         "type": "boolean"
+      },
+      "expert_writes": {
+        "type": "boolean",
+        "description": "EXPERT_WRITES: service parameters may be written."
       },
       "started_at": {
         "type": "string"

@@ -11,6 +11,7 @@ export const {
   AlarmSchema,
   AlarmsBodySchema,
   ErrorBodySchema,
+  ExpertParametersBodySchema,
   HealthBodySchema,
   NameParamsSchema,
   PairResultSchema,

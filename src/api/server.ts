@@ -10,7 +10,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { GatewayConfig } from "../config/index.js";
 import { ANY_ORIGIN } from "../config/index.js";
 import { ApiKeyCheck, createAuthHook } from "../http/auth.js";
-import { handleError, sendApiError } from "../http/errors.js";
+import { answerClientError, handleError, sendApiError } from "../http/errors.js";
+import { RouteMethods } from "../http/method-not-allowed.js";
 import type { Logger } from "../log/index.js";
 import { ParametersView } from "../views/parameters-view.js";
 import type { ApiContext } from "./context.js";
@@ -19,6 +20,7 @@ import { DOCS_PREFIX, registerDocsRoutes, registerOpenApi } from "./docs.js";
 import { useJsonBodyParser } from "./json-body.js";
 import { createRequestLogHook } from "./request-log.js";
 import { registerAlarmRoutes } from "./routes/alarms.js";
+import { registerExpertRoutes } from "./routes/expert.js";
 import { registerParameterRoutes } from "./routes/parameters.js";
 import { registerServiceRoutes } from "./routes/service.js";
 import { registerThermostatRoutes } from "./routes/thermostat.js";
@@ -60,6 +62,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A string where a number belongs is an error (422), not something to coerce.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // What Node's parser refuses (431 headers too large, 400 malformed HTTP) in the error shape too.
+    clientErrorHandler: answerClientError,
+    // Node would answer a missing Host with a bare 400; the hook below does, in the error shape.
+    http: { requireHostHeader: false },
     frameworkErrors: (error, request, reply) => {
       const url = request.url.slice(0, MAX_LOGGED_URL);
       if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
@@ -92,6 +98,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     done();
   });
 
+  // Routes are recorded as they are added (those of other bridges too), for 405 answers.
+  const routeMethods = new RouteMethods();
+  routeMethods.watch(app);
   useJsonBodyParser(app);
   // Bodies are JSON only: text/plain gets 415 instead of a string that fails validation.
   app.removeContentTypeParser("text/plain");
@@ -103,14 +112,26 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
       );
     }),
   );
-  app.setNotFoundHandler((request, reply) =>
+  app.setNotFoundHandler((request, reply) => {
+    const shown = request.url.slice(0, MAX_LOGGED_URL);
+    const allowed = routeMethods.allowedFor(request.url);
+    if (allowed.length > 0) {
+      sendApiError(
+        reply,
+        405,
+        "method-not-allowed",
+        `${request.method} is not accepted at ${shown}; it accepts ${allowed.join(", ")}`,
+        { Allow: allowed.join(", ") },
+      );
+      return;
+    }
     sendApiError(
       reply,
       404,
       "not-found",
-      `no such endpoint: ${request.method} ${request.url.slice(0, MAX_LOGGED_URL)} (the API is described at ${DOCS_PREFIX})`,
-    ),
-  );
+      `no such endpoint: ${request.method} ${shown} (the API is described at ${DOCS_PREFIX})`,
+    );
+  });
   app.addHook("onResponse", createRequestLogHook(logger));
   // Graceful shutdown: requests arriving on open connections get a clear 503. A keep-alive
   // connection whose request was in flight when closing began (a write takes seconds) would
@@ -126,6 +147,12 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     if (!closing) return done();
     reply.header("connection", "close");
     sendApiError(reply, 503, "shutting-down", "the gateway is shutting down; retry in a few seconds");
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); HTTP/1.0 clients may omit it, as Node allows.
+    if (request.raw.httpVersion !== "1.1" || request.headers.host !== undefined) return done();
+    reply.header("connection", "close");
+    sendApiError(reply, 400, "bad-request", "an HTTP/1.1 request needs a Host header");
   });
   // Swagger UI's own routes are documentation: public like /openapi.json.
   app.addHook("onRoute", (route) => {
@@ -147,6 +174,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   registerServiceRoutes(app, ctx);
   registerParameterRoutes(app, ctx);
   registerWriteRoutes(app, ctx);
+  registerExpertRoutes(app, ctx);
   registerAlarmRoutes(app, ctx);
   registerThermostatRoutes(app, ctx);
   await registerDocsRoutes(app);

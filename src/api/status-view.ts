@@ -41,6 +41,7 @@ export function statusBody(
     simulator: status.simulator,
     ...(status.simulator ? { warning: simulatorWarning(extra.simTiming) } : {}),
     read_only: status.readOnly,
+    expert_writes: status.expertWrites,
     started_at: utcIso(status.startedAt),
     uptime_seconds: Math.round((now - status.startedAt) / 100) / 10,
     data_ready: status.dataReady,

@@ -48,6 +48,11 @@ export interface ThermostatApi {
 /** The reference gateway's thresholds (HA-COMPAT.md §8.1). */
 export const THERMOSTAT_MAX_AGE_SECONDS = 300;
 export const THERMOSTAT_STALE_FALLBACK_CELSIUS = 19;
+/**
+ * Room temperatures the thermostat accepts (°C). Anything else is a broken sensor or a bad
+ * request: refused (422) and not stored, so the bus is never told it.
+ */
+export const THERMOSTAT_TEMPERATURE_RANGE = { min: -30, max: 60 } as const;
 const MS_PER_SECOND = 1000;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

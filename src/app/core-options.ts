@@ -61,6 +61,7 @@ export function coreOptionsFromConfig(
     writeRateLimitPerMinute: config.apiWriteRateLimitPerMinute,
     readOnly: config.readOnly,
     allowPanelWrites: config.allowPanelWrites,
+    expertWrites: config.expertWrites,
     cacheTtlMs: config.cacheTtlMs,
     cacheMaxSize: config.cacheMaxParameters,
     staleDataMaxAgeMs: config.staleDataMaxAgeMs,

@@ -11,6 +11,7 @@ import {
   commandName,
   type DeviceTableEntry,
   decodeDeviceTable,
+  encodeFrame,
   encodeFrameOrThrow,
   encodeIdentity,
   encodeTokenReturn,
@@ -60,6 +61,11 @@ export interface BusEvents {
   failure: [error: BusError];
   /** Bytes or a frame the bus could not use (discarded, corrupt reply, late reply), for debug logs. */
   protocolError: [error: ProtocolProblem];
+  /**
+   * An error raised while handling one received frame or sending one request (a bug): the bus
+   * dropped that frame or failed that request and carries on. For the error log.
+   */
+  fault: [error: Error, context: string];
 }
 
 export interface ProtocolProblem {
@@ -166,6 +172,18 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         attempts: 0,
         sawGarbage: false,
       };
+      // Checked before it is queued: a request that cannot become a frame (PROTOCOL.md §2: at most
+      // 1,024 bytes) fails now with a reason, instead of throwing inside the bus when its turn comes.
+      const encodable = encodeFrame({
+        destination: request.destination,
+        source: this.address.address ?? 0,
+        command: request.command,
+        payload: request.payload,
+      });
+      if (!encodable.ok) {
+        this.fail(pending, "unsendable", `${request.label}: ${encodable.error.message}; nothing was sent`);
+        return;
+      }
       if (this.closed || this.link.state !== "up") {
         this.fail(
           pending,
@@ -222,7 +240,19 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   private receive(chunk: Buffer): void {
     this.lastWireActivity = this.clock.monotonicNow();
     this.stats.bytesIn += chunk.length;
-    for (const frame of this.framer.push(chunk)) this.handleFrame(frame);
+    for (const frame of this.framer.push(chunk)) {
+      try {
+        this.handleFrame(frame);
+      } catch (error) {
+        // One frame that trips a bug is dropped; it must not take the link's data handler, and with
+        // it the process, down. The frames after it are still handled.
+        this.emit(
+          "fault",
+          error as Error,
+          `handling a frame from ${frame.source} (${commandName(frame.command)})`,
+        );
+      }
+    }
   }
 
   private handleFrame(frame: FramedFrame): void {
@@ -429,7 +459,25 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     }
     const pending = this.queue.shift()!;
     this.active = true;
-    void this.send(pending);
+    this.sendGuarded(pending);
+  }
+
+  /**
+   * Runs one transmission sequence. An unexpected error in it fails this request with a reason
+   * and frees the wire for the next one, instead of escaping as an unhandled rejection (which ends
+   * the process) and leaving the bus marked busy for ever.
+   */
+  private sendGuarded(pending: Pending): void {
+    this.send(pending).catch((error: unknown) => {
+      if (this.inFlight === pending) {
+        this.inFlight = undefined;
+        this.stopReplyTimer();
+      }
+      this.active = false;
+      this.emit("fault", error as Error, `sending ${pending.request.label}`);
+      this.fail(pending, "unsendable", `${pending.request.label}: ${(error as Error).message}`);
+      this.pump();
+    });
   }
 
   private async send(pending: Pending): Promise<void> {
@@ -441,12 +489,19 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     const own = this.address.address;
     const { request } = pending;
     const epoch = this.epoch;
-    const bytes = encodeFrameOrThrow({
+    const encoded = encodeFrame({
       destination: request.destination,
       source: own!,
       command: request.command,
       payload: request.payload,
     });
+    if (!encoded.ok) {
+      this.active = false;
+      this.fail(pending, "unsendable", `${request.label}: ${encoded.error.message}; nothing was sent`);
+      this.pump();
+      return;
+    }
+    const bytes = encoded.value;
     if (pending.attempts === 0) this.stats.requests++;
     await delay(
       this.clock,
@@ -540,7 +595,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     const fits = this.retryFits(pending);
     if (mayRetry && fits) {
       this.stats.retries[reason]++;
-      void this.send(pending); // `active` stays set: a retry keeps its place on the wire
+      this.sendGuarded(pending); // `active` stays set: a retry keeps its place on the wire
       return;
     }
     const cut = mayRetry ? "; no time left for another before the deadline" : "";

@@ -10,7 +10,12 @@ export type BusFailureReason =
   /** The link is down or went down (also during shutdown). */
   | "link-down"
   /** The token (or a bus address) did not come in time. */
-  | "no-token";
+  | "no-token"
+  /**
+   * The request cannot be put on the wire (it does not encode as a frame, e.g. over 1,024 bytes),
+   * or sending it raised an error: a caller's bug, answered instead of crashing; nothing was sent.
+   */
+  | "unsendable";
 
 export const BUS_FAILURE_REASONS: readonly BusFailureReason[] = [
   "timeout",
@@ -18,6 +23,7 @@ export const BUS_FAILURE_REASONS: readonly BusFailureReason[] = [
   "rejected",
   "link-down",
   "no-token",
+  "unsendable",
 ];
 
 export class BusError extends Error {

@@ -11,7 +11,9 @@ import {
   encodeAlarmRequest,
   encodeModifyRequest,
   encodeRangeRequest,
+  FRAME_OVERHEAD,
   type Frame,
+  MAX_FRAME_LENGTH,
   type TypeLookup,
   type ValueBatch,
   WriteAuth,
@@ -129,6 +131,18 @@ export function readDescriptorsRequest(args: {
   };
 }
 
+/** The credentials the gateway's writes carry (the field-tested gateway's; writes persist with them). */
+const WRITE_AUTH = WriteAuth.GATEWAY;
+
+/**
+ * Bytes a MODIFY_PARAM frame of ours has room for after its header: the most value bytes (a
+ * string's NUL included) one write can carry (PROTOCOL.md §2: frames are at most 1,024 bytes).
+ */
+export const MODIFY_VALUE_CAPACITY =
+  MAX_FRAME_LENGTH -
+  FRAME_OVERHEAD -
+  encodeModifyRequest({ ...WRITE_AUTH, index: 0, valueBytes: Buffer.alloc(0) }).length;
+
 /** MODIFY_PARAM of one parameter. Sent once: a write is never repeated blindly. */
 export function modifyParameterRequest(args: {
   destination: number;
@@ -142,7 +156,7 @@ export function modifyParameterRequest(args: {
   return {
     destination: args.destination,
     command: Command.MODIFY_PARAM,
-    payload: encodeModifyRequest({ ...WriteAuth.GATEWAY, index: args.index, valueBytes: args.valueBytes }),
+    payload: encodeModifyRequest({ ...WRITE_AUTH, index: args.index, valueBytes: args.valueBytes }),
     priority: Priority.WRITE,
     maxAttempts: 1,
     deadline: args.deadline,

@@ -42,7 +42,7 @@ export function createBusStats(): BusStats {
     lateReplies: 0,
     timeouts: 0,
     retries: { timeout: 0, garbled: 0 },
-    failures: { timeout: 0, garbled: 0, rejected: 0, "link-down": 0, "no-token": 0 },
+    failures: { timeout: 0, garbled: 0, rejected: 0, "link-down": 0, "no-token": 0, unsendable: 0 },
     identifyAnswers: 0,
     tokenGrants: 0,
     tokenReturns: 0,

@@ -3,7 +3,7 @@ import { closestName } from "../config/suggest.js";
 import { type CliCommand, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { oneShotOptionHelp, oneShotOptions, withGateway } from "./one-shot.js";
-import { formatValue, jsonValue } from "./value-format.js";
+import { formatValue, indexSpellingProblem, jsonValue } from "./value-format.js";
 
 /** Why `asked` names nothing: an index that does not exist, or a name, with the closest one. */
 function unknownParameter(asked: string, names: readonly string[]): string {
@@ -29,6 +29,8 @@ export const getCommand: CliCommand = {
   async run({ values, positionals }, io) {
     if (positionals.length === 0)
       throw new UsageError("name at least one parameter: gm3 get HDWTSetPoint TempCWU");
+    const misspelt = positionals.map(indexSpellingProblem).filter((problem) => problem !== undefined);
+    if (misspelt.length > 0) throw new UsageError(misspelt.join("; "));
     return withGateway(values, io, { name: "get", doing: "reading" }, async (app) => {
       const { store } = app.core;
       const missing = positionals.filter((name) => !store.resolve(name));

@@ -2,6 +2,7 @@
 
 import { startBridges } from "../app/bridges.js";
 import { startGatewayApp } from "../app/gateway-app.js";
+import { installLastResort } from "../app/last-resort.js";
 import { describeSerialEndpoint, parseSerialPort } from "../config/index.js";
 import { createLogger, logEvent } from "../log/index.js";
 import { packageVersion } from "../version.js";
@@ -39,6 +40,18 @@ export const serveCommand: CliCommand = {
       process.off("SIGTERM", onSignal);
       throw error;
     }
+    // Errors that escape every handler boundary (see last-resort.ts): logged, graceful stop, exit 70.
+    const removeLastResort = installLastResort({
+      report: (error, kind) =>
+        logger.fatal(
+          { err: error, kind },
+          `internal error outside any request or frame (${kind}): ${(error as Error)?.message ?? String(error)}; ` +
+            "stopping so the service manager restarts a clean gateway",
+        ),
+      stop: () => app.stop(),
+      stopDeadlineMs: STOP_DEADLINE_MS,
+      exit: (code) => process.exit(code),
+    });
     const endpoint = parseSerialPort(loaded.config.serialPort);
     logEvent(logger, "gateway.started", {
       version: packageVersion,
@@ -51,6 +64,7 @@ export const serveCommand: CliCommand = {
       setTimeout(() => resolve("timeout"), STOP_DEADLINE_MS).unref(),
     );
     const result = await Promise.race([app.stop().then(() => "stopped" as const), deadline]);
+    removeLastResort();
     if (result === "timeout") {
       logger.error({}, `did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
       return ExitCode.BUS_FAILURE;

@@ -1,10 +1,11 @@
 /** `gm3 set <name> <value>`: one safe write, with the server's validation and confirmation. */
 import { WriteError } from "../gateway/write-errors.js";
 import type { WriteJob, WriteJobState } from "../gateway/write-job.js";
+import { isTypeCode, TYPE_INFO } from "../protocol/index.js";
 import { BusCommandError, type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
 import { configOption, configOptionHelp } from "./config.js";
 import { oneShotOptionHelp, oneShotOptions, withGateway } from "./one-shot.js";
-import { formatValue, jsonValue, parseCliValue } from "./value-format.js";
+import { formatValue, indexSpellingProblem, jsonValue, parseCliValue } from "./value-format.js";
 
 /** Refusals about the request itself (exit 2); the rest are failures on the bus (exit 1). */
 const USAGE_FAILURES = new Set([
@@ -14,8 +15,13 @@ const USAGE_FAILURES = new Set([
   "wrong-type",
   "out-of-range",
   "not-representable",
+  "not-a-whole-number",
+  "too-long",
+  "expert-only",
   "read-only-mode",
 ]);
+
+const isStringType = (type: number) => isTypeCode(type) && TYPE_INFO[type].kind === "string";
 
 export const setCommand: CliCommand = {
   name: "set",
@@ -27,13 +33,19 @@ export const setCommand: CliCommand = {
     if (positionals.length !== 2)
       throw new UsageError("give a parameter and a value: gm3 set HDWTSetPoint 48");
     const [target, text] = positionals as [string, string];
-    const value = parseCliValue(text);
+    const misspelt = indexSpellingProblem(target);
+    if (misspelt) throw new UsageError(`${misspelt} — nothing was sent`);
     return withGateway(values, io, { name: "set", doing: "writing to" }, async (app) => {
+      // The text is read as the parameter's type needs: a string parameter takes it as it is
+      // (`gm3 set FN 1008026009` is text, not a number).
+      const entry = app.core.store.resolve(target);
+      const value = entry && isStringType(entry.definition.type) ? text : parseCliValue(text);
       let job: WriteJob;
       try {
         // The job waits for the token as long as WRITE_DEADLINE allows, and ends one way or another.
         job = await app.core.write({
-          target: /^\d+$/.test(target) ? Number(target) : target,
+          // A name, or an index in its one spelling (the store resolves both, names first).
+          target,
           value,
           origin: "cli",
         });

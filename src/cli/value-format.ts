@@ -1,5 +1,18 @@
-/** How the CLI shows and reads parameter values. */
+/** How the CLI shows and reads parameter values and names. */
 import type { ParameterValue } from "../protocol/index.js";
+import { parseIndexText } from "../store/definition.js";
+
+/**
+ * Why `target` is a misspelt index (`0103`, `+103`, `103.0`), or undefined when it is a name or
+ * an index written the one accepted way (decimal, no sign, no leading zeros, no fraction).
+ */
+export function indexSpellingProblem(target: string): string | undefined {
+  if (parseIndexText(target) !== undefined || !/^[-+]?[0-9]+(\.[0-9]*)?$/.test(target)) return undefined;
+  const meant = Number(target);
+  return `'${target}' is not how an index is written: use decimal digits without a sign, leading zeros or a fraction${
+    Number.isInteger(meant) && meant >= 0 ? ` (${meant})` : ""
+  }`;
+}
 
 export function formatValue(value: ParameterValue | undefined): string {
   if (value === undefined) return "(not read)";

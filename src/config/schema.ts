@@ -266,6 +266,13 @@ export const settingsSchema = {
     group: "Writes and safety",
     doc: "Allow writes to panel parameters (index 10000+), which are unproven on real hardware.",
   }),
+  expertWrites: setting({
+    env: "EXPERT_WRITES",
+    kind: booleanKind,
+    default: false,
+    group: "Writes and safety",
+    doc: "Allow writes to service parameters that reset, flash, set the clock of or test the controller (docs/http-api.md#expert-gate-service-parameters). Off: refused with 403 expert-only on every path.",
+  }),
 
   // HTTP API
   apiHost: setting({

@@ -85,6 +85,8 @@ export interface GatewayCoreOptions extends Omit<BusOptions, "answerProbes"> {
   writeRateLimitPerMinute: number;
   readOnly: boolean;
   allowPanelWrites: boolean;
+  /** EXPERT_WRITES: allow writes to the service parameters (src/catalog/expert-parameters.json). */
+  expertWrites?: boolean;
   cacheTtlMs: number;
   cacheMaxSize: number;
   /** The last values are served (marked stale) for at most this long after they were read; 0 = never. */
@@ -252,6 +254,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       panelAddress: options.panelAddress,
       readOnly: options.readOnly,
       allowPanelWrites: options.allowPanelWrites,
+      expertWrites: options.expertWrites ?? false,
       clock: this.clock,
       liveSince: () => (this.supervisor.state === "up" ? this.linkUpAt : undefined),
       whenLinkUp: (until) => this.linkWaiters.whenUp(until),
@@ -494,6 +497,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       startedAt: this.startedAt,
       simulator: this.options.simulator,
       readOnly: this.options.readOnly,
+      expertWrites: this.options.expertWrites ?? false,
       link: { ...this.linkStatus },
       bus: {
         address: this.address.address,
@@ -600,6 +604,10 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     });
     // A job may go once the link is up and a poll has refreshed the values since.
     this.on("status", () => this.writes.poke());
+    this.bus.on("fault", (error, context) => {
+      // A bug the bus survived (it dropped the frame or failed the request): said loudly.
+      this.log.error({ err: error }, `internal error ${context}, survived: ${error.message}`);
+    });
     this.bus.on("protocolError", ({ reason, raw, frame }) => {
       if (!this.log.isLevelEnabled("debug")) return; // the hex is only worth building when shown
       logEvent(this.log, "protocol.error", {

@@ -85,6 +85,8 @@ export interface GatewayStatus {
   startedAt: number;
   simulator: boolean;
   readOnly: boolean;
+  /** EXPERT_WRITES: service parameters (src/catalog/expert-parameters.json) may be written. */
+  expertWrites: boolean;
   link: LinkStatus;
   bus: {
     address: number | undefined;

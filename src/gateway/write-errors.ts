@@ -7,9 +7,16 @@ export type WriteFailure =
   | "read-only-parameter"
   /** Panel parameters (10000+) are unverified on hardware; refused unless ALLOW_PANEL_WRITES. */
   | "panel-write-disabled"
+  /** A service parameter (reset, flash, clock, test; src/catalog/expert-parameters.json); refused unless EXPERT_WRITES. */
+  | "expert-only"
   | "wrong-type"
+  /** A fraction for an integer type: refused rather than truncated. */
+  | "not-a-whole-number"
   | "out-of-range"
+  /** The wire type cannot hold the value without changing it (binary32 underflow or overflow, a lone surrogate). */
   | "not-representable"
+  /** A string longer than one frame (or the descriptor's maximum) allows. */
+  | "too-long"
   /** The link is down: refused at acceptance, or it went down before a job could be settled. */
   | "link-down"
   /** The link is up but there is no data to check a write against yet (discovery running). */
@@ -32,9 +39,12 @@ export const WRITE_FAILURE_STATUS: Readonly<Record<WriteFailure, number>> = {
   "not-found": 404,
   "read-only-parameter": 400,
   "panel-write-disabled": 400,
+  "expert-only": 403,
   "wrong-type": 400,
+  "not-a-whole-number": 400,
   "out-of-range": 400,
   "not-representable": 400,
+  "too-long": 400,
   "link-down": 503,
   "not-ready": 503,
   "rate-limited": 429,

@@ -15,6 +15,7 @@ import type { Clock, ClockTimer } from "../util/clock.js";
 import type { WriteBudget } from "./write-budget.js";
 import { WriteError } from "./write-errors.js";
 import { type FinalWriteJobState, WriteJob, type WriteRequest } from "./write-job.js";
+import { loggableClientValue } from "./write-value.js";
 import { type Execution, type JobControl, type SafeWriter, Withdrawn } from "./writer.js";
 
 /** Jobs waiting for the bus at most (a newer write to the same parameter replaces, it does not add). */
@@ -262,7 +263,8 @@ export class WriteQueue extends EventEmitter<WriteQueueEvents> {
       parameter: parameter?.name ?? String(request.target),
       index: parameter?.index ?? -1,
       oldValue: parameter?.oldValue,
-      newValue: request.value,
+      // Refused values come from clients: bounded before any logger serialises them.
+      newValue: loggableClientValue(request.value),
       outcome: "refused",
       durationMs: 0,
       reason: `${error.failure}: ${error.message}`,

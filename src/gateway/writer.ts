@@ -13,6 +13,7 @@ import { BusError } from "../bus/errors.js";
 import type { BusRequest } from "../bus/request.js";
 import { Priority } from "../bus/request.js";
 import { modifyParameterRequest, readValuesRequest } from "../bus/requests.js";
+import { expertRuleOf } from "../catalog/expert-parameters.js";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -41,6 +42,8 @@ export interface WriterOptions {
   liveSince: () => number | undefined;
   /** Resolves true once the link is up (at once if it is), false when `until` passes or the core stops. */
   whenLinkUp: (until: number) => Promise<boolean>;
+  /** EXPERT_WRITES: allow writes to the service parameters of src/catalog/expert-parameters.json. */
+  expertWrites: boolean;
   /** Times the deadlines and stamps the outcomes (default: the system clock). */
   clock?: Clock;
 }
@@ -183,6 +186,13 @@ export class SafeWriter {
         `${definition.name} is a panel parameter (${definition.index}); writing panel parameters is unverified on real hardware and disabled (ALLOW_PANEL_WRITES=false)`,
       );
     }
+    const expert = expertRuleOf(definition);
+    if (expert?.gated && !this.options.expertWrites) {
+      throw new WriteError(
+        "expert-only",
+        `${definition.name} (${definition.index}) is a service parameter (${expert.entry.kind}): ${expert.entry.consequence} Writes to it are refused unless EXPERT_WRITES=true`,
+      );
+    }
     if (!definition.writable) throw new WriteError("read-only-parameter", `${definition.name} is read-only`);
     const limits = this.store.writeLimitsOf(entry);
     if (!limits.ok) {
@@ -251,6 +261,17 @@ export class SafeWriter {
       if (error instanceof AlreadyHeld) return { kind: "confirmed", outcome: this.unchanged(job, entry) };
       if (error instanceof WriteError) return { kind: "failed", error };
       if (!(error instanceof BusError)) throw error;
+      if (error.reason === "unsendable") {
+        // Validation should have caught it; the bus refused it before it was queued: never retried.
+        return {
+          kind: "failed",
+          error: new WriteError(
+            "not-representable",
+            `${definition.name} was not written: ${error.message}`,
+            false,
+          ),
+        };
+      }
       // Not on the wire (the link went down before it could go): the job waits for the link again.
       if (error.attempts === 0) return { kind: "not-sent" };
       if (!error.maybeDelivered) {

@@ -3,6 +3,8 @@
  * `{"error": "<short machine code>", "detail": "<what was wrong and what to do>"}`. `detail` is the
  * field the reference gateway sends; `error` lets scripts branch without parsing prose.
  */
+import { maxHeaderSize, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 export interface ApiErrorBody {
   error: string;
@@ -99,4 +101,45 @@ export function handleError(
     if (apiError.statusCode >= 500 && !(error instanceof ApiError)) onUnexpected(error, request);
     sendApiError(reply, apiError.statusCode, apiError.code, apiError.detail, apiError.headers);
   };
+}
+
+/** Node's parser refused the request before any route saw it: status, code and what to do. */
+function clientErrorAnswer(code: string | undefined): { status: number; error: string; detail: string } {
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return {
+      status: 431,
+      error: "headers-too-large",
+      detail: `the request's headers (with the URL) are larger than the ${Math.round(maxHeaderSize / 1024)} KB the gateway reads; send fewer or shorter headers`,
+    };
+  }
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    return {
+      status: 408,
+      error: "request-timeout",
+      detail: "the request did not arrive in time; send it again",
+    };
+  }
+  return {
+    status: 400,
+    error: "bad-request",
+    detail: `the request is not valid HTTP/1.1${code ? ` (${code})` : ""}: check the request line, headers, Content-Length and Transfer-Encoding`,
+  };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser rejects (431 headers too large, 400
+ * malformed request, 408) is answered in the error shape too, then the connection is closed (the
+ * stream cannot be trusted after a parse error).
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const { status, error: code, detail } = clientErrorAnswer(error.code);
+  const body = JSON.stringify(errorBody(code, detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

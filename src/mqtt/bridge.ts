@@ -15,6 +15,7 @@ import type { GatewayCore } from "../gateway/core.js";
 import { WriteError } from "../gateway/write-errors.js";
 import type { WriteJob } from "../gateway/write-job.js";
 import { type Logger, logEvent } from "../log/index.js";
+import { isTypeCode, TYPE_INFO } from "../protocol/index.js";
 import type { ParameterDefinition } from "../store/definition.js";
 import type { ParameterChange } from "../store/parameter-store.js";
 import {
@@ -290,7 +291,17 @@ export class MqttBridge {
       if (packet.reasonCode === SESSION_TAKEN_OVER) this.takenOver = true;
       else this.lastError = `the broker disconnected (reason code ${packet.reasonCode ?? 0})`;
     });
-    client.on("message", (topic, payload, packet) => this.message(topic, payload, packet));
+    client.on("message", (topic, payload, packet) => {
+      // One message that trips a bug must not end the process (the client's stream would rethrow).
+      try {
+        this.message(topic, payload, packet);
+      } catch (error) {
+        this.options.logger.error(
+          { err: error, topic: topic.slice(0, 200) },
+          `internal error handling an MQTT message, survived: ${(error as Error).message}`,
+        );
+      }
+    });
   }
 
   private whenConnected(client: MqttClient): void {
@@ -607,7 +618,8 @@ export class MqttBridge {
       return;
     }
     this.stats.commands++;
-    const value = parseSetPayload(payload);
+    const type = entry.definition.type;
+    const value = parseSetPayload(payload, isTypeCode(type) && TYPE_INFO[type].kind === "string");
     let job: WriteJob;
     try {
       // The write budget (API_WRITE_RATE_LIMIT) is the queue's, shared with HTTP and the CLI.

@@ -7,6 +7,10 @@ import type { Alarm } from "../gateway/alarms.js";
 import type { WriteError } from "../gateway/write-errors.js";
 import type { WriteJob } from "../gateway/write-job.js";
 import { isTypeCode, type ParameterValue, roundFloat, TYPE_INFO } from "../protocol/index.js";
+import { nestsDeeperThan } from "../util/json-depth.js";
+
+/** A command is a number, a boolean or `{"value": …}`; deeper JSON is not parsed. */
+const MAX_SET_PAYLOAD_DEPTH = 32;
 
 /** Home Assistant's MQTT platforms treat this payload as "no value". */
 export const NO_VALUE = "None";
@@ -32,11 +36,16 @@ export function statePayload(type: number, value: ParameterValue | undefined): s
 /**
  * The value a `set` message asks for: JSON numbers and booleans as such (`46`, `21.5`, `true`), a
  * JSON object's `value` field, anything else as the text itself — the safe write path then checks it
- * against the parameter's type and range, exactly as for HTTP.
+ * against the parameter's type and range, exactly as for HTTP. For a string parameter (`asText`)
+ * plain text is taken as it is, digits included (`1008026009` is a text, not a number).
  */
-export function parseSetPayload(payload: Buffer): unknown {
-  const text = payload.toString("utf8").trim();
-  if (text === "") return text;
+export function parseSetPayload(payload: Buffer, asText = false): unknown {
+  const raw = payload.toString("utf8");
+  const text = raw.trim();
+  if (text === "") return asText ? raw : text;
+  if (asText && !text.startsWith("{")) return raw;
+  // JSON.parse recurses per level: a payload nested deeper than any command needs stays text.
+  if (nestsDeeperThan(text, MAX_SET_PAYLOAD_DEPTH)) return text;
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === "number" || typeof parsed === "boolean") return parsed;

@@ -4,6 +4,7 @@
  * Rebuilt when the definitions change, and when a value it depends on changes (gates, referenced
  * limits, the device's identity) — not on every poll.
  */
+import { isExpertOnly } from "../catalog/expert-parameters.js";
 import type { MqttPublishSelection } from "../config/index.js";
 import type { ParameterDefinition } from "../store/definition.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
@@ -95,7 +96,9 @@ export function buildPlan(store: ParameterStore, options: PlanOptions): PublishP
     const topic = `${topics.base}/${level}`;
     stateTopics.set(definition.index, topic);
     byTopic.set(topic, definition.index);
-    if (!options.discovery) continue;
+    // Service parameters (reset, flash, clock, test) are never offered as entities: a Home
+    // Assistant button or number one click from a factory reset is what the expert gate prevents.
+    if (!options.discovery || isExpertOnly(definition)) continue;
     const hint = DEFAULT_CATALOG.get(definition.index);
     if (hint?.gate) dependencies.add(hint.gate.index);
     for (const index of referencedIndices(definition)) dependencies.add(index);

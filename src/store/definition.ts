@@ -40,6 +40,18 @@ export function spaceOf(index: number): { space: ParameterSpace; wireIndex: numb
     : { space: "regulator", wireIndex: index };
 }
 
+/**
+ * An index as a client writes it in a path, a filter or a command: decimal digits, no sign, no
+ * leading zero, no fraction (`103`, `10010`, `0`). One spelling per index, so `0103`, `+103` and
+ * `103.0` are not indices (they are looked up as names, and no parameter has such a name).
+ */
+const CANONICAL_INDEX = /^(0|[1-9][0-9]{0,5})$/;
+
+/** The index `text` spells, or undefined when it is not the canonical decimal form. */
+export function parseIndexText(text: string): number | undefined {
+  return CANONICAL_INDEX.test(text) ? Number(text) : undefined;
+}
+
 /** API name: every space replaced by `_`, nothing else (HA-COMPAT.md §4). */
 export function apiName(rawName: string): string {
   return rawName.replaceAll(" ", "_");

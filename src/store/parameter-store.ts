@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import type { ParameterValue } from "../protocol/index.js";
 import { type Clock, systemClock } from "../util/clock.js";
-import type { ParameterDefinition } from "./definition.js";
+import { type ParameterDefinition, parseIndexText } from "./definition.js";
 import { type ResolvedLimits, resolveLimits, resolveWriteLimits, type WriteLimits } from "./limits.js";
 
 export interface ParameterEntry {
@@ -143,11 +143,10 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
   resolve(nameOrIndex: string): ParameterEntry | undefined {
     const byName = this.byName.get(nameOrIndex);
     if (byName !== undefined) return this.entries.get(byName);
-    if (/^\d+$/.test(nameOrIndex)) {
-      const entry = this.entries.get(Number(nameOrIndex));
-      return entry?.definition.exposed ? entry : undefined;
-    }
-    return undefined;
+    const index = parseIndexText(nameOrIndex);
+    if (index === undefined) return undefined;
+    const entry = this.entries.get(index);
+    return entry?.definition.exposed ? entry : undefined;
   }
 
   /** All entries in ascending index order (regulator, then panel). */

@@ -3,6 +3,7 @@
  * (comma-separated; repeat the key or use commas), or `parameters=` mixing both. No filter: all.
  * A name matches every index carrying it (names repeat, HA-COMPAT.md §4).
  */
+import { parseIndexText } from "../store/definition.js";
 
 export interface ParameterFilter {
   names: ReadonlySet<string>;
@@ -16,7 +17,8 @@ export class FilterError extends Error {
 /** Most names and indices one client may list (a guard, not a feature). */
 const MAX_ITEMS = 2_000;
 const MAX_INDEX = 0xffff;
-const INDEX_TEXT = /^\d+$/;
+/** Digits only: an index, or a malformed one (`0103`) — never a name (no parameter name is all digits). */
+const DIGITS = /^[0-9]+$/;
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -34,16 +36,18 @@ export function parseFilter(query: Query): ParameterFilter | undefined {
   const names = new Set<string>();
   const indices = new Set<number>();
   const addIndex = (text: string) => {
-    const index = Number(text);
-    if (!INDEX_TEXT.test(text) || index > MAX_INDEX) {
-      throw new FilterError(`indices: ${JSON.stringify(text)} is not a parameter index (0–${MAX_INDEX})`);
+    const index = parseIndexText(text);
+    if (index === undefined || index > MAX_INDEX) {
+      throw new FilterError(
+        `indices: ${JSON.stringify(text.slice(0, 40))} is not a parameter index (0–${MAX_INDEX}, decimal without sign or leading zeros)`,
+      );
     }
     indices.add(index);
   };
   for (const text of items(query, "indices")) addIndex(text);
   for (const name of items(query, "names")) names.add(name);
   for (const item of items(query, "parameters")) {
-    if (INDEX_TEXT.test(item)) addIndex(item);
+    if (DIGITS.test(item)) addIndex(item);
     else names.add(item);
   }
   if (names.size + indices.size > MAX_ITEMS) throw new FilterError(`at most ${MAX_ITEMS} names and indices`);

@@ -390,6 +390,7 @@ describe("GET /api/status and GET /", () => {
       rejected: 0,
       "link-down": 0,
       "no-token": 0,
+      unsendable: 0,
     });
     expect(body.poll.interval_ms).toBe(10_000);
     expect(body.simulator).toBe(false);
@@ -479,7 +480,26 @@ describe("routing and documentation", () => {
       expect(res.headers["content-type"]).toMatch(/^application\/json/);
       expect(res.json().error).toBe("not-found");
     }
-    expect((await app.inject({ method: "DELETE", url: "/api/parameters/UID" })).statusCode).toBe(404);
+  });
+
+  it("answers a method a known path does not accept with 405, the Allow header and the error shape", async () => {
+    const { app } = await start();
+    for (const [method, url, allow] of [
+      ["DELETE", "/api/parameters/UID", "GET, HEAD, POST"],
+      ["PUT", "/api/parameters/HDWTSetPoint", "GET, HEAD, POST"],
+      ["POST", "/api/parameters", "GET, HEAD"],
+      ["PATCH", "/health", "GET, HEAD"],
+      ["GET", "/api/thermostat/temperature", "POST"],
+    ] as const) {
+      const res = await app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      expect(res.json()).toEqual({
+        error: "method-not-allowed",
+        detail: `${method} is not accepted at ${url}; it accepts ${allow}`,
+      });
+    }
   });
 
   it("serves the OpenAPI document with every endpoint, and Swagger UI from local assets", async () => {
@@ -488,6 +508,7 @@ describe("routing and documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/",
       "/api/alarms",
+      "/api/expert-parameters",
       "/api/parameters",
       "/api/parameters/{name}",
       "/api/status",

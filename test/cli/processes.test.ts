@@ -2,58 +2,31 @@
  * The built CLI as real processes: exit codes as a shell sees them, and a graceful stop on
  * SIGTERM/SIGINT for the long-running commands (`serve`, `sim --tcp`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuiltCli } from "../helpers/built-cli.js";
+import { type CliProcess, killCliProcesses, startCliProcess } from "../helpers/cli-process.js";
 import { eventually } from "../helpers/sim-gateway.js";
 
 let cli: string;
 let dir: string;
-const children = new Set<ChildProcess>();
 
 beforeAll(() => {
   cli = ensureBuiltCli();
   dir = mkdtempSync(join(tmpdir(), "gm3-proc-"));
 }, 150_000);
 afterEach(() => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  children.clear();
+  killCliProcesses();
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Starts `node dist/cli.js argv…` with only the environment given (plus PATH). */
-function start(argv: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [cli, ...argv], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+function start(argv: string[], env: Record<string, string> = {}): CliProcess {
+  return startCliProcess(cli, argv, dir, env);
 }
 
 async function run(argv: string[], env: Record<string, string> = {}) {

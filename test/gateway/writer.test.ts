@@ -94,6 +94,7 @@ function setup(values: Map<number, number>, script: ControllerScript = {}, maxQu
     panelAddress: PANEL,
     readOnly: false,
     allowPanelWrites: false,
+    expertWrites: false,
     liveSince: () => (link.state === "up" ? linkUpAt : undefined),
     whenLinkUp: async () => link.state === "up",
   });

@@ -51,6 +51,7 @@ export async function startSimApi(options: SimApiOptions = {}): Promise<SimApi> 
       pollIntervalMs: config.pollIntervalMs,
       readOnly: config.readOnly,
       allowPanelWrites: config.allowPanelWrites,
+      expertWrites: config.expertWrites,
       cacheTtlMs: config.cacheTtlMs,
       writeDeadlineMs: config.writeDeadlineMs,
       writeRateLimitPerMinute: config.apiWriteRateLimitPerMinute,

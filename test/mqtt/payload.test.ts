@@ -24,6 +24,21 @@ describe("MQTT payloads", () => {
     expect(parseSetPayload(Buffer.from(""))).toBe("");
   });
 
+  it("takes plain text as it is for a string parameter, digits and spaces included", () => {
+    expect(parseSetPayload(Buffer.from("1008026009"), true)).toBe("1008026009");
+    expect(parseSetPayload(Buffer.from("UFH "), true)).toBe("UFH ");
+    expect(parseSetPayload(Buffer.from('{"value": "H1"}'), true)).toBe("H1");
+    expect(parseSetPayload(Buffer.from("9".repeat(400)))).toBe(Number.POSITIVE_INFINITY);
+    expect(parseSetPayload(Buffer.from("9".repeat(400)), true)).toBe("9".repeat(400));
+  });
+
+  it("does not parse JSON nested deeper than a command needs (JSON.parse recurses per level)", () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    expect(parseSetPayload(Buffer.from(deep))).toBe(deep);
+    expect(parseSetPayload(Buffer.from("[".repeat(1_000_000)))).toHaveLength(1_000_000);
+    expect(parseSetPayload(Buffer.from('{"value": [[1]]}'))).toEqual([[1]]);
+  });
+
   it("publishes the alarm log as the API does, with the number still active", () => {
     const payload = JSON.parse(
       alarmsPayload([

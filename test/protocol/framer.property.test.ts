@@ -5,6 +5,46 @@ import { MAX_FRAME_LENGTH } from "../../src/protocol/constants.js";
 import { decodeFrame, encodeFrameOrThrow, type Frame } from "../../src/protocol/frame.js";
 import type { FramedFrame } from "../../src/protocol/framer.js";
 import { feed, recordingFramer, splitAt } from "./framer-helpers.js";
+import { CAPTURED, GATEWAY, hex } from "./vectors.js";
+
+/** Real frames: captured on the field bus and sent by the field-tested gateway (PROTOCOL.md §20). */
+const REAL_FRAMES: readonly Buffer[] = [...Object.values(CAPTURED), ...Object.values(GATEWAY)].map(hex);
+const realFrameArb = fc.constantFrom(...REAL_FRAMES);
+
+/**
+ * A real frame after 1–4 random edits of the kinds a noisy line makes: a flipped byte, a byte
+ * inserted or lost, a cut, a doubled run. What is left may or may not still be a valid frame.
+ */
+const mutatedRealArb: fc.Arbitrary<Buffer> = fc
+  .tuple(
+    realFrameArb,
+    fc.array(
+      fc.tuple(
+        fc.constantFrom("flip", "insert", "delete", "cut", "double"),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+  )
+  .map(([frame, edits]) => {
+    let bytes = Buffer.from(frame);
+    for (const [kind, at, byte] of edits) {
+      const i = at % Math.max(1, bytes.length);
+      if (kind === "flip") bytes[i] = bytes[i]! ^ byte;
+      else if (kind === "insert")
+        bytes = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
+      else if (kind === "delete") bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)]);
+      else if (kind === "cut") bytes = bytes.subarray(0, i);
+      else
+        bytes = Buffer.concat([
+          bytes.subarray(0, i),
+          bytes.subarray(i, i + (byte % 8) + 1),
+          bytes.subarray(i),
+        ]);
+    }
+    return bytes;
+  });
 
 const frameArb: fc.Arbitrary<Frame> = fc.record({
   destination: fc.integer({ min: 0, max: 0xffff }),
@@ -60,7 +100,70 @@ function expectValidCrc(frame: FramedFrame, stream: Buffer): void {
   expect(frame.raw.equals(stream.subarray(frame.offset, frame.offset + frame.raw.length))).toBe(true);
 }
 
+/** Every frame out is CRC-valid and is exactly the stream's bytes where it says it was. */
+function expectOnlyValidFrames(out: readonly FramedFrame[], stream: Buffer): void {
+  for (const frame of out) expectValidCrc(frame, stream);
+}
+
 describe("Framer properties", () => {
+  it("on mutated real frames in any chunks: never throws, accepts no frame with a bad CRC, accounts for every byte", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(mutatedRealArb, realFrameArb), { minLength: 1, maxLength: 10 }),
+        cutsArb,
+        (pieces, cuts) => {
+          const stream = Buffer.concat(pieces);
+          const { framer } = recordingFramer();
+          const out = feed(framer, splitAt(stream, cuts));
+          expectOnlyValidFrames(out, stream);
+          framer.discardPartial();
+          expect(out.reduce((n, f) => n + f.raw.length, 0) + framer.stats.discardedBytes).toBe(stream.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("finds every real frame embedded in random noise, in any chunks (unless a noise frame overlaps it)", () => {
+    const noiseArb = fc.oneof(
+      fc.uint8Array({ maxLength: 60 }),
+      fc
+        .array(fc.constantFrom(0x68, 0x16, 0x00, 0x05, 0xff), { maxLength: 60 })
+        .map((a) => Uint8Array.from(a)),
+      mutatedRealArb,
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(noiseArb, realFrameArb), { minLength: 1, maxLength: 8 }),
+        noiseArb,
+        cutsArb,
+        (segments, tail, cuts) => {
+          const parts: Buffer[] = [];
+          const real: { offset: number; length: number }[] = [];
+          let offset = 0;
+          for (const [noise, frame] of segments) {
+            parts.push(Buffer.from(noise), frame);
+            real.push({ offset: offset + noise.length, length: frame.length });
+            offset += noise.length + frame.length;
+          }
+          parts.push(Buffer.from(tail));
+          const stream = Buffer.concat(parts);
+          const { framer } = recordingFramer();
+          const out = feed(framer, splitAt(stream, cuts));
+          expectOnlyValidFrames(out, stream);
+          for (const frame of real) {
+            const found = out.some((f) => f.offset === frame.offset && f.raw.length === frame.length);
+            const overlapped = out.some(
+              (f) => f.offset < frame.offset + frame.length && frame.offset < f.offset + f.raw.length,
+            );
+            expect(found || overlapped, `the real frame at ${frame.offset} was lost`).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("yields the same frames for any split of a valid stream into chunks", () => {
     fc.assert(
       fc.property(fc.array(encodedArb, { minLength: 1, maxLength: 15 }), cutsArb, (frames, cuts) => {

@@ -1,6 +1,6 @@
 /** The gateway as the page sees it: health, connection, alarms. Views subscribe to changes. */
 import { formatDuration } from "./format.js";
-import type { Alarm, HealthState } from "./types.js";
+import type { Alarm, ExpertParameter, HealthState } from "./types.js";
 
 /**
  * `live`: WebSocket open; `polling`: WebSocket unavailable, the page asks every few seconds;
@@ -19,6 +19,10 @@ export interface GatewayView {
   simulator: boolean;
   simulatorWarning: string | undefined;
   readOnly: boolean;
+  /** EXPERT_WRITES on the gateway: service parameters may be written, after a confirmation. */
+  expertWrites: boolean;
+  /** Service parameters by index (GET /api/expert-parameters): locked or confirmed before a write. */
+  expert: ReadonlyMap<number, ExpertParameter>;
   version: string | undefined;
   /**
    * When the gateway last completed a poll of the controller (ms, on the page's clock): the age of
@@ -49,6 +53,8 @@ export class GatewayState {
     simulator: false,
     simulatorWarning: undefined,
     readOnly: false,
+    expertWrites: false,
+    expert: new Map(),
     version: undefined,
     lastPollAt: undefined,
     lastContactAt: undefined,

@@ -7,7 +7,14 @@
 import { type ApiClient, ApiError } from "./api.js";
 import type { GatewayState } from "./gateway-state.js";
 import type { ParameterStore } from "./store.js";
-import type { Alarm, HealthBody, LiveMessage, ParametersBody, StatusBody } from "./types.js";
+import type {
+  Alarm,
+  ExpertParametersBody,
+  HealthBody,
+  LiveMessage,
+  ParametersBody,
+  StatusBody,
+} from "./types.js";
 
 const HEALTH_EVERY_MS = 10_000;
 const WAIT_RETRY_MS = 2_000;
@@ -78,6 +85,7 @@ export class LiveSource {
         simulator: body.simulator,
         simulatorWarning: body.warning,
         readOnly: body.read_only,
+        expertWrites: body.expert_writes === true,
         version: body.version,
         lastContactAt: now,
         ...(this.state.current.mode === "offline" ? { mode: this.socket ? "live" : "polling" } : {}),
@@ -94,9 +102,23 @@ export class LiveSource {
       return;
     }
     if (loaded === "needs-key") return;
+    void this.loadExpertParameters();
     void this.refreshAlarms();
     void this.readPollInterval();
     this.openSocket();
+  }
+
+  /** Which parameters are service parameters: locked, or confirmed before a write (editor.ts). */
+  private async loadExpertParameters(): Promise<void> {
+    try {
+      const body = await this.api.get<ExpertParametersBody>("api/expert-parameters");
+      this.state.update({
+        expert: new Map(body.parameters.map((p) => [p.index, p])),
+        expertWrites: body.expert_writes,
+      });
+    } catch {
+      // Not answered: nothing is locked here, and the gateway still refuses gated writes itself.
+    }
   }
 
   /** One GET /api/parameters into the store. */

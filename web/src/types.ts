@@ -41,7 +41,24 @@ export interface HealthBody {
   simulator: boolean;
   warning?: string;
   read_only: boolean;
+  /** EXPERT_WRITES: service parameters may be written (after a confirmation). */
+  expert_writes?: boolean;
   version: string;
+}
+
+/** One entry of GET /api/expert-parameters: a service parameter and what a write does. */
+export interface ExpertParameter {
+  index: number;
+  name: string;
+  /** true: locked unless EXPERT_WRITES; false: writable, confirmed first. */
+  gated: boolean;
+  kind: string;
+  consequence: string;
+}
+
+export interface ExpertParametersBody {
+  expert_writes: boolean;
+  parameters: ExpertParameter[];
 }
 
 export interface WriteResult {

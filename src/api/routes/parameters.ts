@@ -115,7 +115,9 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
           "`Location` of `/api/writes/{write_id}` when the job is still waiting for the bus (it goes on by itself, up to WRITE_DEADLINE); " +
           "200 with `confirmation: superseded` when a newer write to the parameter replaced it before it was sent. " +
           "With `Prefer: respond-async`: 202 at once with the job. " +
-          "400 read-only/out of range (or a range that cannot be resolved)/wrong type, 403 read-only mode, " +
+          "400 read-only/out of range (or a range that cannot be resolved)/wrong type/a fraction for an integer " +
+          "type (`not-a-whole-number`)/a float binary32 would change/a string over one frame (`too-long`), " +
+          "403 read-only mode or a service parameter without EXPERT_WRITES (`expert-only`), " +
           "404 unknown, 422 no `value`, 429 too many writes (all paths together), 502 refused by the controller, " +
           "503 link down, data not ready, not confirmed, queue full or expired (the token did not come, or the controller was not yet verified after a reconnect or a restart from the snapshot, within WRITE_DEADLINE).",
         params: NameParamsSchema,

@@ -58,6 +58,7 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
         simulator: status.simulator,
         ...(status.simulator ? { warning: simulatorWarning(config.simTiming) } : {}),
         read_only: status.readOnly,
+        expert_writes: status.expertWrites,
         version,
       });
     },

@@ -13,6 +13,7 @@ import {
   TemperatureResultSchema,
   ThermostatStatusSchema,
 } from "../schemas.js";
+import { THERMOSTAT_TEMPERATURE_RANGE } from "../thermostat.js";
 
 const TAG = "thermostat";
 
@@ -54,13 +55,25 @@ export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
         summary: "Room temperature from Home Assistant",
         description:
           "Stored in memory and answered at once; never waits for the bus. While the virtual thermostat is disabled " +
-          "nothing is sent on the bus (`forwarded_to_bus: false`). 422 when `temperature` is missing or not a number.",
+          "nothing is sent on the bus (`forwarded_to_bus: false`). 422 when `temperature` is missing, not a number, " +
+          `or outside ${THERMOSTAT_TEMPERATURE_RANGE.min}…${THERMOSTAT_TEMPERATURE_RANGE.max} °C (nothing is stored then).`,
         body: TemperatureBodySchema,
         response: { 200: TemperatureResultSchema, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     (request, reply) => {
-      const receipt = thermostat.submitTemperature(request.body.temperature, core.clock.now());
+      const { temperature } = request.body;
+      const { min, max } = THERMOSTAT_TEMPERATURE_RANGE;
+      // JSON has no NaN or Infinity, but 1e308 parses and rounds to Infinity: checked here.
+      if (!Number.isFinite(temperature) || temperature < min || temperature > max) {
+        return sendApiError(
+          reply,
+          422,
+          "out-of-range",
+          `temperature must be a room temperature between ${min} and ${max} °C, got ${String(temperature).slice(0, 40)}; nothing was stored`,
+        );
+      }
+      const receipt = thermostat.submitTemperature(temperature, core.clock.now());
       return sendJson(reply, 200, {
         success: true,
         temperature: receipt.temperature,

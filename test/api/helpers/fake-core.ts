@@ -38,6 +38,7 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
     startedAt: now - 5000,
     simulator: false,
     readOnly: false,
+    expertWrites: false,
     link: {
       kind: "sim",
       target: "sim://",
@@ -73,7 +74,7 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
         lateReplies: 0,
         timeouts: 0,
         retries: { timeout: 0, garbled: 0 },
-        failures: { timeout: 0, garbled: 0, rejected: 0, "link-down": 0, "no-token": 0 },
+        failures: { timeout: 0, garbled: 0, rejected: 0, "link-down": 0, "no-token": 0, unsendable: 0 },
         identifyAnswers: 0,
         tokenGrants: 1,
         tokenReturns: 1,

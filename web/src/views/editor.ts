@@ -6,6 +6,9 @@
  * GET /api/writes/{id} until it ends: the controller's read-back value, or why it failed, expired
  * or was superseded. The index (not the name) is sent because names repeat and a name means its
  * lowest index.
+ * Service parameters (GET /api/expert-parameters) are locked unless the gateway runs with
+ * EXPERT_WRITES, and every write to one (or to the heat pump's reboot) is confirmed first, in the
+ * editor, with the consequence spelt out.
  */
 import { type ApiClient, ApiError } from "../api.js";
 import { h, uid } from "../dom.js";
@@ -112,6 +115,13 @@ export function createEditor(
   };
 
   const readOnlyMode = () => ctx.state.current.readOnly;
+  const expert = () => ctx.state.current.expert.get(parameter.index);
+  const locked = () => expert()?.gated === true && !ctx.state.current.expertWrites;
+  const lockedText = () =>
+    `Locked: ${parameter.name} is a service parameter (${expert()?.kind}). ${expert()?.consequence} ` +
+    "The gateway refuses writes to it unless it runs with EXPERT_WRITES=true.";
+  /** The confirmation step before a write to a service parameter; empty when none is asked. */
+  const confirmation = h("div", { class: "editor-confirm", role: "alertdialog", hidden: true });
   const form = h(
     "form",
     {
@@ -144,17 +154,63 @@ export function createEditor(
       cancel,
     ),
     message,
+    confirmation,
   );
 
   if (readOnlyMode()) {
     submit.disabled = true;
     input.disabled = true;
     show("error", "The gateway is in read-only mode (READ_ONLY): it sends no writes to the heat pump.");
+  } else if (locked()) {
+    submit.disabled = true;
+    input.disabled = true;
+    show("error", lockedText());
+  }
+
+  /** Asks before a write to a service parameter; resolves true when the person confirmed. */
+  function confirmWrite(value: number | boolean | string): Promise<boolean> {
+    const rule = expert();
+    if (!rule) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (yes: boolean) => {
+        confirmation.hidden = true;
+        confirmation.replaceChildren();
+        submit.disabled = readOnlyMode();
+        if (!yes) show("info", "Not sent.");
+        resolve(yes);
+      };
+      const yes = h(
+        "button",
+        { type: "button", class: "primary", onclick: () => done(true) },
+        `Write ${formatValue(value, parameter.type)} to ${parameter.name}`,
+      );
+      const no = h("button", { type: "button", onclick: () => done(false) }, "Don't write");
+      const titleId = uid("confirm");
+      confirmation.setAttribute("aria-labelledby", titleId);
+      confirmation.replaceChildren(
+        h(
+          "p",
+          { id: titleId, class: "editor-confirm-title" },
+          rule.gated
+            ? `${parameter.name} is a service parameter (${rule.kind}).`
+            : `Writing ${parameter.name} acts on the heat pump at once (${rule.kind}).`,
+        ),
+        h("p", null, rule.consequence),
+        h("div", { class: "editor-row" }, yes, no),
+      );
+      confirmation.hidden = false;
+      submit.disabled = true;
+      no.focus();
+    });
   }
 
   async function send(): Promise<void> {
     if (readOnlyMode()) {
       show("error", "The gateway is in read-only mode (READ_ONLY): it sends no writes to the heat pump.");
+      return;
+    }
+    if (locked()) {
+      show("error", lockedText());
       return;
     }
     const current = ctx.store.get(parameter.index) ?? parameter;
@@ -166,6 +222,7 @@ export function createEditor(
       return;
     }
     input.removeAttribute("aria-invalid");
+    if (!(await confirmWrite(parsed.value))) return;
     submit.disabled = true;
     show("busy", "Writing…");
     const confirmed = (index: number, value: ParameterValue, confirmation: string, ms: number) => {

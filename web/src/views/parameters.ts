@@ -174,9 +174,13 @@ export class ParametersView {
       }
     });
     let readOnly = ctx.state.current.readOnly;
+    let expert = ctx.state.current.expert;
+    let expertWrites = ctx.state.current.expertWrites;
     ctx.state.subscribe((view) => {
-      if (view.readOnly === readOnly) return;
+      if (view.readOnly === readOnly && view.expert === expert && view.expertWrites === expertWrites) return;
       readOnly = view.readOnly;
+      expert = view.expert;
+      expertWrites = view.expertWrites;
       if (readOnly && this.editIndex !== undefined) this.closeEditor(false);
       for (const nodes of this.rendered.values()) nodes.shows = undefined;
       this.render();
@@ -403,11 +407,19 @@ export class ParametersView {
     const range = formatRange(row.min, row.max);
     setText(nodes.range, range);
     nodes.range.setAttribute("aria-label", range === "" ? "no range" : `range ${range}`);
-    setText(nodes.writable, row.writable ? "yes" : "no");
-    nodes.writable.classList.toggle("yes", row.writable);
+    const { readOnly, expert, expertWrites } = this.ctx.state.current;
+    const service = expert.get(row.index);
+    const locked = row.writable && service?.gated === true && !expertWrites;
+    // A service parameter without EXPERT_WRITES: shown locked, never offered for editing.
+    setText(nodes.writable, locked ? "🔒 locked" : row.writable ? "yes" : "no");
+    nodes.writable.classList.toggle("yes", row.writable && !locked);
+    nodes.writable.classList.toggle("lock", locked);
+    if (locked && service) {
+      nodes.writable.title = `Service parameter (${service.kind}): ${service.consequence} Writes need EXPERT_WRITES=true on the gateway.`;
+    } else nodes.writable.removeAttribute("title");
     const buttons: HTMLElement[] = [];
-    // Read-only mode: nothing can be changed, so nothing offers to.
-    if (row.writable && !this.ctx.state.current.readOnly) {
+    if (row.writable && !readOnly && !locked) {
+      // Read-only mode: nothing can be changed, so nothing offers to.
       buttons.push(
         h(
           "button",
