@@ -433,7 +433,7 @@ describe("thermostat calls while the virtual thermostat is disabled", () => {
     });
   });
 
-  it("accepts a temperature at once, forwards nothing to the bus, and 422s anything but a number", async () => {
+  it("accepts a temperature at once without asking the core for a write (forwarded_to_bus false), and 422s anything but a number", async () => {
     const { app, core } = await start();
     const post = (payload: string) =>
       app.inject({ method: "POST", url: "/api/thermostat/temperature", headers: jsonBody, payload });

@@ -192,12 +192,24 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
           .map((m) => m.topic),
       );
     const since = Date.now();
+    const seenBefore = observer.messages.length;
     // What is retained now: seen with a payload and not cleared since.
     const published = new Set([...ours(0, since)].filter((topic) => observer.latest(topic) !== ""));
     expect(published.size).toBeGreaterThan(150);
     await observer.publish("homeassistant/status", "online");
     await observer.waitFor(() => ours(since).size === published.size, "every config again");
     expect([...ours(since)].sort()).toEqual([...published].sort());
-    await observer.waitForMessage(`${BASE}/PS`, { since });
+    // Every state topic published before, again.
+    const isState = (topic: string) =>
+      topic.startsWith(`${BASE}/`) && !topic.endsWith("/set") && !topic.endsWith("/set/result");
+    const states = new Set(
+      observer.messages
+        .slice(0, seenBefore)
+        .map((m) => m.topic)
+        .filter(isState),
+    );
+    expect(states.size).toBeGreaterThan(150);
+    const again = () => new Set(observer.messages.slice(seenBefore).map((m) => m.topic));
+    await observer.waitFor(() => [...states].every((topic) => again().has(topic)), "every state again");
   });
 });
