@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from "node:events";
 import { GATEWAY_ADDRESS_RANGE } from "../protocol/index.js";
+import { type Clock, type ClockTimer, systemClock } from "../util/clock.js";
 
 export type AddressState = "unassigned" | "tentative" | "paired" | "fixed";
 
@@ -20,18 +21,22 @@ export interface AddressManagerOptions {
   /** Stores a confirmed address. */
   persist(address: number): Promise<void>;
   range?: { first: number; last: number };
+  /** Times the tentative claim (default: the system clock). */
+  clock?: Clock;
 }
 
 export class AddressManager extends EventEmitter<AddressEvents> {
   private _address: number | undefined;
   private _state: AddressState;
   private occupied: ReadonlySet<number> | undefined;
-  private revertTimer: NodeJS.Timeout | undefined;
+  private revertTimer: ClockTimer | undefined;
+  private readonly clock: Clock;
   private readonly range: { first: number; last: number };
 
   constructor(private readonly options: AddressManagerOptions) {
     super();
     this.range = options.range ?? GATEWAY_ADDRESS_RANGE;
+    this.clock = options.clock ?? systemClock;
     if (options.fixedAddress !== undefined) {
       this._address = options.fixedAddress;
       this._state = "fixed";
@@ -68,7 +73,7 @@ export class AddressManager extends EventEmitter<AddressEvents> {
     if (destination < this.range.first || destination > this.range.last) return false;
     if (this.occupied.has(destination)) return false;
     this.set(destination, "tentative");
-    this.revertTimer = setTimeout(() => {
+    this.revertTimer = this.clock.setTimeout(() => {
       this.revertTimer = undefined;
       if (this._state === "tentative") this.set(undefined, "unassigned");
     }, this.options.tentativeTimeoutMs);
@@ -103,7 +108,7 @@ export class AddressManager extends EventEmitter<AddressEvents> {
   }
 
   private clearTimer(): void {
-    if (this.revertTimer) clearTimeout(this.revertTimer);
+    this.clock.clearTimeout(this.revertTimer);
     this.revertTimer = undefined;
   }
 

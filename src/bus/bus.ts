@@ -21,6 +21,7 @@ import {
   ServiceFunction,
 } from "../protocol/index.js";
 import type { LinkSupervisor } from "../transport/link-supervisor.js";
+import { type Clock, type ClockTimer, delay, systemClock } from "../util/clock.js";
 import type { AddressManager } from "./address.js";
 import { BusError, type BusFailureReason } from "./errors.js";
 import type { BusRequest } from "./request.js";
@@ -44,6 +45,8 @@ export interface BusOptions {
   maxTokenHoldMs: number;
   /** Answer the panel's IDENTIFY probes (off for a listen-only sniffer). */
   answerProbes?: boolean;
+  /** Time source of every wait and timestamp (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface BusEvents {
@@ -75,7 +78,7 @@ interface Pending {
   /** Bytes were discarded or a garbled reply seen during the current attempt. */
   sawGarbage: boolean;
   lastRaw?: Buffer;
-  deadlineTimer?: NodeJS.Timeout;
+  deadlineTimer?: ClockTimer;
 }
 
 /** Minimal surface of the link supervisor the bus needs (lets tests use a fake). */
@@ -83,21 +86,22 @@ export type BusLink = Pick<LinkSupervisor, "write" | "on" | "off" | "state">;
 
 export class Gm3Bus extends EventEmitter<BusEvents> {
   readonly stats: BusStats = createBusStats();
+  readonly clock: Clock;
   private readonly framer: Framer;
   private readonly queue: Pending[] = [];
   private sequence = 0;
   private inFlight: Pending | undefined;
-  private replyTimer: NodeJS.Timeout | undefined;
+  private replyTimer: ClockTimer | undefined;
   /** A transmission sequence (turnaround, write, wait) is running. */
   private active = false;
   private holding = false;
   private grantedAt = 0;
   private waitingForTokenSince: number | undefined;
-  private lingerTimer: NodeJS.Timeout | undefined;
-  private tokenWaitTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: ClockTimer | undefined;
+  private tokenWaitTimer: ClockTimer | undefined;
   private lastProbeAnswered = false;
   private closed = false;
-  /** When a byte was last received or sent (performance.now()). */
+  /** When a byte was last received or sent (clock.monotonicNow()). */
   private lastWireActivity = 0;
   /** Bumped when the link goes down: sequences started before are void. */
   private epoch = 0;
@@ -111,6 +115,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     private readonly options: BusOptions,
   ) {
     super();
+    this.clock = options.clock ?? systemClock;
     this.framer = new Framer({
       onDiscard: (bytes, reason) => {
         this.stats.discardedBytes += bytes.length;
@@ -135,7 +140,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
 
   /** Milliseconds since the current token grant, or undefined when not holding it. */
   get tokenHeldForMs(): number | undefined {
-    return this.holding ? Date.now() - this.grantedAt : undefined;
+    return this.holding ? this.clock.now() - this.grantedAt : undefined;
   }
 
   /** One whole reply wait on the current link: the response timeout plus the link's latency budget. */
@@ -156,7 +161,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         resolve: resolve as (value: unknown) => void,
         reject,
         sequence: this.sequence++,
-        queuedAt: Date.now(),
+        queuedAt: this.clock.now(),
         attempts: 0,
         sawGarbage: false,
       };
@@ -169,9 +174,9 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         return;
       }
       if (request.deadline !== undefined) {
-        pending.deadlineTimer = setTimeout(
+        pending.deadlineTimer = this.clock.setTimeout(
           () => this.expire(pending),
-          Math.max(0, request.deadline - Date.now()),
+          Math.max(0, request.deadline - this.clock.now()),
         );
       }
       this.enqueue(pending);
@@ -185,8 +190,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     this.closed = true;
     for (const pending of this.queue.splice(0))
       this.fail(pending, "link-down", "the gateway is shutting down");
-    const deadline = Date.now() + this.options.responseTimeoutMs + 1_000;
-    while (this.active && Date.now() < deadline) await delay(10);
+    const deadline = this.clock.now() + this.options.responseTimeoutMs + 1_000;
+    while (this.active && this.clock.now() < deadline) await delay(this.clock, 10);
     if (this.holding && this.link.state === "up") await this.returnToken();
     this.clearTimers();
     this.link.off("data", this.onData);
@@ -197,7 +202,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   // --- receiving -------------------------------------------------------------------------------
 
   private receive(chunk: Buffer): void {
-    this.lastWireActivity = performance.now();
+    this.lastWireActivity = this.clock.monotonicNow();
     this.stats.bytesIn += chunk.length;
     for (const frame of this.framer.push(chunk)) this.handleFrame(frame);
   }
@@ -208,7 +213,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     // Only a valid frame from another device shows the bus is alive (noise is not enough).
     (this.link as Partial<Pick<LinkSupervisor, "frameReceived">>).frameReceived?.();
     this.stats.framesIn++;
-    this.stats.lastFrameAt = Date.now();
+    this.stats.lastFrameAt = this.clock.now();
     this.emit("frame", frame);
     const fromPanel = frame.source === this.options.panelAddress;
     if (fromPanel && frame.command === Command.IDENTIFY) {
@@ -307,7 +312,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     this.stats.tokenGrants++;
     if (!this.holding) {
       this.holding = true;
-      this.grantedAt = Date.now();
+      this.grantedAt = this.clock.now();
       if (this.waitingForTokenSince !== undefined) {
         this.stats.lastTokenWaitMs = this.grantedAt - this.waitingForTokenSince;
         this.stats.tokenWaitMsTotal += this.stats.lastTokenWaitMs;
@@ -322,11 +327,11 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     const own = this.address.address;
     if (!this.holding || own === undefined) return;
     this.holding = false;
-    this.stats.lastTokenHoldMs = Date.now() - this.grantedAt;
+    this.stats.lastTokenHoldMs = this.clock.now() - this.grantedAt;
     this.stats.tokenHoldMsTotal += this.stats.lastTokenHoldMs;
     this.active = true;
     try {
-      await delay(this.turnaroundRemainingMs());
+      await delay(this.clock, this.turnaroundRemainingMs());
       if (this.link.state === "up") {
         await this.transmit(
           encodeFrameOrThrow({
@@ -367,7 +372,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   }
 
   private markWaitingForToken(): void {
-    this.waitingForTokenSince ??= Date.now();
+    this.waitingForTokenSince ??= this.clock.now();
   }
 
   /** Starts the next transmission when the wire, the token and the queue allow it. */
@@ -377,7 +382,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     if (this.queue.length === 0) {
       if (this.holding && !this.lingerTimer) {
         // Services queue their next request right after a reply; give them the turnaround to do so.
-        this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = this.clock.setTimeout(() => {
           this.lingerTimer = undefined;
           if (this.queue.length === 0 && !this.active && this.holding) void this.returnToken();
           else this.pump();
@@ -390,17 +395,17 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     if (this.address.address === undefined) return; // nothing may be sent without an address
     if (!this.holding) {
       if (this.options.tokenRequired) return;
-      const waited = Date.now() - (this.waitingForTokenSince ?? Date.now());
+      const waited = this.clock.now() - (this.waitingForTokenSince ?? this.clock.now());
       if (waited < this.options.tokenWaitTimeoutMs) {
         if (!this.tokenWaitTimer) {
-          this.tokenWaitTimer = setTimeout(() => {
+          this.tokenWaitTimer = this.clock.setTimeout(() => {
             this.tokenWaitTimer = undefined;
             this.pump();
           }, this.options.tokenWaitTimeoutMs - waited);
         }
         return;
       }
-    } else if (Date.now() - this.grantedAt > this.options.maxTokenHoldMs) {
+    } else if (this.clock.now() - this.grantedAt > this.options.maxTokenHoldMs) {
       void this.returnToken();
       return;
     }
@@ -410,7 +415,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   }
 
   private async send(pending: Pending): Promise<void> {
-    if (pending.deadlineTimer) clearTimeout(pending.deadlineTimer);
+    if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
     pending.deadlineTimer = undefined;
     if (!this.holding && this.waitingForTokenSince !== undefined && this.queue.length === 0) {
       this.waitingForTokenSince = undefined; // sending without a token (not required)
@@ -426,6 +431,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     });
     if (pending.attempts === 0) this.stats.requests++;
     await delay(
+      this.clock,
       pending.attempts === 0
         ? this.turnaroundRemainingMs()
         : Math.max(this.options.retryBackoffMs * pending.attempts, this.turnaroundRemainingMs()),
@@ -445,7 +451,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       this.fail(pending, "link-down", "the bus link went down");
       return;
     }
-    const now = Date.now();
+    const now = this.clock.now();
     if (
       (pending.attempts === 0 && request.deadline !== undefined && now > request.deadline) ||
       (request.finishBy !== undefined && now >= request.finishBy)
@@ -486,8 +492,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     let timeoutMs = (request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
     // A request with a deadline for its whole life never waits past it.
     if (request.finishBy !== undefined)
-      timeoutMs = Math.max(0, Math.min(timeoutMs, request.finishBy - Date.now()));
-    this.replyTimer = setTimeout(() => {
+      timeoutMs = Math.max(0, Math.min(timeoutMs, request.finishBy - this.clock.now()));
+    this.replyTimer = this.clock.setTimeout(() => {
       this.replyTimer = undefined;
       if (this.inFlight !== pending) return;
       this.inFlight = undefined;
@@ -526,12 +532,12 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     if (finishBy === undefined) return true;
     const backoff = Math.max(this.options.retryBackoffMs * pending.attempts, this.options.turnaroundMs);
     const replyWait = (pending.request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
-    return finishBy - Date.now() - backoff >= replyWait;
+    return finishBy - this.clock.now() - backoff >= replyWait;
   }
 
   private async transmit(bytes: Buffer): Promise<void> {
     await this.link.write(bytes);
-    this.lastWireActivity = performance.now();
+    this.lastWireActivity = this.clock.monotonicNow();
     this.stats.framesOut++;
     this.stats.bytesOut += bytes.length;
     this.emit("sent", bytes);
@@ -543,7 +549,10 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
    */
   private turnaroundRemainingMs(): number {
     // Rounded up: timers run in whole milliseconds, and a turnaround must never be short.
-    return Math.max(0, Math.ceil(this.options.turnaroundMs - (performance.now() - this.lastWireActivity)));
+    return Math.max(
+      0,
+      Math.ceil(this.options.turnaroundMs - (this.clock.monotonicNow() - this.lastWireActivity)),
+    );
   }
 
   private latencyBudgetMs(): number {
@@ -554,7 +563,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   // --- failures and link changes ---------------------------------------------------------------
 
   private fail(pending: Pending, reason: BusFailureReason, message: string, raw?: Buffer): void {
-    if (pending.deadlineTimer) clearTimeout(pending.deadlineTimer);
+    if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
     pending.deadlineTimer = undefined;
     this.stats.failures[reason]++;
     const error = new BusError(reason, message, describeRequest(pending.request), pending.attempts, raw);
@@ -600,27 +609,23 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   }
 
   private stopReplyTimer(): void {
-    if (this.replyTimer) clearTimeout(this.replyTimer);
+    if (this.replyTimer) this.clock.clearTimeout(this.replyTimer);
     this.replyTimer = undefined;
   }
 
   private clearLinger(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    if (this.lingerTimer) this.clock.clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
   }
 
   private clearTimers(): void {
     this.stopReplyTimer();
     this.clearLinger();
-    if (this.tokenWaitTimer) clearTimeout(this.tokenWaitTimer);
+    if (this.tokenWaitTimer) this.clock.clearTimeout(this.tokenWaitTimer);
     this.tokenWaitTimer = undefined;
   }
 }
 
 function describeRequest(request: BusRequest<unknown>): string {
   return `${request.label} → ${request.destination} (${commandName(request.command)})`;
-}
-
-function delay(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

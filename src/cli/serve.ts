@@ -21,6 +21,12 @@ export const serveCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}')`);
     const loaded = loadCliConfig(values, io);
     const logger = createLogger(loaded.config);
+    // Listen for the stop signals before starting anything: a signal that arrives while the
+    // gateway starts (or just after it says so) must stop it gracefully, not kill it mid-write.
+    const signal = new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGINT", () => resolve("SIGINT"));
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+    });
     const app = await startGatewayApp({ loaded, logger, startBridges });
     const endpoint = parseSerialPort(loaded.config.serialPort);
     logEvent(logger, "gateway.started", {
@@ -28,11 +34,7 @@ export const serveCommand: CliCommand = {
       endpoint: endpoint.ok ? describeSerialEndpoint(endpoint.endpoint) : loaded.config.serialPort,
       apiUrl: app.apiUrl ?? "(disabled)",
     });
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
-    logEvent(logger, "gateway.stopping", { signal });
+    logEvent(logger, "gateway.stopping", { signal: await signal });
     const stopStarted = Date.now();
     const deadline = new Promise<"timeout">((resolve) =>
       setTimeout(() => resolve("timeout"), STOP_DEADLINE_MS).unref(),

@@ -17,6 +17,7 @@ import { StateDirectory } from "../state/state-file.js";
 import { ParameterStore } from "../store/parameter-store.js";
 import type { Link, LinkKind } from "../transport/link.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
+import { type Clock, type ClockTimer, systemClock } from "../util/clock.js";
 import { type Alarm, readAlarmHistory, sameAlarms } from "./alarms.js";
 import { discoverSpace } from "./discovery.js";
 import { discoveryRetryDelayMs } from "./discovery-retry.js";
@@ -83,11 +84,13 @@ class SessionAborted extends Error {}
 class Session {
   aborted = false;
   private wake: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ClockTimer | undefined;
+
+  constructor(private readonly clock: Clock) {}
 
   abort(): void {
     this.aborted = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.wake?.();
   }
 
@@ -99,7 +102,7 @@ class Session {
     this.check();
     await new Promise<void>((resolve) => {
       this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
+      this.timer = this.clock.setTimeout(resolve, ms);
     });
     this.wake = undefined;
     this.timer = undefined;
@@ -108,6 +111,8 @@ class Session {
 }
 
 export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
+  /** The time every part of the core runs on; bridges compute ages from it too. */
+  readonly clock: Clock;
   readonly store: ParameterStore;
   readonly supervisor: LinkSupervisor;
   readonly address: AddressManager;
@@ -118,7 +123,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   private session: Session | undefined;
   private running: Promise<void> | undefined;
   private started = false;
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private linkStatus: LinkStatus;
   private discovery: DiscoveryStatus = {
     state: "pending",
@@ -158,26 +163,34 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   constructor(private readonly options: GatewayCoreOptions) {
     super();
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
     this.log = options.logger ?? pino({ level: "silent" });
     this.stateDirectory = options.stateDir ? new StateDirectory(options.stateDir) : undefined;
-    this.store = new ParameterStore({ ttlMs: options.cacheTtlMs, maxSize: options.cacheMaxSize });
+    this.store = new ParameterStore({
+      ttlMs: options.cacheTtlMs,
+      maxSize: options.cacheMaxSize,
+      clock: this.clock,
+    });
     this.supervisor = new LinkSupervisor({
       createLink: options.link.create,
       reconnectDelayMinMs: options.link.reconnectDelayMinMs,
       reconnectDelayMaxMs: options.link.reconnectDelayMaxMs,
       silenceTimeoutMs: options.link.silenceTimeoutMs,
+      clock: this.clock,
     });
     this.linkStatus = {
       kind: options.link.kind,
       target: options.link.target,
       state: "stopped",
-      since: Date.now(),
+      since: this.clock.now(),
       lastError: undefined,
       reconnects: 0,
     };
     this.address = new AddressManager({
       fixedAddress: options.sourceAddress === "auto" ? undefined : options.sourceAddress,
       tentativeTimeoutMs: options.tentativeAddressTimeoutMs,
+      clock: this.clock,
       persist: async (address) => {
         if (this.stateDirectory) {
           try {
@@ -193,13 +206,14 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         logEvent(this.log, "address.claimed", { address, how: "auto-claim" });
       },
     });
-    this.bus = new Gm3Bus(this.supervisor, this.address, options);
+    this.bus = new Gm3Bus(this.supervisor, this.address, { ...options, clock: this.clock });
     this.writer = new SafeWriter(this.bus, this.store, {
       controllerAddress: options.controllerAddress,
       panelAddress: options.panelAddress,
       readOnly: options.readOnly,
       allowPanelWrites: options.allowPanelWrites,
       writeTimeoutMs: options.writeTimeoutMs,
+      clock: this.clock,
       writeBlocked: () => this.writeBlockedReason(),
     });
     this.wireEvents();
@@ -253,13 +267,13 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     const ready = () => this.dataReady() && (options.polled !== true || this.polledSinceConnect);
     if (ready()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.off("status", check);
         reject(new Error(`no complete poll within ${timeoutMs} ms`));
       }, timeoutMs);
       const check = () => {
         if (!ready()) return;
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.off("status", check);
         resolve();
       };
@@ -362,7 +376,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.emit("status");
     });
     this.bus.on("token", ({ holding }) => {
-      if (holding) this.lastTokenGrantAt = Date.now();
+      if (holding) this.lastTokenGrantAt = this.clock.now();
     });
     this.bus.on("protocolError", ({ reason, raw, frame }) => {
       if (!this.log.isLevelEnabled("debug")) return; // the hex is only worth building when shown
@@ -390,7 +404,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   private setLinkState(state: LinkStatus["state"]): void {
     this.linkStatus.state = state;
-    this.linkStatus.since = Date.now();
+    this.linkStatus.since = this.clock.now();
     this.emit("status");
   }
 
@@ -398,7 +412,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   private startSession(): void {
     this.session?.abort();
-    const session = new Session();
+    const session = new Session(this.clock);
     this.session = session;
     const previous = this.running ?? Promise.resolve();
     this.running = previous
@@ -432,7 +446,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   }
 
   private async discover(session: Session): Promise<boolean> {
-    const started = Date.now();
+    const started = this.clock.now();
     const waitedBefore = this.bus.stats.tokenWaitMsTotal;
     this.discovery = { ...this.discovery, state: "running", progress: undefined, lastError: undefined };
     this.emit("status");
@@ -470,11 +484,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.store.setDefinitions([...regulator.definitions, ...panel.definitions]);
       // Time on the bus, not time spent waiting for the panel to grant the token.
       const waitedMs = this.bus.stats.tokenWaitMsTotal - waitedBefore;
-      const durationMs = Date.now() - started - waitedMs;
+      const durationMs = this.clock.now() - started - waitedMs;
       this.discovery = {
         state: "complete",
         source: "bus",
-        lastCompletedAt: Date.now(),
+        lastCompletedAt: this.clock.now(),
         lastDurationMs: durationMs,
         regulatorCount: regulator.definitions.length,
         panelCount: panel.definitions.length,
@@ -507,7 +521,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   /** One poll cycle; when it completes and `alarmsDue`, the alarm log is read before the data is declared ready. */
   private async pollOnce(session: Session, alarmsDue: boolean): Promise<boolean> {
-    const started = Date.now();
+    const started = this.clock.now();
     const cpuBefore = cpuUsage();
     let changed = 0;
     const countChange = () => {
@@ -521,6 +535,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         space: "regulator",
         destination: this.options.controllerAddress,
         batchSize: this.options.paramsPerRequest,
+        clock: this.clock,
       });
       session.check();
       if (this.store.definitionsOf("panel").length > 0) {
@@ -528,6 +543,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
           space: "panel",
           destination: this.options.panelAddress,
           batchSize: this.options.paramsPerRequest,
+          clock: this.clock,
         });
       }
       session.check();
@@ -536,7 +552,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     }
     const failures = [...regulator.failures, ...panel.failures];
     const cpu = cpuUsage(cpuBefore);
-    this.poll.lastDurationMs = Date.now() - started;
+    this.poll.lastDurationMs = this.clock.now() - started;
     this.poll.lastCpuMs = (cpu.user + cpu.system) / 1000;
     this.poll.cycles++;
     logEvent(this.log, "poll.cycle", {
@@ -601,7 +617,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     try {
       const alarms = await readAlarmHistory(this.bus, { panelAddress: this.options.panelAddress });
       session.check();
-      this.alarmsReadAt = Date.now();
+      this.alarmsReadAt = this.clock.now();
       if (!sameAlarms(alarms, this._alarms)) {
         this._alarms = alarms;
         this.emit("alarms", alarms);
@@ -628,7 +644,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       this.needDiscovery = false;
       this.snapshotUnverified = true;
       // An old snapshot still spares the discovery, but its values are not served as data.
-      const ageMs = Date.now() - restored.savedAt;
+      const ageMs = this.clock.now() - restored.savedAt;
       this.servingSnapshot = ageMs >= 0 && ageMs <= SNAPSHOT_MAX_AGE_MS;
       if (this.servingSnapshot && restored.alarms) {
         // The saved alarm log is served with the saved values until the first poll reads it again.
@@ -656,7 +672,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     const due =
       this.lastSnapshotAt === 0 ||
       (this.options.snapshotIntervalMs > 0 &&
-        Date.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs);
+        this.clock.now() - this.lastSnapshotAt >= this.options.snapshotIntervalMs);
     if (due) await this.saveSnapshotNow();
   }
 
@@ -667,8 +683,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         this.stateDirectory,
         this.store,
         this.alarmsReadAt === undefined ? undefined : this._alarms,
+        this.clock.now(),
       );
-      this.lastSnapshotAt = Date.now();
+      this.lastSnapshotAt = this.clock.now();
     } catch (error) {
       logEvent(this.log, "snapshot.failed", {
         operation: "save",

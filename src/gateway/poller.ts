@@ -10,6 +10,7 @@ import { readValuesRequest, type ValuesReply } from "../bus/requests.js";
 import { isTypeCode } from "../protocol/index.js";
 import { type ParameterDefinition, type ParameterSpace, storedIndex } from "../store/definition.js";
 import type { ParameterStore } from "../store/parameter-store.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 export interface PollSpaceOptions {
   space: ParameterSpace;
@@ -17,6 +18,8 @@ export interface PollSpaceOptions {
   /** Largest count asked per request (≤ 255). */
   batchSize: number;
   priority?: Priority;
+  /** Stamps the read times (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface PollOutcome {
@@ -88,7 +91,7 @@ export async function pollSpace(
       }
       outcome.batches++;
       if ("end" in reply || reply.values.length === 0) break;
-      const readAt = Date.now();
+      const readAt = (options.clock ?? systemClock).now();
       for (const reading of reply.values) {
         store.setValue(storedIndex(options.space, reading.index), reading.value, reading.flag, readAt);
         outcome.values++;

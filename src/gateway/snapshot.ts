@@ -97,6 +97,7 @@ export async function saveSnapshot(
   directory: StateDirectory,
   store: ParameterStore,
   alarms?: readonly Alarm[],
+  savedAt = Date.now(),
 ): Promise<void> {
   const parameters: SnapshotFile["parameters"] = [];
   for (const entry of store.all()) {
@@ -118,7 +119,7 @@ export async function saveSnapshot(
   }
   const file: SnapshotFile = {
     version: SNAPSHOT_VERSION,
-    savedAt: Date.now(),
+    savedAt,
     identity: identityOf(store),
     alarms: alarms ? [...alarms] : undefined,
     parameters,

@@ -11,6 +11,7 @@ import { Priority } from "../bus/request.js";
 import { modifyParameterRequest, readValuesRequest } from "../bus/requests.js";
 import type { ParameterValue } from "../protocol/index.js";
 import type { ParameterEntry, ParameterStore } from "../store/parameter-store.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { WriteError } from "./write-errors.js";
 import { type PreparedWrite, prepareWrite, readBackMatches } from "./write-value.js";
 
@@ -23,6 +24,8 @@ export interface WriterOptions {
   writeBlocked?: () => string | undefined;
   /** Upper bound for a whole write: waiting behind other writes and for the token, the send, the read-back. */
   writeTimeoutMs: number;
+  /** Times the deadlines and stamps the outcomes (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface WriteRequest {
@@ -64,6 +67,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
    * limits as they are when it is sent — after any earlier write to a parameter its range refers to.
    */
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly clock: Clock;
 
   constructor(
     private readonly bus: Gm3Bus,
@@ -71,6 +75,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     private readonly options: WriterOptions,
   ) {
     super();
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Resolves the target as the API does; throws not-found. */
@@ -81,18 +86,18 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
   }
 
   async write(request: WriteRequest): Promise<WriteOutcome> {
-    const started = Date.now();
+    const started = this.clock.now();
     const parameter = this.describeTarget(request.target);
     try {
       const outcome = await this.validateAndWrite(request, started);
-      this.emit("write", { request, outcome, parameter, durationMs: Date.now() - started });
+      this.emit("write", { request, outcome, parameter, durationMs: this.clock.now() - started });
       return outcome;
     } catch (error) {
       const writeError =
         error instanceof WriteError
           ? error
           : new WriteError("not-confirmed", `write failed: ${(error as Error).message}`);
-      this.emit("write", { request, error: writeError, parameter, durationMs: Date.now() - started });
+      this.emit("write", { request, error: writeError, parameter, durationMs: this.clock.now() - started });
       throw writeError;
     }
   }
@@ -171,7 +176,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     // The MODIFY_PARAM goes out only while two whole reply waits still fit before the deadline: one
     // for its answer and one for a read-back, so a lost answer can still be settled by reading.
     const sendBy = deadline - 2 * replyWaitMs;
-    if (Date.now() > sendBy) {
+    if (this.clock.now() > sendBy) {
       throw new WriteError(
         "no-token",
         `${definition.name} was not written: less than two reply waits (2 × ${replyWaitMs} ms, the answer and a read-back) were left of WRITE_TIMEOUT (${this.options.writeTimeoutMs} ms) when its turn came`,
@@ -222,7 +227,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     const readBack = await this.readBack(entry, deadline);
     if (!("value" in readBack)) {
       // Acknowledged, but the read-back failed: trust the acknowledgement (as the reference does).
-      this.store.setValue(definition.index, value, undefined, Date.now(), "write");
+      this.store.setValue(definition.index, value, undefined, this.clock.now(), "write");
       return this.outcome(entry, oldValue, value, request, "ack", resultCode, started);
     }
     if (!readBackMatches(definition.type, value, readBack.value)) {
@@ -244,7 +249,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     deadline: number,
   ): Promise<{ value: ParameterValue } | { failure: string }> {
     const { definition } = entry;
-    if (Date.now() >= deadline) return { failure: "no time left before WRITE_TIMEOUT" };
+    if (this.clock.now() >= deadline) return { failure: "no time left before WRITE_TIMEOUT" };
     try {
       const reply = await this.bus.request(
         readValuesRequest({
@@ -261,7 +266,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
       if ("end" in reply) return { failure: "the device answered NO_DATA" };
       const reading = reply.values[0];
       if (!reading) return { failure: "the reply held no value" };
-      this.store.setValue(definition.index, reading.value, reading.flag, Date.now(), "write");
+      this.store.setValue(definition.index, reading.value, reading.flag, this.clock.now(), "write");
       return { value: reading.value };
     } catch (error) {
       if (error instanceof BusError) return { failure: error.message };
@@ -278,7 +283,7 @@ export class SafeWriter extends EventEmitter<{ write: [event: WriteEvent] }> {
     resultCode: number,
     started: number,
   ): WriteOutcome {
-    const now = Date.now();
+    const now = this.clock.now();
     return {
       index: entry.definition.index,
       name: entry.definition.name,

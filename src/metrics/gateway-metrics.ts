@@ -15,7 +15,10 @@ import type { WriteEvent } from "../gateway/writer.js";
 import { isTypeCode, type ParameterValue, TYPE_INFO } from "../protocol/index.js";
 import type { ParameterChange, ParameterEntry } from "../store/parameter-store.js";
 
-export type MetricsCore = Pick<GatewayCore, "store" | "bus" | "writer" | "status" | "alarms" | "on" | "off">;
+export type MetricsCore = Pick<
+  GatewayCore,
+  "store" | "bus" | "writer" | "status" | "alarms" | "on" | "off" | "clock"
+>;
 
 export interface GatewayMetricsOptions {
   /** Node.js process metrics (CPU, memory, event loop delay, GC) with the `gm3_` prefix. */
@@ -271,7 +274,7 @@ export class GatewayMetrics {
       registers,
     });
     const onToken = ({ holding }: { holding: boolean }) => {
-      const now = Date.now();
+      const now = this.core.clock.now();
       if (holding) {
         this.holdStartedAt = now;
         const total = stats().tokenWaitMsTotal;
@@ -338,7 +341,7 @@ export class GatewayMetrics {
       registers,
       collect() {
         const at = core().store.lastPollAt ?? core().status().startedAt;
-        this.set((Date.now() - at) / MS_PER_S);
+        this.set((core().clock.now() - at) / MS_PER_S);
       },
     });
     new Gauge({

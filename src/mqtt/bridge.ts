@@ -27,7 +27,7 @@ import { CommandRateLimit } from "./rate-limit.js";
 import { type BridgeTopics, bridgeTopics, UID_INDEX, uidOf } from "./topics.js";
 
 /** What the bridge needs of the gateway core. */
-export type MqttCore = Pick<GatewayCore, "store" | "alarms" | "dataReady" | "write" | "on" | "off">;
+export type MqttCore = Pick<GatewayCore, "store" | "alarms" | "dataReady" | "write" | "on" | "off" | "clock">;
 
 export interface MqttBridgeOptions {
   /** `mqtt://[user:password@]host[:port]` or `mqtts://…`. */
@@ -461,9 +461,13 @@ export class MqttBridge {
     };
     const refuse = (failure: string, message: string) => {
       logEvent(this.options.logger, "mqtt.command.refused", { topic, reason: message });
-      this.client?.publish(resultTopic, writeErrorPayload(target, { failure, message, sent: false }), {
-        qos: 1,
-      });
+      this.client?.publish(
+        resultTopic,
+        writeErrorPayload(target, { failure, message, sent: false }, this.core.clock.now()),
+        {
+          qos: 1,
+        },
+      );
     };
     // A retained command would be replayed on every reconnection: never act on one.
     if (packet.retain) {
@@ -490,7 +494,9 @@ export class MqttBridge {
           error instanceof WriteError
             ? error
             : { failure: "not-confirmed", message: (error as Error).message, sent: false };
-        this.client?.publish(resultTopic, writeErrorPayload(target, failure), { qos: 1 });
+        this.client?.publish(resultTopic, writeErrorPayload(target, failure, this.core.clock.now()), {
+          qos: 1,
+        });
       },
     );
   }

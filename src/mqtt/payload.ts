@@ -66,6 +66,7 @@ export function writeResultPayload(outcome: WriteOutcome): string {
 export function writeErrorPayload(
   target: { name: string; index: number },
   error: WriteError | { failure: string; message: string; sent: boolean },
+  at = Date.now(),
 ): string {
   return JSON.stringify({
     success: false,
@@ -74,7 +75,7 @@ export function writeErrorPayload(
     error: error.failure,
     detail: error.message,
     sent: error.sent,
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(at).toISOString(),
   });
 }
 

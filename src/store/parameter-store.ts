@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { ParameterValue } from "../protocol/index.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import type { ParameterDefinition } from "./definition.js";
 import { type ResolvedLimits, resolveLimits, resolveWriteLimits, type WriteLimits } from "./limits.js";
 
@@ -43,6 +44,8 @@ export interface ParameterStoreOptions {
   ttlMs: number;
   /** Refuse definition sets larger than this (a guard against a misbehaving device). */
   maxSize: number;
+  /** Default time of discoveries, polls and staleness checks (default: the system clock). */
+  clock?: Clock;
 }
 
 function sameValue(a: ParameterValue | undefined, b: ParameterValue | undefined): boolean {
@@ -56,9 +59,11 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
   private _lastDiscoveryAt: number | undefined;
   private _firstPollComplete = false;
   private _restoredAt: number | undefined;
+  readonly clock: Clock;
 
   constructor(private readonly options: ParameterStoreOptions) {
     super();
+    this.clock = options.clock ?? systemClock;
     this.setMaxListeners(100);
   }
 
@@ -97,7 +102,7 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
    * Replaces all definitions. Values of indices whose definition (type) is unchanged are kept,
    * so a rediscovery does not blank the API.
    */
-  setDefinitions(definitions: readonly ParameterDefinition[], discoveredAt = Date.now()): void {
+  setDefinitions(definitions: readonly ParameterDefinition[], discoveredAt = this.clock.now()): void {
     if (definitions.length > this.options.maxSize) {
       throw new RangeError(
         `${definitions.length} parameters exceed CACHE_MAX_SIZE (${this.options.maxSize}); set CACHE_MAX_SIZE to at least ${definitions.length}`,
@@ -177,13 +182,13 @@ export class ParameterStore extends EventEmitter<StoreEvents> {
     this.emit("change", { index, name: entry.definition.name, value, oldValue, timestamp: readAt, origin });
   }
 
-  markPollComplete(at = Date.now()): void {
+  markPollComplete(at = this.clock.now()): void {
     this._lastPollAt = at;
     this._firstPollComplete = true;
     this.emit("pollComplete", at);
   }
 
-  isStale(entry: ParameterEntry, now = Date.now()): boolean {
+  isStale(entry: ParameterEntry, now = this.clock.now()): boolean {
     return entry.readAt === undefined || now - entry.readAt > this.options.ttlMs;
   }
 

@@ -5,6 +5,7 @@
  * bus through {@link LinkSupervisor.frameReceived}). One timer at a time; stop() leaves no timer, socket or listener behind.
  */
 import { EventEmitter } from "node:events";
+import { type Clock, type ClockTimer, systemClock } from "../util/clock.js";
 import { type Link, LinkError } from "./link.js";
 
 export type LinkState = "stopped" | "connecting" | "up" | "waiting";
@@ -15,6 +16,8 @@ export interface LinkSupervisorOptions {
   reconnectDelayMaxMs: number;
   /** Reopen when no valid frame was reported for this long; 0 disables the watchdog. */
   silenceTimeoutMs: number;
+  /** Times the back-off and the watchdog (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface LinkSupervisorEvents {
@@ -25,14 +28,17 @@ export interface LinkSupervisorEvents {
 
 export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
   private link: Link | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private silenceTimer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private timer: ClockTimer | undefined;
+  private silenceTimer: ClockTimer | undefined;
+  /** When the last valid frame was reported, or the link came up (clock.now()). */
+  private lastFrameAt = 0;
   private failures = 0;
   private _state: LinkState = "stopped";
   private _lastError: LinkError | undefined;
   private lastByteAt = 0;
   private readonly onData = (chunk: Buffer) => {
-    this.lastByteAt = Date.now();
+    this.lastByteAt = this.clock.now();
     this.emit("data", chunk);
   };
   private readonly onLost = (error: LinkError) => {
@@ -41,6 +47,7 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
 
   constructor(private readonly options: LinkSupervisorOptions) {
     super();
+    this.clock = options.clock ?? systemClock;
     if (options.reconnectDelayMinMs <= 0 || options.reconnectDelayMaxMs < options.reconnectDelayMinMs) {
       throw new RangeError("reconnect delays must satisfy 0 < min ≤ max");
     }
@@ -82,7 +89,7 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
 
   /** A valid frame was decoded from the link's bytes: the bus is alive (resets the silence watchdog). */
   frameReceived(): void {
-    this.silenceTimer?.refresh();
+    this.lastFrameAt = this.clock.now();
   }
 
   /** Writes through the open link; rejects with a LinkError when it is down. */
@@ -127,21 +134,34 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
     this.failures = 0;
     this._state = "up";
     this._lastError = undefined;
-    this.lastByteAt = Date.now();
+    this.lastByteAt = this.clock.now();
+    this.lastFrameAt = this.lastByteAt;
     link.on("data", this.onData);
     link.on("lost", this.onLost);
-    if (this.options.silenceTimeoutMs > 0) {
-      this.silenceTimer = setTimeout(() => {
-        void this.drop(
-          new LinkError(
-            "lost",
-            `no valid frame on the bus for ${Math.round(this.options.silenceTimeoutMs / 1000)} s`,
-            "check the RS-485 wiring (A/B) and that the heat pump is powered",
-          ),
-        );
-      }, this.options.silenceTimeoutMs);
-    }
+    if (this.options.silenceTimeoutMs > 0) this.armSilenceWatchdog(this.options.silenceTimeoutMs);
     this.emit("up", link);
+  }
+
+  /**
+   * One timer, not one per frame: when it fires early (frames came meanwhile) it is set again for
+   * what is left of the silence timeout counted from the last frame.
+   */
+  private armSilenceWatchdog(delayMs: number): void {
+    this.silenceTimer = this.clock.setTimeout(() => {
+      this.silenceTimer = undefined;
+      const silentMs = this.clock.now() - this.lastFrameAt;
+      if (silentMs < this.options.silenceTimeoutMs) {
+        this.armSilenceWatchdog(this.options.silenceTimeoutMs - silentMs);
+        return;
+      }
+      void this.drop(
+        new LinkError(
+          "lost",
+          `no valid frame on the bus for ${Math.round(this.options.silenceTimeoutMs / 1000)} s`,
+          "check the RS-485 wiring (A/B) and that the heat pump is powered",
+        ),
+      );
+    }, delayMs);
   }
 
   private async drop(error: LinkError): Promise<void> {
@@ -161,7 +181,7 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
     this.failures++;
     this._lastError = error;
     this._state = "waiting";
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       void this.connect();
     }, delay);
@@ -174,8 +194,8 @@ export class LinkSupervisor extends EventEmitter<LinkSupervisorEvents> {
   }
 
   private clearTimers(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    this.clock.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.silenceTimer);
     this.timer = undefined;
     this.silenceTimer = undefined;
   }

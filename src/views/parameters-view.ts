@@ -87,7 +87,7 @@ export class ParametersView {
   }
 
   /** The full body as UTF-8 bytes. */
-  json(now = Date.now()): Buffer {
+  json(now = this.store.clock.now()): Buffer {
     if (this.body && this.pendingPollChanges && now - this.builtAt >= this.options.maxStaleMs) {
       this.invalidate();
     }
@@ -116,7 +116,7 @@ export class ParametersView {
    * The gzip copy if it is ready; otherwise undefined, and a compression of the current body starts
    * in the background (the caller sends the plain body meanwhile).
    */
-  gzip(now = Date.now()): Buffer | undefined {
+  gzip(now = this.store.clock.now()): Buffer | undefined {
     const body = this.json(now);
     if (this.gzipped) return this.gzipped;
     if (this.compressing) return undefined;

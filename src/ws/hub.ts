@@ -18,7 +18,10 @@ import {
   statusMessage,
 } from "./messages.js";
 
-export type LiveCore = Pick<GatewayCore, "store" | "alarms" | "status" | "dataReady" | "on" | "off">;
+export type LiveCore = Pick<
+  GatewayCore,
+  "store" | "alarms" | "status" | "dataReady" | "on" | "off" | "clock"
+>;
 
 export interface LiveHubOptions extends ChannelOptions {
   encoding: ParameterEncoding;
@@ -71,7 +74,7 @@ export class LiveHub {
     this.sendPendingSnapshots();
   };
   private readonly onAlarms = (alarms: Alarm[]) => {
-    const message = alarmsMessage(alarms, Date.now());
+    const message = alarmsMessage(alarms, this.core.clock.now());
     for (const client of this.clients) if (client.snapshotSent) client.channel.push(message);
   };
 
@@ -118,7 +121,7 @@ export class LiveHub {
     };
     this.clients.add(client);
     this.connections++;
-    client.channel.push(statusMessage(this.liveStatus(), Date.now()));
+    client.channel.push(statusMessage(this.liveStatus(), this.core.clock.now()));
     this.sendSnapshot(client);
     return () => {
       if (!this.clients.delete(client)) return;
@@ -161,7 +164,7 @@ export class LiveHub {
     if (key === this.lastStatus) return;
     this.lastStatus = key;
     this.lastHealth = status.health;
-    const message = statusMessage(status, Date.now());
+    const message = statusMessage(status, this.core.clock.now());
     for (const client of this.clients) client.channel.push(message);
   }
 
@@ -194,7 +197,7 @@ export class LiveHub {
         encoding: this.options.encoding,
         status: this.liveStatus(),
         alarms: this.core.alarms,
-        now: Date.now(),
+        now: this.core.clock.now(),
         unknown,
       }),
     );

@@ -52,7 +52,7 @@ export async function registerLiveStream(app: FastifyInstance, options: LiveStre
       fields: (entry) => parameterFieldsJson(core.store, entry),
       value: valueJson,
     },
-    health: (status) => assessHealth(status, config.pollIntervalMs, Date.now()),
+    health: (status) => assessHealth(status, config.pollIntervalMs, core.clock.now()),
     onTooSlow: (client, queued) =>
       logEvent(logger, "ws.client.dropped", {
         client,

@@ -1,6 +1,10 @@
 /**
  * Starts the real simulator and a gateway core attached to it in process, with short cycles so
  * tests run quickly. Everything talks through the simulated wire; nothing is mocked.
+ *
+ * These cycles are shorter than a real bus's (a grant every 100 ms, short timeouts): tests of
+ * writes, discovery, polling and recovery use the field cadence on simulated time instead
+ * (field-gateway.ts); this stays for the bridges' tests until they move too.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

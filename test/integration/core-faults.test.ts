@@ -1,71 +1,152 @@
+/**
+ * The gateway core on a faulty bus at the field cadence (grant every ~10 s, the gateway's real
+ * timeouts, reconnect back-off and cache TTL) on simulated time.
+ */
 import { describe, expect, it } from "vitest";
 import { WriteError } from "../../src/gateway/write-errors.js";
-import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
+import { encodeValue, type ParameterValue } from "../../src/protocol/index.js";
+import type { Simulation } from "../../src/sim/index.js";
+import { type FieldGateway, startFieldGateway } from "../helpers/field-gateway.js";
+
+const PANEL_INDEX_OFFSET = 10_000;
+
+/**
+ * Values legitimately change while the gateway polls (live drift, the panel's copies of the
+ * thermostat, writes), so a stored value is compared with what the simulated device held when it
+ * answered: every reply a device builds is recorded with the values it held at that moment. A value
+ * the gateway holds, read at simulated time t, must be one the device served for that index within
+ * `windowMs` before t (the attempts and reply waits of one request), or one the controller accepted
+ * from a write then (an acknowledged write whose read-back was lost is stored as written).
+ */
+class ServedValues {
+  private readonly served = new Map<number, { at: number; value: ParameterValue }[]>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly windowMs: number,
+  ) {
+    this.spy(sim.controller.space, 0);
+    this.spy(sim.panel.space, PANEL_INDEX_OFFSET);
+  }
+
+  private spy(space: Simulation["controller"]["space"], offset: number): void {
+    const original = space.valuesResponse.bind(space);
+    space.valuesResponse = (first, count, cap) => {
+      const at = this.sim.clock.now();
+      for (let i = first; i < Math.min(first + count, space.count); i++) {
+        const list = this.served.get(offset + i) ?? [];
+        if (list.length === 0) this.served.set(offset + i, list);
+        list.push({ at, value: space.getValue(i) });
+      }
+      return original(first, count, cap);
+    };
+  }
+
+  /** Why `value`, read at simulated time `atMs`, is not what the simulator held; undefined when it is. */
+  check(index: number, type: number, value: ParameterValue | undefined, atMs: number): string | undefined {
+    if (value === undefined) return `${index}: no value`;
+    // Compared as the wire carries them: float32 rounding, NaN and 64-bit integers compare exactly.
+    const wire = (v: ParameterValue) => {
+      const encoded = encodeValue(type, v);
+      return encoded.ok ? encoded.value.toString("hex") : `unencodable ${String(v)}`;
+    };
+    const since = atMs - this.windowMs;
+    // The gateway's clock reads whole milliseconds: its read times may be up to 1 ms early.
+    const until = atMs + 1;
+    const candidates = (this.served.get(index) ?? [])
+      .filter((s) => s.at >= since && s.at <= until)
+      .map((s) => s.value);
+    for (const w of this.sim.controller.writes)
+      if (w.index === index && w.accepted && w.timeMs >= since && w.timeMs <= until && w.value !== undefined)
+        candidates.push(w.value);
+    if (candidates.some((candidate) => wire(candidate) === wire(value))) return undefined;
+    return `${index}: stored ${String(value)}, the simulator held ${
+      candidates.length === 0 ? "— (served nothing then)" : candidates.map(String).join(" / ")
+    }`;
+  }
+}
+
+/** Writes once the panel has granted the gateway the token; resolves to the outcome's name. */
+async function writeAtGrant(g: FieldGateway, value: number): Promise<string> {
+  await g.nextGrant();
+  try {
+    const outcome = await g.settle(
+      g.core.write({ target: "SummerOn", value, origin: "test" }),
+      "write",
+      30_000,
+    );
+    expect(outcome.newValue).toBe(value);
+    return "confirmed";
+  } catch (error) {
+    expect(error).toBeInstanceOf(WriteError);
+    return (error as WriteError).failure;
+  }
+}
 
 describe("gateway core against a faulty bus", () => {
-  it("keeps polling through CRC errors, drops, truncation and noise, and never stores a corrupt value", async () => {
-    const g = await startSimGateway({ sim: { liveValues: false, seed: 7 } });
+  it("keeps polling through CRC errors, drops, truncation and noise, and never stores a value the simulator did not hold", async () => {
+    const g = await startFieldGateway({ sim: { seed: 7 }, waitForData: false });
     try {
+      // Three attempts of one request, each a reply wait, and the back-off between them.
+      const served = new ServedValues(g.sim, g.config.retryAttempts * (g.config.serialTimeoutMs + 500));
+      const problems: string[] = [];
+      let checked = 0;
+      // Every value the store takes, at the moment it takes it.
+      g.core.store.on("change", (change) => {
+        const type = g.core.store.get(change.index)!.definition.type;
+        const problem = served.check(change.index, type, change.value, g.sim.clock.now());
+        if (problem) problems.push(`${problem} (${change.origin})`);
+        checked++;
+      });
+      await g.runUntil(() => g.core.dataReady(), "data", 120_000);
       g.sim.faults.set({ crcErrorRate: 0.05, dropResponseRate: 0.05, truncateRate: 0.03, noiseRate: 0.1 });
       const start = g.core.status().poll.cycles;
+      const checkedBefore = checked;
       const outcomes: string[] = [];
-      for (let i = 0; i < 4; i++) {
-        const value = 20 + i;
-        try {
-          const outcome = await g.core.write({ target: "SummerOn", value, origin: "test" });
-          expect(outcome.newValue).toBe(value);
-          outcomes.push("confirmed");
-        } catch (error) {
-          expect(error).toBeInstanceOf(WriteError);
-          outcomes.push((error as WriteError).failure);
-        }
-      }
-      await eventually(() => g.core.status().poll.cycles >= start + 5, "five more poll cycles", 40_000);
+      for (let i = 0; i < 4; i++) outcomes.push(await writeAtGrant(g, 20 + i));
+      await g.runUntil(() => g.core.status().poll.cycles >= start + 5, "five more poll cycles", 300_000);
+      // Still under faults.
       const counts = g.sim.faults.counts;
       expect(counts.crcErrors + counts.droppedResponses + counts.truncatedFrames).toBeGreaterThan(5);
-      expect(g.core.status().bus.stats.crcErrors + g.core.status().bus.stats.discardedBytes).toBeGreaterThan(
-        0,
-      );
+      const stats = g.core.status().bus.stats;
+      expect(stats.crcErrors + stats.discardedBytes).toBeGreaterThan(0);
+      expect(checked - checkedBefore).toBeGreaterThan(100);
+      expect(problems).toEqual([]);
+      // And every value the store holds now (re-read unchanged values emit no change): each is what
+      // the simulator held at its read time.
+      const epochAtZero = g.clock.date().getTime() - Math.floor(g.clock.now());
+      let held = 0;
+      for (const entry of g.core.store.all()) {
+        if (entry.readAt === undefined) continue;
+        const { index, type } = entry.definition;
+        const problem = served.check(index, type, entry.value, entry.readAt - epochAtZero);
+        if (problem) problems.push(problem);
+        held++;
+      }
+      expect(held).toBeGreaterThan(1_800);
+      expect(problems).toEqual([]);
       // Every write ended with a clear outcome; none was applied twice.
       expect(outcomes).toHaveLength(4);
       const applied = g.sim.controller.writes.filter((w) => w.index === 702 && w.accepted);
       const values = applied.map((w) => w.value);
       expect(new Set(values).size).toBe(values.length);
-      // Clean bus again: after one clean cycle every stored value is exactly what the devices hold.
-      g.sim.faults.set({ crcErrorRate: 0, dropResponseRate: 0, truncateRate: 0, noiseRate: 0 });
-      const clean = g.core.status().poll.cycles;
-      await eventually(
-        () => g.core.status().poll.cycles >= clean + 2 && g.core.status().poll.consecutiveFailures === 0,
-        "clean polls",
-        10_000,
-      );
-      let compared = 0;
-      for (const entry of g.core.store.all()) {
-        const expected = g.sim.getValue(entry.definition.index);
-        if (typeof expected === "number" && !Number.isInteger(expected)) {
-          if (Number.isNaN(expected)) expect(entry.value).toBeNaN();
-          else expect(entry.value as number).toBeCloseTo(expected, 1);
-        } else {
-          expect(entry.value, `index ${entry.definition.index}`).toEqual(expected);
-        }
-        compared++;
-      }
-      expect(compared).toBe(1870);
     } finally {
       await g.stop();
     }
-  }, 60_000);
+  });
 
   it("reopens the link and rediscovers when the controller stays silent", async () => {
-    const g = await startSimGateway({ core: { unresponsiveCycles: 2 } });
+    const g = await startFieldGateway();
     try {
       const discoveries = g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0;
-      g.sim.faults.silenceController(6_000);
-      await eventually(() => g.core.status().link.reconnects >= 1, "link reopened", 15_000);
-      await eventually(
+      // Longer than the unresponsive cycles it takes (3 polls, each a grant and a poll interval apart).
+      g.sim.faults.silenceController(120_000);
+      await g.runUntil(() => g.core.status().link.reconnects >= 1, "link reopened", 150_000);
+      expect(g.sim.faults.controllerSilenced()).toBe(true);
+      await g.runUntil(
         () => g.core.dataReady() && g.core.status().discovery.state === "complete",
         "data again",
-        15_000,
+        300_000,
       );
       expect(g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0).toBeGreaterThan(discoveries);
     } finally {
@@ -74,23 +155,30 @@ describe("gateway core against a faulty bus", () => {
   });
 
   it("keeps the last values, marked stale, while the adapter is unplugged, and recovers when it is back", async () => {
-    const g = await startSimGateway({ core: { cacheTtlMs: 500 } });
+    const g = await startFieldGateway();
     try {
       const uid = g.core.store.get(10)!.value;
-      g.sim.faults.unplug(1_500);
-      await eventually(() => g.core.status().link.state !== "up", "link down", 5_000);
+      // Longer than CACHE_TTL_SECONDS (60 s), so the values go stale while it is out.
+      g.sim.faults.unplug(90_000);
+      await g.runUntil(() => g.core.status().link.state !== "up", "link down", 5_000);
       expect(g.core.dataReady()).toBe(false);
       expect(g.core.status().link.lastError?.message).toBeTruthy();
       expect(g.core.store.get(10)!.value).toBe(uid);
-      await new Promise((r) => setTimeout(r, 600));
-      expect(g.core.store.isStale(g.core.store.get(10)!)).toBe(true);
-      await eventually(
+      await g.runUntil(() => g.core.store.isStale(g.core.store.get(10)!), "the UID stale", 90_000);
+      expect(g.core.status().link.state).not.toBe("up");
+      expect(g.core.store.get(10)!.value).toBe(uid);
+      await g.runUntil(
         () => g.core.dataReady() && g.core.status().link.reconnects >= 1,
         "reconnected with data",
-        15_000,
+        300_000,
       );
       expect(g.core.store.isStale(g.core.store.get(10)!)).toBe(false);
-      const write = await g.core.write({ target: "SummerOn", value: 27, origin: "test" });
+      await g.nextGrant();
+      const write = await g.settle(
+        g.core.write({ target: "SummerOn", value: 27, origin: "test" }),
+        "write",
+        30_000,
+      );
       expect(write.newValue).toBe(27);
     } finally {
       await g.stop();

@@ -1,28 +1,30 @@
+/** A changed controller and panel writes, at the field cadence on simulated time (field-gateway.ts). */
 import { describe, expect, it } from "vitest";
 import { WriteError } from "../../src/gateway/write-errors.js";
 import { Command } from "../../src/protocol/index.js";
-import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
+import { startFieldGateway } from "../helpers/field-gateway.js";
 
 describe("controller identity and panel writes", () => {
   it("rediscovers when the controller's identity changes (a swapped or reflashed controller)", async () => {
-    const g = await startSimGateway();
+    const g = await startFieldGateway();
     try {
       const discoveries = () => g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0;
       const before = discoveries();
       g.sim.controller.setValue(0, "S025.01"); // new firmware
-      await eventually(
+      // The next poll sees it, and the discovery runs in the grant after that.
+      await g.runUntil(
         () => discoveries() > before && g.core.status().discovery.state === "complete",
         "a new discovery",
-        10_000,
+        120_000,
       );
-      await eventually(() => g.core.store.get(0)?.value === "S025.01", "the new firmware value");
+      await g.runUntil(() => g.core.store.get(0)?.value === "S025.01", "the new firmware value", 60_000);
     } finally {
       await g.stop();
     }
   });
 
   it("refuses panel writes by default, and with ALLOW_PANEL_WRITES sends them the reference way (10000+ to the controller)", async () => {
-    const g = await startSimGateway({ core: { allowPanelWrites: true } });
+    const g = await startFieldGateway({ env: { ALLOW_PANEL_WRITES: "true" } });
     try {
       const entry = [...g.core.store.all()].find(
         (e) =>
@@ -32,8 +34,9 @@ describe("controller identity and panel writes", () => {
           e.definition.type === 4,
       )!;
       expect(entry).toBeDefined();
-      const error = await g.core
-        .write({ target: entry.definition.index, value: 1, origin: "test" })
+      await g.nextGrant();
+      const error = await g
+        .settle(g.core.write({ target: entry.definition.index, value: 1, origin: "test" }), "write", 30_000)
         .catch((e: unknown) => e);
       // The simulated controller does not know indices 10000+ (nothing shows a real one does).
       expect(error).toBeInstanceOf(WriteError);

@@ -1,22 +1,34 @@
-/** What an operator reads: the core's log events, with their fields, against the simulator. */
+/**
+ * What an operator reads: the core's log events, with their fields, against the simulator at the
+ * field cadence on simulated time (field-gateway.ts).
+ */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/index.js";
-import { eventually, startSimGateway } from "../helpers/sim-gateway.js";
+import { startFieldGateway } from "../helpers/field-gateway.js";
 import { captureLines } from "../logging/capture.js";
 
 describe("the core's log", () => {
   it("logs link, address, discovery, polls, writes and protocol errors with raw bytes at debug", async () => {
     const out = captureLines();
     const logger = createLogger({ logLevel: "debug", logFormat: "json" }, out.destination);
-    const g = await startSimGateway({ core: { logger } });
+    const g = await startFieldGateway({ logger });
     try {
-      await g.core.write({ target: "SummerOn", value: 24, origin: "http 192.0.2.7" });
+      await g.nextGrant();
+      await g.settle(
+        g.core.write({ target: "SummerOn", value: 24, origin: "http 192.0.2.7" }),
+        "write",
+        30_000,
+      );
       await g.core.write({ target: "SummerOn", value: 99, origin: "mqtt" }).catch(() => {});
       g.sim.faults.set({ crcErrorRate: 0.3 });
-      await eventually(() => out.json().some((l) => l.event === "protocol.error"), "a protocol error logged");
+      await g.runUntil(
+        () => out.text().includes('"event":"protocol.error"'),
+        "a protocol error logged",
+        60_000,
+      );
       g.sim.faults.set({ crcErrorRate: 0 });
     } finally {
       await g.stop();
@@ -60,11 +72,12 @@ describe("the core's log", () => {
     await writeFile(stateDir, "x");
     const out = captureLines();
     const logger = createLogger({ logLevel: "info", logFormat: "json" }, out.destination);
-    const g = await startSimGateway({
+    const g = await startFieldGateway({
       sim: { registeredGateways: [] },
-      core: { sourceAddress: "auto", logger },
+      env: { GM3_SOURCE_ADDRESS: "auto" },
+      logger,
       useStateDir: stateDir,
-      dataTimeoutMs: 20_000,
+      dataBudgetMs: 15 * 60_000,
     });
     try {
       const address = g.core.address.address;

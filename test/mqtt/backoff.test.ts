@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MqttBridge, type MqttCore } from "../../src/mqtt/index.js";
+import { systemClock } from "../../src/util/clock.js";
 import { profileStore } from "./profile-plan.js";
 
 const realSetTimeout = globalThis.setTimeout;
@@ -49,6 +50,7 @@ describe("MQTT reconnection back-off", () => {
     const core: MqttCore = {
       store,
       alarms: [],
+      clock: systemClock,
       dataReady: () => true,
       write: () => Promise.reject(new Error("not used")),
       on: () => core as never,

@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { GatewayStatus } from "../../src/gateway/status.js";
+import { systemClock } from "../../src/util/clock.js";
 import { assessHealth } from "../../src/views/index.js";
 import type { LiveSocket } from "../../src/ws/channel.js";
 import { type LiveCore, LiveHub } from "../../src/ws/hub.js";
@@ -37,6 +38,7 @@ function fakeCore() {
   const core = Object.assign(new EventEmitter(), {
     store: Object.assign(new EventEmitter(), { all: () => [], get: () => undefined }),
     alarms: [],
+    clock: systemClock,
     lastPollAt: Date.now(),
     dataReady: () => true,
     status: () =>

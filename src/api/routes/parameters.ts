@@ -60,13 +60,13 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
       if (!core.dataReady()) return sendNotReady(reply, core);
       reply.header("vary", "accept-encoding");
       if (acceptsGzip(request.headers["accept-encoding"])) {
-        const compressed = view.gzip();
+        const compressed = view.gzip(core.clock.now());
         if (compressed) {
           reply.header("content-encoding", "gzip");
           return sendJson(reply, 200, compressed);
         }
       }
-      return sendJson(reply, 200, view.json());
+      return sendJson(reply, 200, view.json(core.clock.now()));
     },
   );
 
@@ -84,7 +84,7 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
       if (!core.dataReady()) return sendNotReady(reply, core);
       const entry = core.store.resolve(request.params.name);
       if (!entry) return sendNotFound(reply, request.params.name);
-      return sendJson(reply, 200, detailJson(ctx, entry, Date.now()));
+      return sendJson(reply, 200, detailJson(ctx, entry, core.clock.now()));
     },
   );
 

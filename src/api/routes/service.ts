@@ -40,7 +40,7 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (_request, reply) => {
-      const now = Date.now();
+      const now = core.clock.now();
       const status = core.status();
       const health = assessHealth(status, config.pollIntervalMs, now);
       const lastPoll = status.poll.lastCompletedAt;
@@ -70,6 +70,10 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (_request, reply) =>
-      sendJson(reply, 200, statusBody(core.status(), { version, pollIntervalMs: config.pollIntervalMs })),
+      sendJson(
+        reply,
+        200,
+        statusBody(core.status(), { version, pollIntervalMs: config.pollIntervalMs }, core.clock.now()),
+      ),
   );
 }

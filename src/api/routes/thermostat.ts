@@ -17,7 +17,7 @@ import {
 const TAG = "thermostat";
 
 export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
-  const { thermostat } = ctx;
+  const { thermostat, core } = ctx;
 
   app.get(
     "/api/thermostat/status",
@@ -30,7 +30,7 @@ export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (_request, reply) => {
-      const s = thermostat.status();
+      const s = thermostat.status(core.clock.now());
       return sendJson(reply, 200, {
         enabled: s.enabled,
         temperature: s.temperature,
@@ -60,7 +60,7 @@ export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
       },
     },
     (request, reply) => {
-      const receipt = thermostat.submitTemperature(request.body.temperature);
+      const receipt = thermostat.submitTemperature(request.body.temperature, core.clock.now());
       return sendJson(reply, 200, {
         success: true,
         temperature: receipt.temperature,

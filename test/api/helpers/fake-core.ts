@@ -10,6 +10,7 @@ import type { WriteOutcome, WriteRequest } from "../../../src/gateway/writer.js"
 import { makeDescriptor } from "../../../src/protocol/index.js";
 import { definitionFromDescriptor, type ParameterDefinition } from "../../../src/store/definition.js";
 import { ParameterStore } from "../../../src/store/parameter-store.js";
+import { systemClock } from "../../../src/util/clock.js";
 
 export function definition(
   space: "regulator" | "panel",
@@ -98,6 +99,7 @@ export function baseStatus(overrides: Partial<GatewayStatus> = {}): GatewayStatu
 }
 
 export class FakeCore implements ApiCore {
+  readonly clock = systemClock;
   readonly store = new ParameterStore({ ttlMs: 60_000, maxSize: 5000 });
   ready = true;
   statusOverrides: Partial<GatewayStatus> = {};
