@@ -60,6 +60,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/sim/simulation.test.ts",
       "test/sim/thermostat.test.ts",
       "test/sim/wire.test.ts",
+      "test/transport/silence-watchdog.test.ts",
       "test/ws/channel.test.ts",
       "test/ws/health-push.test.ts",
     ],
