@@ -107,7 +107,9 @@ export const HealthBodySchema = Type.Object({
   last_poll_age_seconds: Nullable(Type.Number()),
   uptime_seconds: Type.Number(),
   simulator: Type.Boolean({ description: "true: the data comes from the built-in simulator." }),
-  warning: Type.Optional(Type.String()),
+  warning: Type.Optional(
+    Type.String({ description: "Present on the simulator; names its timing (SIM_TIMING)." }),
+  ),
   read_only: Type.Boolean(),
   version: Type.String(),
 });
@@ -145,7 +147,10 @@ export const StatusBodySchema = Type.Object({
   version: Type.String(),
   simulator: Type.Boolean(),
   warning: Type.Optional(
-    Type.String({ description: "Present when the data comes from the built-in simulator." }),
+    Type.String({
+      description:
+        "Present when the data comes from the built-in simulator; names its timing (field: the token every ~10 s as on a real bus, or the faster demo).",
+    }),
   ),
   read_only: Type.Boolean(),
   started_at: Type.String(),

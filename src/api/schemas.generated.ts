@@ -176,7 +176,8 @@ export const generatedSchemas: Record<string, unknown> = {
         "description": "true: the data comes from the built-in simulator."
       },
       "warning": {
-        "type": "string"
+        "type": "string",
+        "description": "Present on the simulator; names its timing (SIM_TIMING)."
       },
       "read_only": {
         "type": "boolean"
@@ -565,7 +566,7 @@ export const generatedSchemas: Record<string, unknown> = {
       },
       "warning": {
         "type": "string",
-        "description": "Present when the data comes from the built-in simulator."
+        "description": "Present when the data comes from the built-in simulator; names its timing (field: the token every ~10 s as on a real bus, or the faster demo)."
       },
       "read_only": {
         "type": "boolean"

@@ -1,21 +1,27 @@
 /** GET /api/status: the core's state in snake_case JSON, times as UTC ISO 8601. */
 import type { GatewayStatus } from "../gateway/status.js";
+import { type SimTimingName, simTimingSummary } from "../sim/timing.js";
 import { utcIso } from "../views/timestamps.js";
 
-/** Said by /health and /api/status whenever the data comes from the built-in simulator. */
-export const SIMULATOR_WARNING =
-  "SIMULATED heat pump: no SERIAL_PORT is configured, the data is not from a real controller";
+/**
+ * Said by /health and /api/status (and so by the dashboard's banner) whenever the data comes from
+ * the built-in simulator, naming the simulator's timing so a demo's quick token is not taken for a
+ * real bus's.
+ */
+export function simulatorWarning(timing: SimTimingName): string {
+  return `SIMULATED heat pump — ${simTimingSummary(timing)}. No SERIAL_PORT is configured: the data is not from a real controller.`;
+}
 
 export function statusBody(
   status: GatewayStatus,
-  extra: { version: string; pollIntervalMs: number },
+  extra: { version: string; pollIntervalMs: number; simTiming: SimTimingName },
   now = Date.now(),
 ): Record<string, unknown> {
   const { link, bus, discovery, poll, alarms, parameters } = status;
   return {
     version: extra.version,
     simulator: status.simulator,
-    ...(status.simulator ? { warning: SIMULATOR_WARNING } : {}),
+    ...(status.simulator ? { warning: simulatorWarning(extra.simTiming) } : {}),
     read_only: status.readOnly,
     started_at: utcIso(status.startedAt),
     uptime_seconds: Math.round((now - status.startedAt) / 100) / 10,

@@ -7,6 +7,7 @@ import { parseSerialPort } from "../config/index.js";
 import { GatewayCore } from "../gateway/core.js";
 import { type Logger, logEvent, logLoadedConfig } from "../log/index.js";
 import type { Simulation } from "../sim/index.js";
+import { simTimingSummary } from "../sim/timing.js";
 import { coreOptionsFromConfig } from "./core-options.js";
 import { startDemoSimulation } from "./demo-simulation.js";
 
@@ -42,16 +43,20 @@ export async function startGatewayApp(options: StartOptions): Promise<GatewayApp
   logLoadedConfig(logger, loaded);
   const endpoint = parseSerialPort(config.serialPort);
   let simulation: Simulation | undefined;
+  let coreConfig = config;
   if (endpoint.ok && endpoint.endpoint.kind === "simulator") {
-    simulation = await startDemoSimulation(config);
+    const demo = await startDemoSimulation(config);
+    simulation = demo.simulation;
+    // The simulated panel knows this address already; it is not saved (nothing simulated may
+    // follow the gateway onto a real bus).
+    coreConfig = { ...config, gatewayAddress: demo.gatewayAddress };
     logEvent(logger, "simulator.active", {
-      reason:
-        "SERIAL_PORT is not set, so the built-in simulated heat pump is used (set SERIAL_PORT to your adapter)",
+      reason: `SERIAL_PORT is not set, so the built-in simulated heat pump is used (set SERIAL_PORT to your adapter); ${simTimingSummary(config.simTiming)}; the gateway is at bus address ${demo.gatewayAddress}, which the simulated panel knows`,
     });
   }
   const sim = simulation;
   const core = new GatewayCore(
-    coreOptionsFromConfig(config, {
+    coreOptionsFromConfig(coreConfig, {
       logger: logger.child({ module: "core" }),
       attachSimulator: sim ? () => sim.attach("gateway") : undefined,
     }),

@@ -1,10 +1,12 @@
 /**
  * The bus a tool command talks to: the configuration with `--port`/`--baud` applied, the parsed
- * endpoint, and the built-in simulator started when no serial port is set.
+ * endpoint, and the built-in simulator started when no serial port is set (then the configuration
+ * carries the address its panel knows).
  */
 import { startDemoSimulation } from "../app/demo-simulation.js";
 import { type EnvName, type GatewayConfig, parseSerialPort, type SerialEndpoint } from "../config/index.js";
 import type { Simulation } from "../sim/index.js";
+import { simTimingSummary } from "../sim/timing.js";
 import { createLink } from "../transport/create-link.js";
 import type { Link } from "../transport/link.js";
 import { type CliIo, UsageError } from "./command.js";
@@ -32,13 +34,18 @@ export async function openCliBus(values: Record<string, unknown>, io: CliIo, doi
   if (!parsed.ok) throw new UsageError(`SERIAL_PORT: ${parsed.problem}`);
   const endpoint = parsed.endpoint;
   let simulation: Simulation | undefined;
+  let busConfig = config;
   if (endpoint.kind === "simulator") {
-    simulation = await startDemoSimulation(config);
-    io.stderr.write(`${doing} the built-in simulator (no SERIAL_PORT set)\n`);
+    const demo = await startDemoSimulation(config);
+    simulation = demo.simulation;
+    busConfig = { ...config, gatewayAddress: demo.gatewayAddress };
+    io.stderr.write(
+      `${doing} the built-in simulator (no SERIAL_PORT set; ${simTimingSummary(config.simTiming)})\n`,
+    );
   }
   const sim = simulation;
   return {
-    config,
+    config: busConfig,
     endpoint,
     simulation,
     createLink: (name) =>

@@ -2,9 +2,18 @@
  * `gm3 sim`: runs the simulated heat-pump bus and exposes it over TCP (like ser2net) and/or on a
  * pseudo-terminal (a real tty through socat), until SIGINT/SIGTERM.
  */
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { FAULT_SPEC_HELP, FaultSpecError, parseFaultSpec } from "../sim/fault-spec.js";
 import type { SimulationOptions } from "../sim/options.js";
 import type { Simulation } from "../sim/simulation.js";
+import {
+  isSimTimingName,
+  SIM_TIMING_NAMES,
+  SIM_TIMINGS,
+  type SimTimingName,
+  simTimingSummary,
+} from "../sim/timing.js";
 import { type CliCommand, type CliIo, ExitCode, UsageError } from "./command.js";
 
 function integer(text: unknown, flag: string, min: number, max: number): number {
@@ -24,9 +33,20 @@ export function parseTcpAddress(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-function simulationOptions(values: Record<string, unknown>): Partial<SimulationOptions> {
-  // A long-running simulator keeps a short bus log: it is for tests, not for the command line.
-  const options: Partial<SimulationOptions> = { maxLogEntries: 10_000 };
+/** `--timing`: field (the default, a real bus's rhythm) or demo. */
+export function simTiming(values: Record<string, unknown>): SimTimingName {
+  const text = values.timing;
+  if (text === undefined) return "field";
+  if (!isSimTimingName(text)) {
+    throw new UsageError(`--timing must be one of ${SIM_TIMING_NAMES.join(", ")}, got "${String(text)}"`);
+  }
+  return text;
+}
+
+/** The simulation's options from the command line: the field defaults unless a flag says otherwise. */
+export function simulationOptions(values: Record<string, unknown>): Partial<SimulationOptions> {
+  // A long-running simulator keeps a short bus log in memory (--bus-log records all of it).
+  const options: Partial<SimulationOptions> = { ...SIM_TIMINGS[simTiming(values)], maxLogEntries: 10_000 };
   if (values.baud !== undefined) options.baudRate = integer(values.baud, "--baud", 300, 4_000_000);
   if (values.seed !== undefined) options.seed = integer(values.seed, "--seed", 0, 2 ** 32 - 1);
   if (values.address !== undefined)
@@ -71,10 +91,13 @@ export async function runSimulator(
   }
   const server = tcp ? new SimTcpServer(simulation, tcp) : undefined;
   const pty = ptyPath ? new SimPty(simulation, { path: ptyPath }) : undefined;
+  const busLog =
+    typeof values["bus-log"] === "string" ? await openBusLog(simulation, values["bus-log"]) : undefined;
   const shutdown = async () => {
     await server?.close();
     await pty?.stop();
     await simulation.stop();
+    await busLog?.close();
   };
   // If the process goes away some other way, do not leave socat behind.
   const onExit = () => pty?.stop();
@@ -86,6 +109,11 @@ export async function runSimulator(
       `gm3 sim: simulated ecoMAX360i bus at ${o.baudRate} baud, wire delay ${o.wireDelay ? "on" : "off"}, ` +
         `poller ${o.poller ? "on" : "off"}, seed ${o.seed}\n`,
     );
+    io.stdout.write(`gm3 sim: ${simTimingSummary(simTiming(values))}\n`);
+    if (o.registeredGateways.length > 0) {
+      io.stdout.write(`gm3 sim: the panel knows gateway ${o.registeredGateways.join(", ")}\n`);
+    }
+    if (busLog) io.stdout.write(`gm3 sim: recording every frame to ${busLog.path} (JSON lines)\n`);
     if (server) {
       const bound = await server.listen().catch((error: Error) => {
         throw new UsageError(error.message);
@@ -111,13 +139,40 @@ export async function runSimulator(
   }
 }
 
+/** `--bus-log FILE`: every bus-log entry, one JSON line each, as it is recorded. */
+async function openBusLog(
+  simulation: Simulation,
+  path: string,
+): Promise<{ path: string; close(): Promise<void> }> {
+  const { busLogRecord } = await import("../sim/bus-log.js");
+  const file: WriteStream = createWriteStream(path, { flags: "w" });
+  try {
+    await once(file, "open"); // rejects with the stream's error
+  } catch (error) {
+    throw new UsageError(`--bus-log: cannot write ${path}: ${(error as Error).message}`);
+  }
+  const onFrame = (entry: Parameters<typeof busLogRecord>[0]) =>
+    file.write(`${JSON.stringify(busLogRecord(entry, simulation.bus.byteTimeMs))}\n`);
+  simulation.bus.on("frame", onFrame);
+  return {
+    path,
+    async close() {
+      simulation.bus.off("frame", onFrame);
+      await new Promise<void>((resolve) => file.end(() => resolve()));
+    },
+  };
+}
+
 export const simCommand: CliCommand = {
   name: "sim",
   summary: "run the simulated heat-pump bus (controller, panel, thermostat, poller) over TCP or a tty",
-  usage: "[--tcp HOST:PORT] [--pty PATH] [--baud N] [--no-poller] [--fast] [--faults SPEC] [--seed N]",
+  usage:
+    "[--tcp HOST:PORT] [--pty PATH] [--timing field|demo] [--baud N] [--no-poller] [--fast] [--faults SPEC] [--seed N] [--bus-log FILE]",
   optionHelp: {
     "--tcp <host:port>": "serve the bus over TCP, one client = one transceiver (port 0 = any free port)",
     "--pty <path>": "create a pseudo-terminal at PATH (needs socat) that serial tools open like an adapter",
+    "--timing <name>":
+      "field (default): a real bus's rhythm, the token every ~10 s; demo: the token every panel cycle (~2.6 s)",
     "--baud <n>": "wire speed (default 115200; 38400 also occurs)",
     "--no-poller": "leave out the 0xFFFF poller that sweeps the controller every cycle",
     "--fast": "no wire delay: frames take no time on the wire",
@@ -125,6 +180,8 @@ export const simCommand: CliCommand = {
     "--seed <n>": "seed of every random choice (default 1)",
     "--gateway <address>": "a gateway address the panel already knows (repeatable)",
     "--address <n>": "controller bus address (default 1)",
+    "--bus-log <file>":
+      "write every frame on the wire to FILE, one JSON line each (time, sender, collided, bytes)",
   },
   options: {
     tcp: { type: "string" },
@@ -136,6 +193,8 @@ export const simCommand: CliCommand = {
     seed: { type: "string" },
     gateway: { type: "string", multiple: true },
     address: { type: "string" },
+    timing: { type: "string" },
+    "bus-log": { type: "string" },
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);

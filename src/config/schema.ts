@@ -4,6 +4,7 @@
  * config.example.yaml are all derived from this table — add a setting here and nowhere else.
  */
 import { Address, BROADCAST_ADDRESS } from "../protocol/constants.js";
+import { SIM_TIMING_NAMES } from "../sim/timing.js";
 import { addressKind, autoAddressKind } from "./kinds/address.js";
 import type { SettingKind } from "./kinds/kind.js";
 import { mqttPublishKind, topicKind } from "./kinds/mqtt.js";
@@ -79,6 +80,13 @@ export const settingsSchema = {
     default: 115200,
     group: "Serial link",
     doc: "Bus speed in baud; ecoMAX360i buses run at 115200.",
+  }),
+  simTiming: setting({
+    env: "SIM_TIMING",
+    kind: enumKind(SIM_TIMING_NAMES),
+    default: "field",
+    group: "Serial link",
+    doc: "Rhythm of the built-in simulated heat pump (no SERIAL_PORT): field = a real bus's, the token every ~10 s; demo = the token every panel cycle (~2.6 s), for a quick look. The dashboard banner and /health name it. Unused with a real bus.",
   }),
   serialTimeoutMs: setting({
     env: "SERIAL_TIMEOUT",

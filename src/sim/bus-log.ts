@@ -66,3 +66,39 @@ export class BusLog implements Iterable<BusLogEntry> {
     }
   }
 }
+
+/** One entry as a JSON-friendly record (`gm3 sim --bus-log`, one per line). */
+export interface BusLogRecord {
+  /** When the first byte went on the wire, ms since the simulation's clock started. */
+  time_ms: number;
+  /** `time_ms` + its length at the baud rate: when the last byte left (for a frame sent in one piece). */
+  end_ms: number;
+  sender: string;
+  length: number;
+  collided: boolean;
+  /** False for bytes that are not a CRC-valid frame (garbled, truncated, noise). */
+  valid: boolean;
+  destination?: number;
+  source?: number;
+  command?: number;
+  hex: string;
+}
+
+export function busLogRecord(entry: BusLogEntry, byteTimeMs: number): BusLogRecord {
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  const record: BusLogRecord = {
+    time_ms: round(entry.timeMs),
+    end_ms: round(entry.timeMs + entry.bytes.length * byteTimeMs),
+    sender: entry.sender,
+    length: entry.bytes.length,
+    collided: entry.collided,
+    valid: entry.frame !== undefined,
+    hex: entry.bytes.toString("hex"),
+  };
+  if (entry.frame) {
+    record.destination = entry.frame.destination;
+    record.source = entry.frame.source;
+    record.command = entry.frame.command;
+  }
+  return record;
+}

@@ -2,8 +2,8 @@
  * The GM3 bus simulator: a virtual RS-485 wire with a controller, a panel, an ecoSTER thermostat and
  * the 0xFFFF poller, built on `src/protocol/` only. See README.md in this folder.
  */
-export type { BusLogEntry } from "./bus-log.js";
-export { BusLog } from "./bus-log.js";
+export type { BusLogEntry, BusLogRecord } from "./bus-log.js";
+export { BusLog, busLogRecord } from "./bus-log.js";
 export {
   RealClock,
   RunawayTimersError,
@@ -42,4 +42,14 @@ export { Random } from "./random.js";
 export { Simulation, type SimulationEvents } from "./simulation.js";
 export { SimTcpServer, type SimTcpServerOptions } from "./tcp.js";
 export { SimThermostat, ThermostatIndex } from "./thermostat.js";
+export {
+  FIELD_TIMING,
+  grantIntervalMs,
+  isSimTimingName,
+  SIM_TIMING_NAMES,
+  SIM_TIMINGS,
+  type SimTimingName,
+  type SimTimingOverrides,
+  simTimingSummary,
+} from "./timing.js";
 export { BITS_PER_BYTE, type Transceiver, Wire } from "./wire.js";

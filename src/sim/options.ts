@@ -1,6 +1,7 @@
 /**
- * Options of a {@link Simulation}: every one has a default matching the real capture's rhythm
- * (PROTOCOL.md §10.3, §19) and can be overridden, e.g. to make cycles short in tests.
+ * Options of a {@link Simulation}: every one has a default matching a real bus's rhythm (the
+ * capture and PROTOCOL.md §10.3, §19, §21; the panel's intervals are {@link FIELD_TIMING}) and can be
+ * overridden. A faster rhythm is a named profile (`./timing.ts`), never a silent default.
  */
 import {
   Address,
@@ -15,6 +16,7 @@ import type { PresenceWrite, ThermostatCopy } from "./panel.js";
 import type { ResponseCap } from "./parameter-space.js";
 import type { SimProfile } from "./profile/format.js";
 import { defaultProfile } from "./profile/load.js";
+import { FIELD_TIMING } from "./timing.js";
 
 export interface SimulationCaps {
   /** GET_PARAMS answers of the controller (the capture: 100 asked → 100 returned, ≤ 466-byte payloads). */
@@ -167,20 +169,14 @@ export const DEFAULT_OPTIONS: Readonly<Omit<SimulationOptions, "clock" | "profil
   pollerReplyTimeoutMs: 200,
   pollerMinSweepIntervalMs: undefined,
   panelCycle: true,
-  panelCycleMs: 2_600,
+  ...FIELD_TIMING,
   panelQuietGapMs: 30,
   knownAddresses: [131],
   scanAddresses: defaultScanAddresses(),
-  scanIntervalMs: 5_000,
   identifyTimeoutMs: 100,
   panelReplyTimeoutMs: 200,
-  tokenGrantIntervalMs: 10_000,
   // Longer than the 6.6 s the field gateway holds the token for a full discovery (PROTOCOL.md §18).
   tokenReturnTimeoutMs: 10_000,
-  deviceTableIntervalMs: 30_000,
-  clockBroadcastIntervalMs: 30_000,
-  thermostatPollIntervalMs: 10_000,
-  presenceWriteIntervalMs: 7_500,
   pairingBeaconIntervalMs: 100,
   registeredGateways: [],
   claimRange: { ...GATEWAY_ADDRESS_RANGE },

@@ -80,6 +80,8 @@ describe("overview", () => {
     const banner = view.page.locator(".banner.sim");
     await banner.waitFor({ state: "visible" });
     expect(await banner.textContent()).toContain("SIMULATED heat pump");
+    // The timing in effect is named: here the default, a real bus's (SIM_TIMING=field).
+    await banner.filter({ hasText: "field timing: the token comes every ~10 s, as on a real bus" }).waitFor();
   });
 
   it("shows a change made on the simulator without a reload, over the WebSocket", async () => {

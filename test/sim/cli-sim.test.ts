@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,9 +7,10 @@ import { PassThrough } from "node:stream";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { parseTcpAddress, runSimulator } from "../../src/cli/sim.js";
+import { parseTcpAddress, runSimulator, simulationOptions } from "../../src/cli/sim.js";
 import { Command, encodeFrameOrThrow, Framer } from "../../src/protocol/index.js";
 import { parseFaultSpec } from "../../src/sim/fault-spec.js";
+import { FIELD_TIMING, resolveOptions, SIM_TIMINGS } from "../../src/sim/index.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const socatAvailable = spawnSync("socat", ["-V"]).status === 0;
@@ -79,11 +80,24 @@ describe("gm3 sim arguments", () => {
       ["--tcp", "127.0.0.1:0", "--faults", "unplug=0:1000:500"],
       ["--tcp", "127.0.0.1:99999"],
       ["--tcp", "127.0.0.1:0", "--baud", "fast"],
+      ["--tcp", "127.0.0.1:0", "--timing", "fast"],
+      ["--tcp", "127.0.0.1:0", "--bus-log", "/nonexistent-dir/bus.jsonl"],
     ]) {
       const { io, err } = capture();
       expect(await runCli(["sim", ...args], io), args.join(" ")).toBe(2);
       expect(err()).toMatch(/gm3 sim: /);
     }
+  });
+
+  it("runs a real bus's timing unless --timing demo is given", () => {
+    const field = resolveOptions(simulationOptions({}));
+    for (const [name, value] of Object.entries(FIELD_TIMING)) {
+      expect(field[name as keyof typeof FIELD_TIMING], name).toBe(value);
+    }
+    expect(resolveOptions(simulationOptions({ timing: "field", fast: true }))).toMatchObject(FIELD_TIMING);
+    const demo = resolveOptions(simulationOptions({ timing: "demo" }));
+    expect(demo).toMatchObject({ ...FIELD_TIMING, ...SIM_TIMINGS.demo });
+    expect(demo.tokenGrantIntervalMs).toBe(0);
   });
 
   it("parses TCP addresses and fault specs", () => {
@@ -116,7 +130,61 @@ describe("gm3 sim running", () => {
     stop.abort();
     expect(await running).toBe(0);
     expect(out()).toMatch(/poller off, seed 5/);
+    expect(out()).toContain("gm3 sim: field timing: the token comes every ~10 s, as on a real bus\n");
     expect(out()).toMatch(/stopped\n$/);
+  });
+
+  it("--timing demo says so; --bus-log records every frame as a JSON line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gm3-sim-log-"));
+    const file = join(dir, "bus.jsonl");
+    try {
+      const { io, out } = capture();
+      const stop = new AbortController();
+      const running = runSimulator(
+        { tcp: "127.0.0.1:0", "no-poller": true, timing: "demo", "bus-log": file, gateway: ["114"] },
+        io,
+        stop.signal,
+      );
+      await waitFor(() => out().includes("running"));
+      const port = Number(/TCP on 127\.0\.0\.1:(\d+)/.exec(out())![1]);
+      const socket = connect(port, "127.0.0.1");
+      try {
+        await new Promise<void>((resolve) => socket.once("connect", resolve));
+        // The panel (demo timing) may be talking: retry if a collision garbles our request.
+        let answer: number | undefined;
+        for (let attempt = 0; attempt < 10 && answer === undefined; attempt++) {
+          answer = await identifyOver(socket, 1_000).catch(() => undefined);
+        }
+        expect(answer).toBe(Command.IDENTIFY_RESPONSE);
+      } finally {
+        socket.destroy();
+      }
+      stop.abort();
+      expect(await running).toBe(0);
+      expect(out()).toContain(
+        "gm3 sim: demo timing: the token comes every ~2.6 s here, every ~10 s on a real bus\n",
+      );
+      expect(out()).toContain("the panel knows gateway 114");
+      const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+      const records = lines.map((line) => JSON.parse(line));
+      const ours = records.find((r) => r.source === 114 && r.command === Command.IDENTIFY && r.valid);
+      expect(ours).toMatchObject({ destination: 1, length: identify.length, hex: identify.toString("hex") });
+      expect(ours.sender).toMatch(/^tcp:/);
+      expect(ours.end_ms).toBeCloseTo(ours.time_ms + (identify.length * 10_000) / 115_200, 2);
+      const answer = records.find((r) => r.source === 1 && r.destination === 114);
+      expect(answer).toMatchObject({
+        sender: "controller",
+        command: Command.IDENTIFY_RESPONSE,
+        collided: false,
+      });
+      expect(answer.time_ms).toBeGreaterThan(ours.end_ms);
+      // The panel's own traffic is there too, in wire order.
+      expect(records.some((r) => r.sender === "panel")).toBe(true);
+      const times = records.map((r) => r.time_ms);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!socatAvailable)(

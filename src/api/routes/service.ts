@@ -4,7 +4,7 @@ import { assessHealth } from "../../views/health.js";
 import { ageSeconds, naiveLocalIso } from "../../views/timestamps.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
 import { errorResponses, HealthBodySchema, RootBodySchema, StatusBodySchema } from "../schemas.js";
-import { SIMULATOR_WARNING, statusBody } from "../status-view.js";
+import { simulatorWarning, statusBody } from "../status-view.js";
 
 /** The product name served by GET / (the reference serves its own name there). */
 export const GATEWAY_NAME = "econet-gm3-gateway";
@@ -53,7 +53,7 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
         last_poll_age_seconds: ageSeconds(lastPoll, now),
         uptime_seconds: Math.round((now - status.startedAt) / 100) / 10,
         simulator: status.simulator,
-        ...(status.simulator ? { warning: SIMULATOR_WARNING } : {}),
+        ...(status.simulator ? { warning: simulatorWarning(config.simTiming) } : {}),
         read_only: status.readOnly,
         version,
       });
@@ -73,7 +73,11 @@ export function registerServiceRoutes(app: TypedApp, ctx: ApiContext): void {
       sendJson(
         reply,
         200,
-        statusBody(core.status(), { version, pollIntervalMs: config.pollIntervalMs }, core.clock.now()),
+        statusBody(
+          core.status(),
+          { version, pollIntervalMs: config.pollIntervalMs, simTiming: config.simTiming },
+          core.clock.now(),
+        ),
       ),
   );
 }
