@@ -59,6 +59,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/sim/profile.test.ts",
       "test/sim/simulation.test.ts",
       "test/sim/thermostat.test.ts",
+      "test/sim/timing.test.ts",
       "test/sim/wire.test.ts",
       "test/transport/silence-watchdog.test.ts",
       "test/ws/channel.test.ts",
