@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes `npm start` and `npm test` work on a fresh clone: installs dependencies when they are
 // missing and rebuilds dist/ when any source is newer than the last build. Plain Node, no
-// dependencies, because it runs before anything is installed.
+// dependencies, because it runs before anything is installed. `--deps-only`: dependencies only
+// (the unit and integration tiers run from the sources).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -36,6 +37,8 @@ const lockfileInstalled = join(root, "node_modules", ".package-lock.json");
 if (!existsSync(lockfileInstalled)) {
   run(npm, ["ci", "--no-audit", "--no-fund"], "installing dependencies (npm ci)");
 }
+// The unit and integration tiers run from the sources: they need the dependencies, not dist/.
+if (process.argv.includes("--deps-only")) process.exit(0);
 
 const sources = [
   "src",

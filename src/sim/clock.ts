@@ -38,7 +38,8 @@ export class RealClock implements SimClock {
   private logical: number | undefined;
   private last = 0;
   private nextId = 1;
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** What each pending timer waits on now: a Node timeout, or the event loop's next turn. */
+  private readonly timers = new Map<number, { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate }>();
 
   now(): number {
     if (this.logical !== undefined) return this.logical;
@@ -69,7 +70,7 @@ export class RealClock implements SimClock {
     const arm = (remaining: number) =>
       this.timers.set(
         id,
-        remaining > 1 ? setTimeout(wait, remaining - 1) : (setImmediate(wait) as unknown as NodeJS.Timeout),
+        remaining > 1 ? { timeout: setTimeout(wait, remaining - 1) } : { immediate: setImmediate(wait) },
       );
     const wait = () => {
       const remaining = due - this.realNow();
@@ -88,10 +89,8 @@ export class RealClock implements SimClock {
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!handle) return;
     const timer = this.timers.get(handle.id);
-    if (timer) {
-      clearTimeout(timer);
-      clearImmediate(timer as unknown as NodeJS.Immediate);
-    }
+    if (timer && "timeout" in timer) clearTimeout(timer.timeout);
+    else if (timer) clearImmediate(timer.immediate);
     this.timers.delete(handle.id);
   }
 

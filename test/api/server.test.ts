@@ -437,7 +437,7 @@ describe("thermostat calls while the virtual thermostat is disabled", () => {
     });
   });
 
-  it("accepts a temperature at once, forwards nothing to the bus, and 422s anything but a number", async () => {
+  it("accepts a temperature at once without asking the core for a write (forwarded_to_bus false), and 422s anything but a number", async () => {
     const { app, core } = await start();
     const post = (payload: string) =>
       app.inject({ method: "POST", url: "/api/thermostat/temperature", headers: jsonBody, payload });
@@ -595,6 +595,20 @@ describe("shutdown", () => {
       version: "1",
     });
     const address = await app.listen({ host: "127.0.0.1", port: 0 });
+    // What happens on the server, in order: the close under way (the HTTP server stops listening),
+    // the write's answer sent, the close done.
+    const events: string[] = [];
+    let closeBegan: () => void = () => {};
+    const serverClosing = new Promise<void>((resolve) => {
+      closeBegan = resolve;
+    });
+    const stopListening = app.server.close.bind(app.server);
+    app.server.close = ((callback?: (error?: Error) => void) => {
+      events.push("server closing");
+      closeBegan();
+      return stopListening(callback);
+    }) as typeof app.server.close;
+    app.server.on("request", (_request, response) => response.on("finish", () => events.push("answered")));
     const http = await import("node:http");
     // As Home Assistant's client does: connections are kept alive between requests.
     const agent = new http.Agent({ keepAlive: true });
@@ -615,13 +629,12 @@ describe("shutdown", () => {
         req.end('{"value":47}');
       });
       await writeStarted;
-      // The shutdown begins while the controller is still being written to.
-      let closed = false;
+      // The shutdown begins while the controller is still being written to. The write ends only
+      // once the HTTP server stops listening: Fastify has cut what it cuts on close by then.
       const closing = app.close().then(() => {
-        closed = true;
+        events.push("closed");
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(closed).toBe(false);
+      await serverClosing;
       release();
       const result = await answered;
       expect(result.status).toBe(200);
@@ -633,6 +646,8 @@ describe("shutdown", () => {
         new Promise<"still open">((resolve) => setTimeout(() => resolve("still open"), 10_000)),
       ]);
       expect(outcome).toBe("closed");
+      // The close waited for the write's answer (a close that cut the connection would have lost it).
+      expect(events).toEqual(["server closing", "answered", "closed"]);
     } finally {
       agent.destroy();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GatewayState, STALE_CONTACT_MS, staleNote } from "../../web/src/gateway-state.js";
+import { GatewayState, reasonHeadline, STALE_CONTACT_MS, staleNote } from "../../web/src/gateway-state.js";
 
 describe("staleNote (the overview's note while values may be old)", () => {
   it("is absent while the values are current", () => {
@@ -36,5 +36,44 @@ describe("staleNote (the overview's note while values may be old)", () => {
     expect(later?.age).not.toBe(first?.age);
     expect(at("the gateway does not answer", 50_000)?.key).not.toBe(first?.key);
     expect(state.staleReason(STALE_CONTACT_MS + 1)).toBe("no answer from the gateway for a while");
+  });
+
+  it("keeps the same key while only the details after the headline change (a reconnection attempt's error)", () => {
+    const state = new GatewayState();
+    const note = (reason: string) => staleNote(state.current, reason, 0);
+    const notConnected = "Controller not connected (link to sim:// waiting: ";
+    const lost = note(`${notConnected}sim:// failed: the simulated RS-485 link was unplugged)`);
+    const refused = note(
+      `${notConnected}cannot attach to sim://: the simulated RS-485 link is unplugged; retry after it is plugged back in)`,
+    );
+    expect(lost?.key).toBe("Controller not connected");
+    expect(refused?.key).toBe(lost?.key);
+    expect(refused?.state).not.toBe(lost?.state);
+    // A different state is announced again.
+    const discovering = note(
+      "Controller connected; discovering parameters (412 regulator parameters so far)",
+    );
+    expect(discovering?.key).toBe("Controller connected; discovering parameters");
+    expect(reasonHeadline("the last poll was incomplete: batch 600-699 timed out")).toBe(
+      "the last poll was incomplete",
+    );
+    expect(reasonHeadline("no complete poll for 95 s (expected one every 1 s plus its duration)")).toBe(
+      "no complete poll for # s",
+    );
+  });
+});
+
+describe("GatewayState.healthFrom (health news arrives out of order)", () => {
+  it("drops an answer to a request sent before news that was applied already", () => {
+    const state = new GatewayState();
+    // GET /health is sent; the push about the first reconnection attempt arrives before its answer.
+    const request = state.healthTicket();
+    state.update(state.healthFrom(state.healthTicket(), "unhealthy", "cannot attach"));
+    state.update(state.healthFrom(request, "unhealthy", "link lost"));
+    expect(state.current.healthReason).toBe("cannot attach");
+    // A request sent after that news is newer than it.
+    const next = state.healthTicket();
+    state.update(state.healthFrom(next, "healthy", null));
+    expect(state.current).toMatchObject({ health: "healthy", healthReason: null });
   });
 });

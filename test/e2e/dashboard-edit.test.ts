@@ -17,6 +17,28 @@ let view: DashboardPage;
 const table = () => view.page.locator(".view.parameters");
 const posts = () => view.requests.filter((r) => r.startsWith("POST "));
 
+/**
+ * Records in the page, as the page's code calls fetch(), every request that is not a GET. The
+ * browser reports requests to the test asynchronously; this record is complete the moment the
+ * page shows its answer, since a submit that sends does so before it shows anything.
+ */
+const RECORD_PAGE_WRITES = `(() => {
+  const send = window.fetch.bind(window);
+  window.gm3Writes = [];
+  window.fetch = (input, init) => {
+    const method = String(init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    if (method !== "GET") window.gm3Writes.push(method + " " + String(input instanceof Request ? input.url : input));
+    return send(input, init);
+  };
+})()`;
+
+async function pageWrites(): Promise<string[]> {
+  const writes = await view.page.evaluate("window.gm3Writes");
+  // Not installed would make "nothing sent" vacuous.
+  expect(Array.isArray(writes), "the page's request record").toBe(true);
+  return writes as string[];
+}
+
 async function openEditor(name: string, index: number): Promise<void> {
   const { page } = view;
   // A fresh load: no editor left open by the previous test.
@@ -41,6 +63,8 @@ async function submit(name: string, text: string): Promise<string> {
 beforeAll(async () => {
   [gateway, browser] = await Promise.all([startDashboardGateway(), launchBrowser()]);
   view = await openDashboard(browser, gateway.url);
+  await view.page.addInitScript(RECORD_PAGE_WRITES);
+  await view.page.reload();
   await tileValue(view.page, 103).waitFor();
 });
 
@@ -65,6 +89,8 @@ describe("editing a parameter", () => {
     expect(gateway.writesOnBus().length).toBe(writes + 1);
     await waitForText(view.page, '.view.parameters .row[data-index="103"] .c-value', String(target));
     expect(posts()).toContain("POST /api/parameters/103");
+    // The page's own record sees a write (what the refusal tests below count on).
+    expect(await pageWrites()).toEqual(["POST api/parameters/103"]);
   });
 
   it("refuses out-of-range and malformed input in the page: no request, no frame", async () => {
@@ -72,13 +98,13 @@ describe("editing a parameter", () => {
     const writes = gateway.writesOnBus().length;
     const requests = posts().length;
     await openEditor("HDWTSetPoint", 103);
+    const sentBefore = (await pageWrites()).length;
     expect(await submit("HDWTSetPoint", "80")).toBe("Not sent: 80 is above the maximum of 65.");
     expect(await submit("HDWTSetPoint", "50.5")).toBe("Not sent: HDWTSetPoint takes whole numbers (uint8).");
     expect(await submit("HDWTSetPoint", "hot")).toBe("Not sent: “hot” is not a number.");
     const input = table().locator("form.editor input");
     expect(await input.getAttribute("aria-invalid")).toBe("true");
-    // Give a stray request time to show up before concluding there was none.
-    await view.page.waitForTimeout(300);
+    expect((await pageWrites()).slice(sentBefore)).toEqual([]);
     expect(posts().length).toBe(requests);
     expect(gateway.writesOnBus().length).toBe(writes);
     expect(gateway.sim.controller.getValue(103)).toBe(before);
@@ -145,12 +171,13 @@ describe("editing a parameter", () => {
     expect(await select.locator("option:checked").textContent()).toBe("7 (not a known value)");
     const writes = gateway.writesOnBus().length;
     const requests = posts().length;
+    const sentBefore = (await pageWrites()).length;
     await editor.getByRole("button", { name: "Set HDWusermode", exact: true }).click();
     await editor
       .locator(".editor-message")
       .filter({ hasText: "Not sent: 7 is not one of HDWusermode's values (0 off, 1 on, 2 schedule)." })
       .waitFor();
-    await page.waitForTimeout(300);
+    expect((await pageWrites()).slice(sentBefore)).toEqual([]);
     expect(posts().length).toBe(requests);
     expect(gateway.writesOnBus().length).toBe(writes);
     expect(gateway.sim.controller.getValue(119)).toBe(7);

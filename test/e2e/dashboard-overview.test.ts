@@ -126,23 +126,42 @@ describe("overview", () => {
     }
   });
 
-  it("turns stale when the gateway loses the controller, and current again when it is back", async () => {
+  it("turns stale when the gateway loses the controller, says so once, and current again when it is back", async () => {
     const { page } = view;
     expect(await page.locator(".overview.stale").count()).toBe(0);
+    // Every text the status region takes from now on, in order (a screen reader reads each).
+    await page.evaluate(`(() => {
+      const region = document.querySelector('.overview [role="status"]');
+      window.announced = [];
+      new MutationObserver(() => window.announced.push(region.textContent)).observe(region, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    })()`);
+    const announcements = async () => (await page.evaluate("window.announced")) as string[];
     const unpluggedAt = Date.now();
     gateway.sim.faults.unplug();
     await page.locator(".overview.stale").waitFor({ timeout: 10_000 });
     const note = page.locator(".stale-note");
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toMatch(/^Stale: these values may be old/);
-    // The note's age ticks every second: it is in no live region. A status region says only
-    // that the values turned stale (and why), once.
+    // The note's age ticks every second: it is in no live region.
     expect(await note.evaluate((element) => element.closest('[role="status"], [aria-live]') === null)).toBe(
       true,
     );
+    // The reason first reported is the lost link; the gateway's first reconnection attempt (50 ms
+    // later, or later on a loaded machine) replaces it with the refused attachment. The note shows
+    // the latest; the status region announced the first it heard, and does not announce again for
+    // the same state in new words.
+    const notConnected =
+      "Stale: these values may be old — Controller not connected (link to sim:// waiting: ";
+    const lost = `${notConnected}sim:// failed: the simulated RS-485 link was unplugged).`;
+    const refused = `${notConnected}cannot attach to sim://: the simulated RS-485 link is unplugged; retry after it is plugged back in).`;
+    await waitForText(page, ".stale-note .stale-state", refused);
     const live = page.locator('.overview [role="status"]');
-    const announced = await live.textContent();
-    expect(announced).toBe(await note.locator(".stale-state").textContent());
+    const [announced] = await announcements();
+    expect([lost, refused]).toContain(announced);
     // The age is the data's: since the gateway last read the controller (just before the unplug).
     const age = async () => {
       const text = (await note.locator(".stale-age").textContent()) ?? "";
@@ -154,12 +173,18 @@ describe("overview", () => {
     await expect.poll(age, { timeout: 5_000 }).toBeGreaterThan(first);
     const later = await age();
     expect(later).toBeGreaterThanOrEqual(Math.floor((Date.now() - unpluggedAt) / 1000) - 2);
+    // Seconds later, with the age ticking and the reconnection attempts refused: said once.
+    expect(await announcements()).toEqual([announced]);
     expect(await live.textContent()).toBe(announced);
     await screenshot(page, "overview-stale-desktop");
     gateway.sim.faults.plugIn();
     await waitForNone(page, ".overview.stale", 15_000);
     expect(await live.textContent()).toBe("The values are current again.");
     expect(await note.isVisible()).toBe(false);
+    // On the way back it may say that the controller is connected and being read (a new state).
+    const all = await announcements();
+    expect(all.filter((text) => text.startsWith(notConnected))).toEqual([announced]);
+    expect(all.at(-1)).toBe("The values are current again.");
     expect(view.errors).toEqual([]);
   });
 });

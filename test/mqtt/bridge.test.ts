@@ -72,16 +72,26 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
     }
   });
 
-  it("keeps states retained: a client that subscribes later gets them at once", async () => {
+  it("keeps states retained: a client that subscribes later gets every state at once, flagged retained", async () => {
+    const isState = (topic: string) =>
+      topic.startsWith(`${BASE}/`) && !topic.endsWith("/set") && !topic.endsWith("/set/result");
+    const states = [...new Set(observer.messages.map((m) => m.topic).filter(isState))];
+    expect(states.length).toBeGreaterThan(150);
     const late = await MqttObserver.connect(broker.url, [`${BASE}/#`]);
     try {
-      await late.waitForMessage(`${BASE}/PS`, { payload: "S024.25" });
-      await late.waitForMessage(`${BASE}/UID`, { payload: UID });
-      await late.waitForMessage(AVAILABILITY, { payload: "online" });
-      const alarms = JSON.parse((await late.waitForMessage(`${BASE}/alarms`)).payload);
+      await late.waitFor(() => states.every((topic) => late.on(topic).length > 0), "every state topic");
+      // What the broker kept comes first, flagged retained. A value that changes while the client is
+      // subscribed follows as a live message, which MQTT 3.1.1 delivers without the flag (§3.3.1.3):
+      // on the simulator the panel copies the thermostat's presets into circuit 2 (288–290) at a
+      // moment that depends on scheduling, so only each topic's first message is the retained one.
+      const notRetained = states.map((topic) => late.on(topic)[0]!).filter((m) => !m.retain);
+      expect(notRetained.map((m) => m.topic)).toEqual([]);
+      expect(late.on(`${BASE}/PS`)[0]?.payload).toBe("S024.25");
+      expect(late.on(`${BASE}/UID`)[0]?.payload).toBe(UID);
+      expect(late.on(AVAILABILITY)[0]?.payload).toBe("online");
+      const alarms = JSON.parse(late.on(`${BASE}/alarms`)[0]!.payload);
       expect(alarms.active).toBe(g.core.alarms.filter((a) => a.toDate === null).length);
       expect(alarms.alarms).toHaveLength(g.core.alarms.length);
-      expect(late.messages.every((m) => m.retain)).toBe(true);
     } finally {
       await late.close();
     }
@@ -191,12 +201,24 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
           .map((m) => m.topic),
       );
     const since = Date.now();
+    const seenBefore = observer.messages.length;
     // What is retained now: seen with a payload and not cleared since.
     const published = new Set([...ours(0, since)].filter((topic) => observer.latest(topic) !== ""));
     expect(published.size).toBeGreaterThan(150);
     await observer.publish("homeassistant/status", "online");
     await observer.waitFor(() => ours(since).size === published.size, "every config again");
     expect([...ours(since)].sort()).toEqual([...published].sort());
-    await observer.waitForMessage(`${BASE}/PS`, { since });
+    // Every state topic published before, again.
+    const isState = (topic: string) =>
+      topic.startsWith(`${BASE}/`) && !topic.endsWith("/set") && !topic.endsWith("/set/result");
+    const states = new Set(
+      observer.messages
+        .slice(0, seenBefore)
+        .map((m) => m.topic)
+        .filter(isState),
+    );
+    expect(states.size).toBeGreaterThan(150);
+    const again = () => new Set(observer.messages.slice(seenBefore).map((m) => m.topic));
+    await observer.waitFor(() => [...states].every((topic) => again().has(topic)), "every state again");
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RealClock, RunawayTimersError, VirtualClock } from "../../src/sim/clock.js";
 
 describe("VirtualClock", () => {
@@ -122,11 +122,24 @@ describe("RealClock", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it("does not run a cleared timeout", async () => {
-    const clock = new RealClock();
-    let ran = false;
-    clock.clearTimeout(clock.setTimeout(() => (ran = true), 1));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(ran).toBe(false);
+  it("does not run a cleared timeout, and leaves no Node timer behind", () => {
+    // Node's timers, immediates and performance.now() faked: a second passes at once, and a timeout
+    // that was not really cleared would run in it, as the one that is not cleared does.
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "performance"],
+    });
+    try {
+      const clock = new RealClock();
+      const ran: string[] = [];
+      // 1 ms waits on setImmediate, 10 ms on setTimeout first (see RealClock.schedule).
+      clock.clearTimeout(clock.setTimeout(() => ran.push("cleared 1 ms"), 1));
+      clock.clearTimeout(clock.setTimeout(() => ran.push("cleared 10 ms"), 10));
+      clock.setTimeout(() => ran.push("kept 20 ms"), 20);
+      vi.advanceTimersByTime(1_000);
+      expect(ran).toEqual(["kept 20 ms"]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

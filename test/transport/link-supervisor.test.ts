@@ -78,10 +78,21 @@ describe("LinkSupervisor", () => {
     ]);
   });
 
-  it("retries a refused link again and again without leaking timers, sockets or listeners, and stops cleanly", async () => {
+  it("retries a refused link again and again without leaking timers, sockets or listeners, and stops cleanly, also during an attempt", async () => {
     const before = timersAndSockets();
+    let stopAtNextAttempt = false;
+    let stopping: Promise<void> | undefined;
     const supervisor = new LinkSupervisor({
-      createLink: () => new TcpLink("tcp://127.0.0.1:1", "127.0.0.1", 1),
+      createLink: () => {
+        if (stopAtNextAttempt) {
+          stopAtNextAttempt = false;
+          // Once this attempt's connection is opening and its refusal not yet in.
+          queueMicrotask(() => {
+            stopping = supervisor.stop();
+          });
+        }
+        return new TcpLink("tcp://127.0.0.1:1", "127.0.0.1", 1);
+      },
       reconnectDelayMinMs: 1,
       reconnectDelayMaxMs: 4,
       silenceTimeoutMs: 0,
@@ -95,9 +106,17 @@ describe("LinkSupervisor", () => {
     await eventually(() => failures >= 60, "60 failed attempts", 10_000);
     expect(timersAndSockets() - before).toBeLessThanOrEqual(2);
     expect(supervisor.listenerCount("down")).toBe(1);
-    await supervisor.stop();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(timersAndSockets()).toBeLessThanOrEqual(before);
+    stopAtNextAttempt = true;
+    await eventually(() => stopping !== undefined, "a stop during an attempt");
+    await stopping;
+    const failuresAtStop = failures;
+    expect(supervisor.state).toBe("stopped");
+    // The attempt in flight ends on its own (the refusal arrives, its socket closes): wait for the
+    // count to come back down, bounded, rather than for a guessed while.
+    await eventually(() => timersAndSockets() <= before, "every timer and socket released", 5_000);
+    // With no timer and no socket left nothing can try again; the attempt that was in flight
+    // ended without reporting a failure or scheduling a retry.
+    expect(failures).toBe(failuresAtStop);
     expect(supervisor.state).toBe("stopped");
   });
 

@@ -64,6 +64,8 @@ export class GatewayState {
     needsKey: false,
   };
   private readonly listeners = new Set<(view: GatewayView) => void>();
+  private healthTickets = 0;
+  private appliedHealthTicket = 0;
 
   get current(): Readonly<GatewayView> {
     return this.view;
@@ -72,6 +74,26 @@ export class GatewayState {
   update(changes: Partial<GatewayView>): void {
     this.view = { ...this.view, ...changes };
     for (const listener of this.listeners) listener(this.view);
+  }
+
+  /**
+   * A ticket for health news: taken when a request for it is sent (GET /health, a 503 from
+   * GET /api/parameters) or when a push arrives on the WebSocket. Answers arrive out of order: a
+   * /health answer computed before the link's first reconnection attempt can land after the push
+   * that reported that attempt.
+   */
+  healthTicket(): number {
+    return ++this.healthTickets;
+  }
+
+  /**
+   * The health and its reason from news with `ticket`, or nothing when newer news was applied
+   * already (the push stream reports every later change, so nothing newer is lost).
+   */
+  healthFrom(ticket: number, health: HealthState, healthReason: string | null): Partial<GatewayView> {
+    if (ticket < this.appliedHealthTicket) return {};
+    this.appliedHealthTicket = ticket;
+    return { health, healthReason };
   }
 
   subscribe(listener: (view: GatewayView) => void): () => void {
@@ -93,11 +115,15 @@ export class GatewayState {
 }
 
 export interface StaleNote {
-  /** That the values may be old, and why: announced when it changes (a live region). */
+  /** That the values may be old, and why: announced (a live region) when its key changes. */
   state: string;
   /** How old the data is: changes every second, so never in a live region. */
   age: string;
-  /** The state without its numbers: announce again only when this differs. */
+  /**
+   * The reason's headline, without numbers: announce again only when this differs. The details
+   * after it change while the state does not (which error the last reconnection attempt got, how
+   * many parameters discovery has read, how many seconds since the last poll).
+   */
   key: string;
 }
 
@@ -109,5 +135,12 @@ export function staleNote(view: GatewayView, reason: string | undefined, now: nu
     view.lastPollAt === undefined
       ? "The gateway has not reported a complete read of the controller yet."
       : `The gateway last completed a read of the controller's values ${formatDuration(now - view.lastPollAt)} ago.`;
-  return { state, age, key: state.replace(/\d+(\.\d+)?/g, "#") };
+  return { state, age, key: reasonHeadline(reason) };
+}
+
+/** The reason up to its first detail (a parenthesis or a colon), numbers replaced by `#`. */
+export function reasonHeadline(reason: string): string {
+  const detail = /\s\(|:\s/.exec(reason);
+  const headline = detail === null ? reason : reason.slice(0, detail.index);
+  return headline.replace(/\d+(\.\d+)?/g, "#");
 }

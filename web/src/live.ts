@@ -71,6 +71,7 @@ export class LiveSource {
   }
 
   private async checkHealth(): Promise<void> {
+    const ticket = this.state.healthTicket();
     try {
       const response = await fetch("health", { headers: { accept: "application/json" }, cache: "no-store" });
       const body = (await response.json()) as HealthBody;
@@ -80,8 +81,7 @@ export class LiveSource {
           typeof body.last_poll_age_seconds === "number"
             ? now - body.last_poll_age_seconds * 1000
             : undefined,
-        health: body.status,
-        healthReason: body.reason,
+        ...this.state.healthFrom(ticket, body.status, body.reason),
         simulator: body.simulator,
         simulatorWarning: body.warning,
         readOnly: body.read_only,
@@ -123,6 +123,7 @@ export class LiveSource {
 
   /** One GET /api/parameters into the store. */
   private async loadParameters(): Promise<"ok" | "retry" | "needs-key"> {
+    const ticket = this.state.healthTicket();
     try {
       const body = await this.api.get<ParametersBody>(PARAMETERS_PATH);
       this.store.applySnapshot(body.parameters);
@@ -142,8 +143,7 @@ export class LiveSource {
         // Link down, rediscovering: what is on screen is no longer current.
         this.state.update({
           waiting: error.detail,
-          health: "unhealthy",
-          healthReason: error.detail,
+          ...this.state.healthFrom(ticket, "unhealthy", error.detail),
           lastContactAt: Date.now(),
         });
       } else {
@@ -221,8 +221,7 @@ export class LiveSource {
         this.state.update({
           lastContactAt: now,
           waiting: undefined,
-          health: message.status.health,
-          healthReason: message.status.reason,
+          ...this.state.healthFrom(this.state.healthTicket(), message.status.health, message.status.reason),
           alarms: message.alarms,
           alarmsError: undefined,
         });
@@ -233,7 +232,10 @@ export class LiveSource {
         break;
       case "status": {
         const changed = message.health !== this.state.current.health;
-        this.state.update({ lastContactAt: now, health: message.health, healthReason: message.reason });
+        this.state.update({
+          lastContactAt: now,
+          ...this.state.healthFrom(this.state.healthTicket(), message.health, message.reason),
+        });
         // The health changed: learn when the gateway last read the controller now, not at the next heartbeat.
         if (changed) void this.checkHealth();
         break;
