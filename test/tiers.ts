@@ -26,7 +26,18 @@ export interface TierFiles {
 
 export const TIERS: Record<Tier, TierFiles> = {
   unit: {
-    folders: ["test/protocol", "test/config", "test/logging", "test/store", "test/gateway", "test/bus"],
+    folders: [
+      "test/protocol",
+      "test/config",
+      "test/logging",
+      "test/store",
+      "test/gateway",
+      "test/bus",
+      "test/app",
+      "test/catalog",
+      "test/state",
+      "test/util",
+    ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.
       "test/*.test.ts",
@@ -48,7 +59,6 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/mqtt/default-set.test.ts",
       "test/mqtt/discovery.test.ts",
       "test/mqtt/payload.test.ts",
-      "test/mqtt/rate-limit.test.ts",
       "test/mqtt/units.test.ts",
       "test/sim/caps-latency.test.ts",
       "test/sim/capture-likeness.test.ts",
@@ -70,6 +80,7 @@ export const TIERS: Record<Tier, TierFiles> = {
     folders: [
       "test/integration",
       "test/api",
+      "test/bad-input",
       "test/cli",
       "test/dashboard",
       "test/metrics",
@@ -86,6 +97,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       // The built CLI as child processes.
       "test/cli/decode.test.ts",
       "test/cli/processes.test.ts",
+      "test/bad-input/processes.test.ts",
       "test/integration/core-pty.test.ts",
     ],
   },

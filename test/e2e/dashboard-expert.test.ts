@@ -122,15 +122,17 @@ describe("with EXPERT_WRITES=true", () => {
 
   it("offers a service parameter for editing and writes it only after a confirmation naming the consequence", async () => {
     const writes = gateway.writesOnBus().length;
-    const { editor, confirmation } = await askToWrite(view, gateway.url, FACTORY, "0");
+    // A value the simulated controller does not hold (one it holds is confirmed without a frame).
+    const value = gateway.sim.controller.getValue(FACTORY.index) === 0 ? "1" : "0";
+    const { editor, confirmation } = await askToWrite(view, gateway.url, FACTORY, value);
     const text = await confirmation.textContent();
     expect(text).toContain(`${FACTORY.name} is a service parameter (reset).`);
     expect(text).toContain(consequenceOf(FACTORY.name));
     expect(gateway.writesOnBus().length).toBe(writes);
-    await confirmation.getByRole("button", { name: `Write 0 to ${FACTORY.name}` }).click();
+    await confirmation.getByRole("button", { name: `Write ${value} to ${FACTORY.name}` }).click();
     await editor
       .locator(".editor-message")
-      .filter({ hasText: /^Confirmed by the controller: 0 / })
+      .filter({ hasText: new RegExp(`^Confirmed by the controller: ${value} `) })
       .waitFor({ timeout: 10_000 });
     expect(gateway.writesOnBus().length).toBe(writes + 1);
     expect(view.errors).toEqual([]);
