@@ -157,12 +157,12 @@ describe("overview", () => {
     const notConnected = "Stale: these values may be old — the bus link is down: ";
     // The served values' age and how long they are still served tick: numbers are any numbers.
     const serving = String.raw`; serving the last values, \d+ s old, marked stale, for \d+ s more\.`;
-    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     const lost = new RegExp(
-      `^${escape(`${notConnected}sim:// failed: the simulated RS-485 link was unplugged`)}${serving}$`,
+      `^${literal(`${notConnected}sim:// failed: the simulated RS-485 link was unplugged`)}${serving}$`,
     );
     const refused = new RegExp(
-      `^${escape(`${notConnected}cannot attach to sim://: the simulated RS-485 link is unplugged; retry after it is plugged back in`)}${serving}$`,
+      `^${literal(`${notConnected}cannot attach to sim://: the simulated RS-485 link is unplugged; retry after it is plugged back in`)}${serving}$`,
     );
     await page
       .locator(".stale-note .stale-state")

@@ -2,7 +2,6 @@
 
 import { describe, expect, it } from "vitest";
 import { isExpertOnly } from "../../src/catalog/expert-parameters.js";
-import { WriteError } from "../../src/gateway/write-errors.js";
 import { Command } from "../../src/protocol/index.js";
 import { startFieldGateway } from "../helpers/field-gateway.js";
 
