@@ -135,6 +135,7 @@ async function main() {
       await sleep(Math.random() * 1_000);
       const current = sim.controller.getValue(INDEX) as number;
       const value = current >= 60 ? 40 : current + 1;
+      const mark = mqtt.mark();
       const since = Date.now();
       sim.controller.setValue(INDEX, value);
       const change = await waitFor(
@@ -142,7 +143,7 @@ async function main() {
         15_000,
         "the WebSocket change",
       );
-      const message = await mqtt.waitForMessage(`${base}/${NAME}`, { payload: String(value), since });
+      const message = await mqtt.waitForMessage(`${base}/${NAME}`, { payload: String(value), after: mark });
       toWs.push(change.at - since);
       toMqtt.push(message.at - since);
       storeToWs.push(change.at - Date.parse(change.timestamp));

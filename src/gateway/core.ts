@@ -939,7 +939,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     this.polledSinceConnect = true;
     this.dataSource = "bus";
     this.emit("status");
-    await this.snapshots?.maybeSave(this.store, this.savedAlarms(), this.clock.now());
+    this.snapshots?.maybeSave(this.store, this.savedAlarms(), this.clock.now());
     return true;
   }
 

@@ -30,6 +30,7 @@ export interface SnapshotKeeperOptions {
 
 export class SnapshotKeeper {
   private lastSavedAt = 0;
+  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly options: SnapshotKeeperOptions) {}
 
@@ -61,16 +62,33 @@ export class SnapshotKeeper {
     }
   }
 
-  /** Saves when none was saved yet in this run, or the last save is `intervalMs` old. */
-  async maybeSave(store: ParameterStore, alarms: readonly Alarm[] | undefined, now: number): Promise<void> {
+  /**
+   * Starts a save when none was saved yet in this run, or the last save is `intervalMs` old, and
+   * returns at once: the caller is a poll that holds the bus token, which must not wait for the
+   * disk (an SD card's fsync can take seconds). Saves never overlap; `save` waits for this one.
+   */
+  maybeSave(store: ParameterStore, alarms: readonly Alarm[] | undefined, now: number): void {
     const due =
       this.lastSavedAt === 0 ||
       (this.options.intervalMs > 0 && now - this.lastSavedAt >= this.options.intervalMs);
-    if (due) await this.save(store, alarms, now);
+    if (!due || this.inFlight) return;
+    this.inFlight = this.write(store, alarms, now).finally(() => {
+      this.inFlight = undefined;
+    });
   }
 
   /** Saves definitions and values (only a complete picture: after a complete poll). */
   async save(store: ParameterStore, alarms: readonly Alarm[] | undefined, now: number): Promise<void> {
+    await this.inFlight;
+    await this.write(store, alarms, now);
+  }
+
+  /** The values are taken from the store before the first await: one poll's picture. */
+  private async write(
+    store: ParameterStore,
+    alarms: readonly Alarm[] | undefined,
+    now: number,
+  ): Promise<void> {
     const { directory } = this.options;
     if (!directory || store.size === 0 || !store.firstPollComplete) return;
     try {
@@ -87,6 +105,7 @@ export class SnapshotKeeper {
   /** Deletes the snapshot file and says why. */
   async discard(reason: string): Promise<void> {
     const { directory } = this.options;
+    await this.inFlight; // a save under way would write the file again
     logEvent(this.options.logger, "snapshot.discarded", { reason });
     if (!directory) return;
     try {

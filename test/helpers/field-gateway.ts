@@ -27,7 +27,7 @@
  * GM3_FIELD_TIME=1 prints, at each stop, how much simulated time the gateway ran and in how much
  * wall time.
  *
- * Files: while the gateway reads or writes its state directory, `runUntil` and `settle` hold
+ * Files: while the gateway reads or writes its state directory, `runUntil`, `settle` and `runFor` hold
  * simulated time still until the file operation is done (real I/O takes real time; the virtual
  * clock would otherwise run on meanwhile). Other real I/O (sockets) is not waited for.
  */
@@ -227,7 +227,11 @@ export async function startFieldGateway(options: FieldGatewayOptions = {}): Prom
     grantsToGateway: () => grants,
     runUntil,
     settle,
-    runFor: (ms) => clock.runFor(ms),
+    runFor: async (ms) => {
+      // Through runUntil, so simulated time stands still while the gateway's files are written.
+      const target = clock.now() + ms;
+      await runUntil(() => clock.now() >= target, `${ms / 1000} s of simulated time`, ms);
+    },
     nextGrant: async () => {
       // Counted where the gateway sees it, so the grant has been handled when this returns.
       const before = core.bus.stats.tokenGrants;

@@ -5,7 +5,10 @@ export interface SeenMessage {
   topic: string;
   payload: string;
   retain: boolean;
+  /** Wall-clock arrival time (ms), for latency figures. */
   at: number;
+  /** Position in the order of arrival: what `mark()` and the `after` option compare. */
+  seq: number;
 }
 
 export class MqttObserver {
@@ -13,7 +16,13 @@ export class MqttObserver {
 
   private constructor(readonly client: MqttClient) {
     client.on("message", (topic, payload, packet) => {
-      this.messages.push({ topic, payload: payload.toString("utf8"), retain: packet.retain, at: Date.now() });
+      this.messages.push({
+        topic,
+        payload: payload.toString("utf8"),
+        retain: packet.retain,
+        at: Date.now(),
+        seq: this.messages.length,
+      });
     });
   }
 
@@ -32,6 +41,14 @@ export class MqttObserver {
     return undefined;
   }
 
+  /**
+   * A mark in the order of arrival: messages seen from now on have `seq >= mark()`. Tests wait for
+   * "the next message" with it rather than with a time, which two messages can share to the ms.
+   */
+  mark(): number {
+    return this.messages.length;
+  }
+
   on(topic: string): SeenMessage[] {
     return this.messages.filter((m) => m.topic === topic);
   }
@@ -45,14 +62,14 @@ export class MqttObserver {
     }
   }
 
-  /** Waits for a message on `topic` (after `since`, a time in ms) matching `payload` if given. */
+  /** Waits for a message on `topic` (seen at or after the mark `after`) matching `payload` if given. */
   async waitForMessage(
     topic: string,
-    options: { payload?: string | ((payload: string) => boolean); since?: number; timeoutMs?: number } = {},
+    options: { payload?: string | ((payload: string) => boolean); after?: number; timeoutMs?: number } = {},
   ): Promise<SeenMessage> {
     const matches = (m: SeenMessage) =>
       m.topic === topic &&
-      m.at >= (options.since ?? 0) &&
+      m.seq >= (options.after ?? 0) &&
       (options.payload === undefined ||
         (typeof options.payload === "string" ? m.payload === options.payload : options.payload(m.payload)));
     await this.waitFor(() => this.messages.some(matches), `a message on ${topic}`, options.timeoutMs);

@@ -98,21 +98,21 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
   });
 
   it("publishes a value the controller changed (once, on change)", async () => {
-    const since = Date.now();
+    const since = observer.mark();
     g.sim.controller.setValue(68, 12.5);
-    await observer.waitForMessage(`${BASE}/TempWthr`, { payload: "12.5", since });
+    await observer.waitForMessage(`${BASE}/TempWthr`, { payload: "12.5", after: since });
     // Later polls bring the same value: nothing more is published for it.
     const cycles = g.core.status().poll.cycles;
     await observer.waitFor(() => g.core.status().poll.cycles >= cycles + 2, "two more poll cycles");
-    expect(observer.on(`${BASE}/TempWthr`).filter((m) => m.at >= since)).toHaveLength(1);
+    expect(observer.on(`${BASE}/TempWthr`).filter((m) => m.seq >= since)).toHaveLength(1);
   });
 
   it("writes through the safe path on a set message and publishes the outcome and the new state", async () => {
-    const since = Date.now();
+    const since = observer.mark();
     const target = (g.sim.controller.getValue(103) as number) === 50 ? 51 : 50;
     await observer.publish(`${BASE}/HDWTSetPoint/set`, String(target));
     const result = JSON.parse(
-      (await observer.waitForMessage(`${BASE}/HDWTSetPoint/set/result`, { since })).payload,
+      (await observer.waitForMessage(`${BASE}/HDWTSetPoint/set/result`, { after: since })).payload,
     );
     expect(result).toMatchObject({
       success: true,
@@ -125,16 +125,16 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
     // The result is the job's end, as GET /api/writes/{id} shows it.
     expect(g.core.writes.get(result.write_id)?.state).toBe("confirmed");
     expect(g.sim.controller.getValue(103)).toBe(target);
-    await observer.waitForMessage(`${BASE}/HDWTSetPoint`, { payload: String(target), since });
+    await observer.waitForMessage(`${BASE}/HDWTSetPoint`, { payload: String(target), after: since });
   });
 
   it("refuses an out-of-range set without a frame on the bus", async () => {
-    const since = Date.now();
+    const since = observer.mark();
     const before = modifyFrames().length;
     const value = g.sim.controller.getValue(103);
     await observer.publish(`${BASE}/HDWTSetPoint/set`, "90");
     const result = JSON.parse(
-      (await observer.waitForMessage(`${BASE}/HDWTSetPoint/set/result`, { since })).payload,
+      (await observer.waitForMessage(`${BASE}/HDWTSetPoint/set/result`, { after: since })).payload,
     );
     expect(result).toMatchObject({ success: false, error: "out-of-range", sent: false, index: 103 });
     expect(result.detail).toMatch(/65/);
@@ -143,11 +143,11 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
   });
 
   it("answers a set message for a topic it does not publish with an error", async () => {
-    const since = Date.now();
+    const since = observer.mark();
     const before = modifyFrames().length;
     await observer.publish(`${BASE}/NoSuchParameter/set`, "1");
     const result = JSON.parse(
-      (await observer.waitForMessage(`${BASE}/NoSuchParameter/set/result`, { since })).payload,
+      (await observer.waitForMessage(`${BASE}/NoSuchParameter/set/result`, { after: since })).payload,
     );
     expect(result).toMatchObject({ success: false, error: "not-found" });
     expect(modifyFrames()).toHaveLength(before);
@@ -173,9 +173,9 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
     expect(circuit).toContain(`homeassistant/number/econet_gm3_${UID}/238/config`);
     expect(circuit.some((topic) => observer.on(topic).length > 0)).toBe(false);
 
-    const on = Date.now();
+    const on = observer.mark();
     g.sim.controller.setValue(279, 1); // Circuit1active
-    const published = (topic: string) => observer.on(topic).some((m) => m.at >= on && m.payload !== "");
+    const published = (topic: string) => observer.on(topic).some((m) => m.seq >= on && m.payload !== "");
     await observer.waitFor(() => circuit.every(published), "every circuit 1 config");
     expect(JSON.parse(observer.latest(circuit.find((t) => t.includes("/238/"))!)!)).toMatchObject({
       name: "Circuit 1 comfort temperature",
@@ -196,11 +196,11 @@ describe("MQTT bridge against a real mosquitto and the simulated heat pump", () 
     const ours = (since: number, until = Number.POSITIVE_INFINITY) =>
       new Set(
         observer.messages
-          .filter((m) => m.at >= since && m.at < until && m.payload !== "")
+          .filter((m) => m.seq >= since && m.seq < until && m.payload !== "")
           .filter((m) => m.topic.startsWith(`homeassistant/`) && m.topic.includes(`/econet_gm3_${UID}/`))
           .map((m) => m.topic),
       );
-    const since = Date.now();
+    const since = observer.mark();
     const seenBefore = observer.messages.length;
     // What is retained now: seen with a payload and not cleared since.
     const published = new Set([...ours(0, since)].filter((topic) => observer.latest(topic) !== ""));

@@ -78,10 +78,10 @@ describe("two gateways on one broker with the default client id (as gm3 serve co
     expect(b.clientId).not.toBe(a.clientId);
     const observer = await MqttObserver.connect(broker.url, [`${BASE}/#`]);
     try {
-      const since = Date.now();
+      const since = observer.mark();
       await observer.publish(`${BASE}/HDWTSetPoint/set`, "44");
       await observer.waitFor(
-        () => observer.on(`${BASE}/HDWTSetPoint/set/result`).filter((m) => m.at >= since).length === 2,
+        () => observer.on(`${BASE}/HDWTSetPoint/set/result`).filter((m) => m.seq >= since).length === 2,
         "a result from each gateway",
       );
       for (const { log } of [a, b]) {

@@ -35,9 +35,9 @@ describe.each([{ protocol: "5" as const }, { protocol: "3.1.1" as const }])(
 
     /** The result of publishing `payload` on `topic`, published by the bridge on `resultTopic`. */
     async function resultOf(topic: string, payload: string | Buffer, options: { retain?: boolean } = {}) {
-      const since = Date.now();
+      const since = observer.mark();
       await observer.publish(topic, payload as string, options);
-      const seen = await observer.waitForMessage(`${topic}/result`, { since });
+      const seen = await observer.waitForMessage(`${topic}/result`, { after: since });
       return JSON.parse(seen.payload) as Record<string, unknown>;
     }
 
@@ -75,10 +75,10 @@ describe.each([{ protocol: "5" as const }, { protocol: "3.1.1" as const }])(
         expect(live).toMatchObject({ success: true, index: 103, new_value: 51 });
         expect(writesOf103().filter((w) => w.accepted)).toHaveLength(1);
         // A new connection subscribes again: the broker's copy comes flagged as retained.
-        const since = Date.now();
+        const since = observer.mark();
         await bridge.stop();
         bridge = start();
-        const replay = await observer.waitForMessage(`${SETPOINT}/set/result`, { since });
+        const replay = await observer.waitForMessage(`${SETPOINT}/set/result`, { after: since });
         expect(JSON.parse(replay.payload)).toMatchObject({ success: false, error: "retained", sent: false });
         expect(writesOf103().filter((w) => w.accepted)).toHaveLength(1);
         await observer.publish(`${SETPOINT}/set`, "", { retain: true });

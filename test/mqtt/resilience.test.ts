@@ -45,19 +45,19 @@ describe("MQTT bridge resilience", () => {
       bridge = startBridge(g, proxy.url);
       await observer.waitForMessage(AVAILABILITY, { payload: "online" });
       // Cut the connection and keep the bridge from reconnecting: only the broker can say offline now.
-      const cutAt = Date.now();
+      const cutAt = observer.mark();
       proxy.refusing = true;
       proxy.cut();
-      await observer.waitForMessage(AVAILABILITY, { payload: "offline", since: cutAt });
+      await observer.waitForMessage(AVAILABILITY, { payload: "offline", after: cutAt });
       expect(bridge.connected).toBe(false);
-      const backAt = Date.now();
+      const backAt = observer.mark();
       proxy.refusing = false;
-      await observer.waitForMessage(AVAILABILITY, { payload: "online", since: backAt });
+      await observer.waitForMessage(AVAILABILITY, { payload: "online", after: backAt });
       expect(bridge.stats.connections).toBeGreaterThanOrEqual(2);
       // A clean stop says offline itself (retained), rather than leaving it to the will.
-      const stopAt = Date.now();
+      const stopAt = observer.mark();
       await bridge.stop();
-      await observer.waitForMessage(AVAILABILITY, { payload: "offline", since: stopAt });
+      await observer.waitForMessage(AVAILABILITY, { payload: "offline", after: stopAt });
     } finally {
       await observer.close();
       await proxy.close();

@@ -34,8 +34,8 @@ describe("MQTT in the gateway as gm3 serve composes it (MQTT_URL set)", () => {
   });
 
   it("says offline when the gateway stops", async () => {
-    const since = Date.now();
+    const since = observer.mark();
     await gw.close();
-    await observer.waitForMessage(`${BASE}/availability`, { payload: "offline", since });
+    await observer.waitForMessage(`${BASE}/availability`, { payload: "offline", after: since });
   });
 });

@@ -62,10 +62,10 @@ describe("the write budget shared by HTTP and MQTT", () => {
     expect((await post(values[0]!)).statusCode).toBe(200);
     expect((await post(values[1]!)).statusCode).toBe(200);
     // The third over MQTT is still within the budget.
-    let since = Date.now();
+    let since = observer.mark();
     await observer.publish(`${BASE}/SummerOn/set`, String(values[2]));
     const third = JSON.parse(
-      (await observer.waitForMessage(`${BASE}/SummerOn/set/result`, { since })).payload,
+      (await observer.waitForMessage(`${BASE}/SummerOn/set/result`, { after: since })).payload,
     );
     expect(third).toMatchObject({ success: true, state: "confirmed" });
     const framesAfterThree = g
@@ -76,10 +76,10 @@ describe("the write budget shared by HTTP and MQTT", () => {
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error).toBe("rate-limited");
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
-    since = Date.now();
+    since = observer.mark();
     await observer.publish(`${BASE}/SummerOn/set`, String(values[3]));
     const fourth = JSON.parse(
-      (await observer.waitForMessage(`${BASE}/SummerOn/set/result`, { since })).payload,
+      (await observer.waitForMessage(`${BASE}/SummerOn/set/result`, { after: since })).payload,
     );
     expect(fourth).toMatchObject({ success: false, error: "rate-limited", sent: false });
     expect(g.gatewayFrames().filter((e) => e.frame?.command === Command.MODIFY_PARAM).length).toBe(
