@@ -108,7 +108,7 @@ function unknownFileKeys(values: Record<string, unknown>, path: string): ConfigI
         origin: path,
         problem: `unknown setting${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
         allowed:
-          "the lower-case setting names listed by 'gm3 config' and in the README's Configuration table",
+          "the lower-case setting names listed by 'gm3 config' and in docs/configuration.md",
       };
     });
 }
