@@ -19,10 +19,13 @@ const regenerate = "run `npx tsx scripts/gen-config-docs.ts` and commit the resu
 describe("generated configuration docs", () => {
   it(`${CONFIG_PAGE}'s configuration table is current`, () => {
     const page = readFileSync(join(root, CONFIG_PAGE), "utf8");
-    expect(page.includes(TABLE_START) && page.includes(TABLE_END), `${CONFIG_PAGE} lacks the table markers`).toBe(
+    expect(
+      page.includes(TABLE_START) && page.includes(TABLE_END),
+      `${CONFIG_PAGE} lacks the table markers`,
+    ).toBe(true);
+    expect(withCurrentTable(page) === page, `${CONFIG_PAGE}'s table is out of date: ${regenerate}`).toBe(
       true,
     );
-    expect(withCurrentTable(page) === page, `${CONFIG_PAGE}'s table is out of date: ${regenerate}`).toBe(true);
   });
 
   it(`${EXAMPLE_FILE} is current`, () => {

@@ -94,7 +94,10 @@ describe("log events", () => {
 
   it("every event is documented in docs/logs.md's table, and nothing else is", () => {
     const page = readFileSync(join(import.meta.dirname, "..", "..", "docs", "logs.md"), "utf8");
-    const region = page.slice(page.indexOf("<!-- log-events:start -->"), page.indexOf("<!-- log-events:end -->"));
+    const region = page.slice(
+      page.indexOf("<!-- log-events:start -->"),
+      page.indexOf("<!-- log-events:end -->"),
+    );
     const documented = [...region.matchAll(/^\| `([a-z.]+)`/gm)].map((match) => match[1]);
     expect(documented).toEqual(logEventNames);
   });
