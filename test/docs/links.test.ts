@@ -56,7 +56,8 @@ describe("the link check itself", () => {
     "```",
     "[in a block](absent.md)",
     "```",
-    "[web](https://example.org) [up](../../outside.md)",
+    "[web](https://example.org) [up](../../outside.md) [a link text",
+    "that wraps](wrapped.md)",
   ].join("\n");
 
   it("names each broken link with its page and line", () => {
@@ -64,6 +65,7 @@ describe("the link check itself", () => {
       "docs/example.md:5: missing.md — no file docs/missing.md",
       "docs/example.md:5: #nowhere — no heading gives #nowhere here",
       "docs/example.md:9: ../../outside.md — points outside the repository",
+      "docs/example.md:10: wrapped.md — no file docs/wrapped.md",
     ]);
   });
 

@@ -38,18 +38,20 @@ function withoutCodeSpans(line: string): string {
 
 /** Every relative or absolute link target of the page (inline links, images, reference definitions). */
 export function linksOf(text: string): MarkdownLink[] {
+  const lines = withoutCodeBlocks(text).map(withoutCodeSpans);
+  const prose = lines.join("\n");
+  const lineAt = (offset: number) => prose.slice(0, offset).split("\n").length;
   const links: MarkdownLink[] = [];
-  withoutCodeBlocks(text).forEach((raw, index) => {
-    const line = withoutCodeSpans(raw);
-    for (const match of line.matchAll(
-      /!?\[(?:[^\][]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g,
-    )) {
-      links.push({ line: index + 1, target: match[1]! });
-    }
+  // A link's text may wrap onto the next line; its target may not.
+  const inline = /!?\[(?:[^\][]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
+  for (const match of prose.matchAll(inline)) {
+    links.push({ line: lineAt(match.index + match[0].length), target: match[1]! });
+  }
+  lines.forEach((line, index) => {
     const definition = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/.exec(line);
     if (definition) links.push({ line: index + 1, target: definition[1]! });
   });
-  return links;
+  return links.sort((a, b) => a.line - b.line);
 }
 
 /** GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens. */
