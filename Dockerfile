@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# econet-gm3-gateway in a container: docker compose up -d (see docker-compose.yml and README).
+# econet-gm3-gateway in a container: docker compose up -d (see docker-compose.yml and docs/docker.md).
 # The build stage compiles and packs exactly what npm would publish (package.json "files"); the
 # runtime stage installs that package with production dependencies only and runs as a non-root
 # user in the dialout group, with its state (bus address, parameter snapshot) in the /data volume.

@@ -133,7 +133,7 @@ if [ -z "$package" ]; then
     [ "$dry_run" = true ] || [ -f "$package" ] || die "npm pack wrote no $package"
   else
     die "$PACKAGE_NAME is not published on the npm registry yet, and $repo is neither a clone of it nor its global installation.
-Install from a clone:  git clone <the repository> && cd $PACKAGE_NAME && sudo deploy/install-pi.sh
+Install from a clone:  git clone https://github.com/econet-gm3/econet-gm3-gateway.git && cd $PACKAGE_NAME && sudo deploy/install-pi.sh
 or from a tarball:     npm pack (in a clone), then sudo $0 --package ./$PACKAGE_NAME-<version>.tgz"
   fi
 fi

@@ -113,7 +113,7 @@ echo "ok: npx gm3 sniff (built-in simulator) → $frames frames recorded and dec
 # The default command (serve) from the installed package: the built-in simulator behind the HTTP
 # API, on a free port of 127.0.0.1 with its state in the temporary folder; it must answer
 # /health and /api/parameters with 200, then stop cleanly on SIGTERM. npm does not pass SIGTERM on
-# (see README), so the signal goes to the gateway process npx started, and npx must exit 0 with it.
+# (see docs/install-pi.md), so the signal goes to the gateway process npx started, and npx must exit 0 with it.
 api_port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
 http_ok() {
   node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1"

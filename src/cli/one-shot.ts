@@ -100,7 +100,7 @@ export async function withGateway<T>(
           : status.bus.address === undefined
             ? "the gateway has no bus address yet: set GM3_SOURCE_ADDRESS to the address the panel knows, or wait for the panel to offer one"
             : status.bus.lastTokenGrantAt === undefined
-              ? `the panel never granted the token to address ${status.bus.address}; check that it has registered this gateway (see README: Troubleshooting)`
+              ? `the panel never granted the token to address ${status.bus.address}; check that it has registered this gateway (see docs/troubleshooting.md)`
               : `discovery/poll did not complete: ${status.discovery.lastError ?? status.poll.lastError ?? "no reason recorded"}`;
       throw new BusCommandError(`no parameters after ${timeoutS} s: ${why}`);
     } finally {

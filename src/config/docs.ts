@@ -1,5 +1,5 @@
 /**
- * Documentation generated from the schema: the README's configuration table and
+ * Documentation generated from the schema: the configuration table of docs/configuration.md and
  * config.example.yaml. `npx tsx scripts/gen-config-docs.ts` writes both; a test checks they are current.
  */
 import { displayValue } from "./present.js";
@@ -7,6 +7,8 @@ import { SETTING_GROUPS, type SettingKey, settingKeys, specOf, yamlKeyOf } from 
 
 export const TABLE_START = "<!-- config-table:start -->";
 export const TABLE_END = "<!-- config-table:end -->";
+/** The page that holds the configuration table, relative to the repository. */
+export const CONFIG_PAGE = "docs/configuration.md";
 export const EXAMPLE_FILE = "config.example.yaml";
 const GENERATOR = "scripts/gen-config-docs.ts";
 
@@ -41,7 +43,7 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
 
 const TABLE_HEADER = ["Environment", "YAML key", "Default", "Allowed", "Description"];
 
-/** The Markdown that goes between the README's config-table markers. */
+/** The Markdown that goes between the config-table markers of docs/configuration.md. */
 export function renderConfigTable(): string {
   const lines = [`<!-- Generated from src/config/schema.ts by ${GENERATOR}; do not edit by hand. -->`];
   for (const group of SETTING_GROUPS) {
@@ -65,12 +67,12 @@ export function renderConfigTable(): string {
   return lines.join("\n");
 }
 
-/** README text with the region between the markers replaced by the current table. */
-export function withCurrentTable(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README has no ${TABLE_START} … ${TABLE_END} region`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
+/** A page's text with the region between the markers replaced by the current table. */
+export function withCurrentTable(page: string): string {
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`the page has no ${TABLE_START} … ${TABLE_END} region`);
+  return `${page.slice(0, start + TABLE_START.length)}\n${renderConfigTable()}\n${page.slice(end)}`;
 }
 
 function wrapComment(text: string, width = 98): string[] {

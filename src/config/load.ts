@@ -107,8 +107,7 @@ function unknownFileKeys(values: Record<string, unknown>, path: string): ConfigI
         setting: key,
         origin: path,
         problem: `unknown setting${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-        allowed:
-          "the lower-case setting names listed by 'gm3 config' and in the README's Configuration table",
+        allowed: "the lower-case setting names listed by 'gm3 config' and in docs/configuration.md",
       };
     });
 }

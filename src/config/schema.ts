@@ -1,7 +1,8 @@
 /**
  * Every setting of the gateway, as data: environment name, aliases, kind (type + allowed values),
- * default, documentation and group. Validation, env/YAML parsing, `gm3 config`, the README table and
- * config.example.yaml are all derived from this table — add a setting here and nowhere else.
+ * default, documentation and group. Validation, env/YAML parsing, `gm3 config`, the table in
+ * docs/configuration.md and config.example.yaml are all derived from this table — add a setting
+ * here and nowhere else.
  */
 import { Address, BROADCAST_ADDRESS } from "../protocol/constants.js";
 import { SIM_TIMING_NAMES } from "../sim/timing.js";
@@ -38,7 +39,7 @@ export interface SettingSpec<T, E extends string = string> {
   readonly env: E;
   readonly kind: SettingKind<T>;
   readonly default: NoInfer<T>;
-  /** One line for the README table, the example file and `gm3 config`. */
+  /** One line for the table in docs/configuration.md, the example file and `gm3 config`. */
   readonly doc: string;
   readonly group: SettingGroup;
   /** Other environment names read when `env` is not set (the Python gateway's `ECONEXT_…`). */

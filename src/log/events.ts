@@ -2,7 +2,7 @@
  * The events the gateway logs, one typed table: name → fields, level, message. Every such line
  * carries `event: "<name>"` plus its fields, so operators can filter (`jq 'select(.event=="write.done")'`)
  * and every module logs the same thing the same way. Use `logEvent(logger, name, fields)`.
- * Add an event here (and to the README's "Logs" table) rather than logging free-form text.
+ * Add an event here (and to the table in docs/logs.md) rather than logging free-form text.
  */
 import type { Level, Logger } from "pino";
 

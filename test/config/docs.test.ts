@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  CONFIG_PAGE,
   EXAMPLE_FILE,
   renderConfigTable,
   renderExampleYaml,
@@ -16,12 +17,15 @@ const root = join(import.meta.dirname, "..", "..");
 const regenerate = "run `npx tsx scripts/gen-config-docs.ts` and commit the result";
 
 describe("generated configuration docs", () => {
-  it("README's configuration table is current", () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
-    expect(readme.includes(TABLE_START) && readme.includes(TABLE_END), "README lacks the table markers").toBe(
+  it(`${CONFIG_PAGE}'s configuration table is current`, () => {
+    const page = readFileSync(join(root, CONFIG_PAGE), "utf8");
+    expect(
+      page.includes(TABLE_START) && page.includes(TABLE_END),
+      `${CONFIG_PAGE} lacks the table markers`,
+    ).toBe(true);
+    expect(withCurrentTable(page) === page, `${CONFIG_PAGE}'s table is out of date: ${regenerate}`).toBe(
       true,
     );
-    expect(withCurrentTable(readme) === readme, `README table is out of date: ${regenerate}`).toBe(true);
   });
 
   it(`${EXAMPLE_FILE} is current`, () => {

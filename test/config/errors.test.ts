@@ -22,7 +22,7 @@ describe("bad settings stop start-up with one clear message", () => {
     const error = errorOf({ env: {}, cwd: dir.path });
     expect(error.message).toBe(
       `Invalid configuration: seral_port (from ${file}): unknown setting; did you mean "serial_port"?; ` +
-        "allowed: the lower-case setting names listed by 'gm3 config' and in the README's Configuration table.",
+        "allowed: the lower-case setting names listed by 'gm3 config' and in docs/configuration.md.",
     );
     expect(error.issues).toHaveLength(1);
   });
