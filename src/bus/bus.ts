@@ -24,6 +24,7 @@ import {
 import type { LinkSupervisor } from "../transport/link-supervisor.js";
 import { type Clock, type ClockTimer, delay, systemClock } from "../util/clock.js";
 import type { AddressManager } from "./address.js";
+import { type BusStateChange, BusStateMachine, type TokenState } from "./bus-state.js";
 import { BusError, type BusFailureReason } from "./errors.js";
 import type { BusRequest } from "./request.js";
 import { type BusStats, createBusStats } from "./stats.js";
@@ -56,6 +57,8 @@ export interface BusEvents {
   /** Every frame we transmitted. */
   sent: [bytes: Buffer];
   token: [info: { holding: boolean }];
+  /** Every change of the token or wire state (bus-state.ts), for the debug log and tests. */
+  state: [change: BusStateChange];
   deviceTable: [entries: DeviceTableEntry[]];
   /** A request finally failed. */
   failure: [error: BusError];
@@ -99,9 +102,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   private sequence = 0;
   private inFlight: Pending | undefined;
   private replyTimer: ClockTimer | undefined;
-  /** A transmission sequence (turnaround, write, wait) is running. */
-  private active = false;
-  private holding = false;
+  /** The token's and the wire's states; every change is one move in bus-state.ts's table. */
+  private readonly state = new BusStateMachine((change) => this.stateChanged(change));
   private grantedAt = 0;
   private waitingForTokenSince: number | undefined;
   private lingerTimer: ClockTimer | undefined;
@@ -137,7 +139,28 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   }
 
   get holdingToken(): boolean {
-    return this.holding;
+    return this.state.token === "held";
+  }
+
+  /** The token's state: released, waiting (work queued), held or returning. */
+  get tokenState(): TokenState {
+    return this.state.token;
+  }
+
+  /** No exchange (turnaround, transmission, reply wait, back-off) is running. */
+  private get wireFree(): boolean {
+    return this.state.wire === "free";
+  }
+
+  private stateChanged(change: BusStateChange): void {
+    this.emit("state", change);
+    if (!change.allowed) {
+      this.emit(
+        "fault",
+        new Error(`bus ${change.machine} state ${change.from} → ${change.to} is not an allowed move`),
+        change.why,
+      );
+    }
   }
 
   /** Requests waiting to be sent (not counting the one in flight). */
@@ -147,7 +170,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
 
   /** Milliseconds since the current token grant, or undefined when not holding it. */
   get tokenHeldForMs(): number | undefined {
-    return this.holding ? this.clock.now() - this.grantedAt : undefined;
+    return this.holdingToken ? this.clock.now() - this.grantedAt : undefined;
   }
 
   /** One whole reply wait on the current link: the response timeout plus the link's latency budget. */
@@ -214,7 +237,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     const pending = this.queue.splice(at, 1)[0]!;
     if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
     pending.deadlineTimer = undefined;
-    if (this.queue.length === 0) this.waitingForTokenSince = undefined;
+    if (this.queue.length === 0) this.stopWaiting("the queued work was withdrawn");
     pending.reject(error);
     this.pump();
     return true;
@@ -227,8 +250,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     for (const pending of this.queue.splice(0))
       this.fail(pending, "link-down", "the gateway is shutting down");
     const deadline = this.clock.now() + this.options.responseTimeoutMs + 1_000;
-    while (this.active && this.clock.now() < deadline) await delay(this.clock, 10);
-    if (this.holding && this.link.state === "up") await this.returnToken();
+    while (!this.wireFree && this.clock.now() < deadline) await delay(this.clock, 10);
+    if (this.holdingToken && this.link.state === "up") await this.returnToken();
     this.clearTimers();
     this.link.off("data", this.onData);
     this.link.off("up", this.onUp);
@@ -330,12 +353,12 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     switch (verdict.kind) {
       case "ok":
         this.stats.responses++;
-        this.active = false;
+        this.state.moveWire("free", `answered: ${pending.request.label}`);
         pending.resolve(verdict.value);
         this.pump();
         return;
       case "rejected":
-        this.active = false;
+        this.state.moveWire("free", `rejected: ${pending.request.label}`);
         this.fail(pending, "rejected", `${pending.request.label}: ${verdict.reason}`, frame.raw);
         this.pump();
         return;
@@ -358,8 +381,8 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     // Persisting the claimed address is the owner's job, and it logs a failure (GatewayCore).
     void this.address.onTokenGrant().catch(() => {});
     this.stats.tokenGrants++;
-    if (!this.holding) {
-      this.holding = true;
+    if (!this.holdingToken) {
+      this.state.moveToken("held", "the panel granted the token");
       this.grantedAt = this.clock.now();
       if (this.waitingForTokenSince !== undefined) {
         this.stats.lastTokenWaitMs = this.grantedAt - this.waitingForTokenSince;
@@ -373,14 +396,15 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
 
   private async returnToken(): Promise<void> {
     const own = this.address.address;
-    if (!this.holding || own === undefined) return;
-    this.holding = false;
+    if (!this.holdingToken || own === undefined) return;
+    this.state.moveToken("returning", "giving the token back");
     this.stats.lastTokenHoldMs = this.clock.now() - this.grantedAt;
     this.stats.tokenHoldMsTotal += this.stats.lastTokenHoldMs;
-    this.active = true;
+    this.state.moveWire("turnaround", "before the token return");
     try {
       await delay(this.clock, this.turnaroundRemainingMs());
       if (this.link.state === "up") {
+        this.state.moveWire("transmitting", "the token return");
         await this.transmit(
           encodeFrameOrThrow({
             destination: this.options.panelAddress,
@@ -394,7 +418,9 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     } catch {
       // The link failed while returning: the panel takes the bus back by its own timeout.
     } finally {
-      this.active = false;
+      this.state.moveWire("free", "the token return is out");
+      if (this.state.token === "returning")
+        this.state.moveToken("released", "the token is back with the panel");
       this.emit("token", { holding: false });
       if (this.queue.length > 0) this.markWaitingForToken();
       this.pump();
@@ -421,27 +447,34 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
 
   private markWaitingForToken(): void {
     this.waitingForTokenSince ??= this.clock.now();
+    if (this.state.token === "released") this.state.moveToken("waiting", "work queued without the token");
+  }
+
+  /** No work waits for a grant any more. */
+  private stopWaiting(why: string): void {
+    this.waitingForTokenSince = undefined;
+    if (this.state.token === "waiting") this.state.moveToken("released", why);
   }
 
   /** Starts the next transmission when the wire, the token and the queue allow it. */
   private pump(): void {
-    if (this.active || this.closed) return;
+    if (!this.wireFree || this.closed) return;
     if (this.link.state !== "up") return;
     if (this.queue.length === 0) {
-      if (this.holding && !this.lingerTimer) {
+      if (this.holdingToken && !this.lingerTimer) {
         // Services queue their next request right after a reply; give them the turnaround to do so.
         this.lingerTimer = this.clock.setTimeout(() => {
           this.lingerTimer = undefined;
-          if (this.queue.length === 0 && !this.active && this.holding) void this.returnToken();
+          if (this.queue.length === 0 && this.wireFree && this.holdingToken) void this.returnToken();
           else this.pump();
         }, this.options.turnaroundMs);
       }
       return;
     }
     this.clearLinger();
-    if (!this.holding) this.markWaitingForToken();
+    if (!this.holdingToken) this.markWaitingForToken();
     if (this.address.address === undefined) return; // nothing may be sent without an address
-    if (!this.holding) {
+    if (!this.holdingToken) {
       if (this.options.tokenRequired) return;
       const waited = this.clock.now() - (this.waitingForTokenSince ?? this.clock.now());
       if (waited < this.options.tokenWaitTimeoutMs) {
@@ -458,7 +491,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       return;
     }
     const pending = this.queue.shift()!;
-    this.active = true;
+    this.state.moveWire("turnaround", `before ${pending.request.label}`);
     this.sendGuarded(pending);
   }
 
@@ -473,36 +506,32 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         this.inFlight = undefined;
         this.stopReplyTimer();
       }
-      this.active = false;
+      this.state.moveWire("free", `a fault while sending ${pending.request.label}`);
       this.emit("fault", error as Error, `sending ${pending.request.label}`);
       this.fail(pending, "unsendable", `${pending.request.label}: ${(error as Error).message}`);
       this.pump();
     });
   }
 
+  /** One attempt of one request: the quiet time, the last checks, the transmission, the reply wait. */
   private async send(pending: Pending): Promise<void> {
     if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
     pending.deadlineTimer = undefined;
-    if (!this.holding && this.waitingForTokenSince !== undefined && this.queue.length === 0) {
-      this.waitingForTokenSince = undefined; // sending without a token (not required)
-    }
-    const own = this.address.address;
+    if (!this.holdingToken && this.queue.length === 0)
+      this.stopWaiting("sending without a token (not required)");
     const { request } = pending;
-    const epoch = this.epoch;
     const encoded = encodeFrame({
       destination: request.destination,
-      source: own!,
+      source: this.address.address!,
       command: request.command,
       payload: request.payload,
     });
     if (!encoded.ok) {
-      this.active = false;
-      this.fail(pending, "unsendable", `${request.label}: ${encoded.error.message}; nothing was sent`);
-      this.pump();
+      this.abandon(pending, "unsendable", `${request.label}: ${encoded.error.message}; nothing was sent`);
       return;
     }
-    const bytes = encoded.value;
     if (pending.attempts === 0) this.stats.requests++;
+    const epoch = this.epoch;
     await delay(
       this.clock,
       pending.attempts === 0
@@ -510,68 +539,80 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         : Math.max(this.options.retryBackoffMs * pending.attempts, this.turnaroundRemainingMs()),
     );
     if (epoch !== this.epoch) {
-      // The link dropped (and maybe came back) meanwhile: this sequence is void.
+      // The link dropped (and maybe came back) meanwhile: this sequence is void, the wire was freed.
       this.fail(pending, "link-down", `${request.label}: the bus link went down`);
       return;
     }
+    if (this.mayNotGoOut(pending)) return;
+    await this.transmitAttempt(pending, encoded.value, epoch);
+  }
+
+  /**
+   * The last checks before a transmission, now that the wire is ours: shutdown, link, the
+   * request's deadline, and its owner's veto. True when the request was settled instead (the wire
+   * is free again and the next request may go).
+   */
+  private mayNotGoOut(pending: Pending): boolean {
+    const { request } = pending;
     if (this.closed && pending.attempts === 0) {
-      this.active = false;
-      this.fail(pending, "link-down", "the gateway is shutting down");
-      return;
+      this.abandon(pending, "link-down", "the gateway is shutting down");
+      return true;
     }
     if (this.link.state !== "up") {
-      this.active = false;
-      this.fail(pending, "link-down", "the bus link went down");
-      return;
+      this.abandon(pending, "link-down", "the bus link went down");
+      return true;
     }
     const now = this.clock.now();
-    if (
+    const tooLate =
       (pending.attempts === 0 && request.deadline !== undefined && now > request.deadline) ||
-      (request.finishBy !== undefined && now >= request.finishBy)
-    ) {
-      // Too late to transmit: the caller's time is up (nothing went out for this attempt).
-      this.active = false;
+      (request.finishBy !== undefined && now >= request.finishBy);
+    if (tooLate) {
+      // The caller's time is up (nothing went out for this attempt).
       if (pending.attempts === 0) {
-        this.fail(
+        this.abandon(
           pending,
           "no-token",
           `${request.label}: not sent, too little time left before its deadline`,
         );
       } else {
-        this.fail(
+        const reason = pending.sawGarbage ? "garbled" : "timeout";
+        const tries = `${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}`;
+        this.abandon(
           pending,
-          pending.sawGarbage ? "garbled" : "timeout",
-          `${request.label}: no reply (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}; no time left for another)`,
+          reason,
+          `${request.label}: no reply (${tries}; no time left for another)`,
           pending.lastRaw,
         );
       }
+      return true;
+    }
+    // The owner's last word: it may withdraw the request.
+    const veto = pending.attempts === 0 ? request.beforeTransmit?.() : undefined;
+    if (veto) {
+      this.state.moveWire("free", `withdrawn by its owner: ${request.label}`);
+      pending.reject(veto);
       this.pump();
-      return;
+      return true;
     }
-    if (pending.attempts === 0 && request.beforeTransmit) {
-      // The owner's last word, now that the wire is ours: it may withdraw the request.
-      const veto = request.beforeTransmit();
-      if (veto) {
-        this.active = false;
-        pending.reject(veto);
-        this.pump();
-        return;
-      }
-    }
+    return false;
+  }
+
+  private async transmitAttempt(pending: Pending, bytes: Buffer, epoch: number): Promise<void> {
+    const { request } = pending;
     pending.attempts++;
     pending.sawGarbage = false;
     this.inFlight = pending; // registered before writing: a fast reply cannot come too early
+    this.state.moveWire("transmitting", request.label);
     try {
       await this.transmit(bytes);
     } catch (error) {
       if (epoch !== this.epoch) return; // linkDown already failed it
       if (this.inFlight === pending) this.inFlight = undefined;
-      this.active = false;
-      this.fail(pending, "link-down", `${request.label}: ${(error as Error).message}`);
-      this.pump();
+      this.abandon(pending, "link-down", `${request.label}: ${(error as Error).message}`);
       return;
     }
     if (this.inFlight !== pending) return; // already answered while writing
+    this.state.moveWire("awaiting-reply", request.label);
     let timeoutMs = (request.timeoutMs ?? this.options.responseTimeoutMs) + this.latencyBudgetMs();
     // A request with a deadline for its whole life never waits past it.
     if (request.finishBy !== undefined)
@@ -589,24 +630,25 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     }, timeoutMs);
   }
 
+  /** Settles a request whose exchange ends here: frees the wire, fails it, lets the next one go. */
+  private abandon(pending: Pending, reason: BusFailureReason, message: string, raw?: Buffer): void {
+    this.state.moveWire("free", message);
+    this.fail(pending, reason, message, raw);
+    this.pump();
+  }
+
   private attemptFailed(pending: Pending, reason: "timeout" | "garbled", detail: string): void {
     const maxAttempts = Math.max(1, pending.request.maxAttempts ?? this.options.retryAttempts);
     const mayRetry = pending.attempts < maxAttempts && !this.closed && this.link.state === "up";
-    const fits = this.retryFits(pending);
-    if (mayRetry && fits) {
+    if (mayRetry && this.retryFits(pending)) {
       this.stats.retries[reason]++;
-      this.sendGuarded(pending); // `active` stays set: a retry keeps its place on the wire
+      this.state.moveWire("backoff", `${reason}: ${pending.request.label}`);
+      this.sendGuarded(pending); // a retry keeps its place on the wire
       return;
     }
     const cut = mayRetry ? "; no time left for another before the deadline" : "";
-    this.active = false;
-    this.fail(
-      pending,
-      reason,
-      `${pending.request.label}: ${detail} (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}${cut})`,
-      pending.lastRaw,
-    );
-    this.pump();
+    const tries = `${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}`;
+    this.abandon(pending, reason, `${pending.request.label}: ${detail} (${tries}${cut})`, pending.lastRaw);
   }
 
   /** Whether a retry (after its back-off) still leaves a whole reply wait before `finishBy`. */
@@ -665,7 +707,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         ? "the gateway has no bus address yet (waiting for the panel to offer one)"
         : "the panel did not grant the token in time";
     this.fail(pending, reason, `${pending.request.label}: ${why}`);
-    if (this.queue.length === 0) this.waitingForTokenSince = undefined;
+    if (this.queue.length === 0) this.stopWaiting("the queued work expired");
   }
 
   private linkUp(): void {
@@ -679,15 +721,16 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     this.inFlight = undefined;
     this.stopReplyTimer();
     this.clearLinger();
-    if (this.holding) {
-      this.holding = false;
+    if (this.holdingToken) {
+      this.state.moveToken("released", "the bus link went down");
       this.emit("token", { holding: false });
     }
-    this.waitingForTokenSince = undefined;
+    this.stopWaiting("the bus link went down");
+    if (this.state.token === "returning") this.state.moveToken("released", "the bus link went down");
     if (inFlight) this.fail(inFlight, "link-down", `${inFlight.request.label}: the bus link went down`);
     for (const pending of this.queue.splice(0))
       this.fail(pending, "link-down", `${pending.request.label}: the bus link went down`);
-    this.active = false;
+    this.state.moveWire("free", "the bus link went down");
     this.framer.reset();
   }
 

@@ -608,6 +608,10 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       // A bug the bus survived (it dropped the frame or failed the request): said loudly.
       this.log.error({ err: error }, `internal error ${context}, survived: ${error.message}`);
     });
+    this.bus.on("state", ({ machine, from, to, why }) => {
+      if (this.log.isLevelEnabled(machine === "token" ? "debug" : "trace"))
+        logEvent(this.log, "bus.state", { machine, from, to, why });
+    });
     this.bus.on("protocolError", ({ reason, raw, frame }) => {
       if (!this.log.isLevelEnabled("debug")) return; // the hex is only worth building when shown
       logEvent(this.log, "protocol.error", {

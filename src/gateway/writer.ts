@@ -246,13 +246,13 @@ export class SafeWriter {
     );
   }
 
+  /** Settles a sent write: by its acknowledgement and a read-back, or, without one, by a read-back alone. */
   private async confirm(
     job: WriteJob,
     entry: ParameterEntry,
     value: ParameterValue,
     answer: Promise<number>,
   ): Promise<Execution> {
-    const { definition } = entry;
     let resultCode: number;
     try {
       resultCode = await answer;
@@ -261,46 +261,19 @@ export class SafeWriter {
       if (error instanceof AlreadyHeld) return { kind: "confirmed", outcome: this.unchanged(job, entry) };
       if (error instanceof WriteError) return { kind: "failed", error };
       if (!(error instanceof BusError)) throw error;
-      if (error.reason === "unsendable") {
-        // Validation should have caught it; the bus refused it before it was queued: never retried.
-        return {
-          kind: "failed",
-          error: new WriteError(
-            "not-representable",
-            `${definition.name} was not written: ${error.message}`,
-            false,
-          ),
-        };
-      }
-      // Not on the wire (the link went down before it could go): the job waits for the link again.
-      if (error.attempts === 0) return { kind: "not-sent" };
-      if (!error.maybeDelivered) {
-        return {
-          kind: "failed",
-          error: new WriteError(
-            "rejected",
-            `the controller refused the write to ${definition.name}: ${error.message}`,
-            true,
-          ),
-        };
-      }
-      // Ambiguous: it may have been applied. Read back before saying anything; never resend.
-      const readBack = await this.readBack(entry, this.readBackUntil(job));
-      if ("value" in readBack && readBackMatches(definition.type, value, readBack.value)) {
-        return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "read-back", -1) };
-      }
-      return {
-        kind: "failed",
-        error: new WriteError(
-          "not-confirmed",
-          `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
-            ("value" in readBack
-              ? `; it still holds ${String(readBack.value)}`
-              : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
-          true,
-        ),
-      };
+      return this.settleUnacknowledged(job, entry, value, error);
     }
+    return this.settleAcknowledged(job, entry, value, resultCode);
+  }
+
+  /** Acknowledged: the read-back says whether the controller holds the value. */
+  private async settleAcknowledged(
+    job: WriteJob,
+    entry: ParameterEntry,
+    value: ParameterValue,
+    resultCode: number,
+  ): Promise<Execution> {
+    const { definition } = entry;
     const readBack = await this.readBack(entry, this.readBackUntil(job));
     if (!("value" in readBack)) {
       // Acknowledged, but the read-back failed: trust the acknowledgement (as the reference does).
@@ -318,6 +291,43 @@ export class SafeWriter {
       };
     }
     return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "ack+read-back", resultCode) };
+  }
+
+  /** The bus failed the write: refused, never sent, or sent without an answer (settled by a read-back). */
+  private async settleUnacknowledged(
+    job: WriteJob,
+    entry: ParameterEntry,
+    value: ParameterValue,
+    error: BusError,
+  ): Promise<Execution> {
+    const { definition } = entry;
+    if (error.reason === "unsendable") {
+      // Validation should have caught it; the bus refused it before it was queued: never retried.
+      const message = `${definition.name} was not written: ${error.message}`;
+      return { kind: "failed", error: new WriteError("not-representable", message, false) };
+    }
+    // Not on the wire (the link went down before it could go): the job waits for the link again.
+    if (error.attempts === 0) return { kind: "not-sent" };
+    if (!error.maybeDelivered) {
+      const message = `the controller refused the write to ${definition.name}: ${error.message}`;
+      return { kind: "failed", error: new WriteError("rejected", message, true) };
+    }
+    // Ambiguous: it may have been applied. Read back before saying anything; never resend.
+    const readBack = await this.readBack(entry, this.readBackUntil(job));
+    if ("value" in readBack && readBackMatches(definition.type, value, readBack.value)) {
+      return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "read-back", -1) };
+    }
+    return {
+      kind: "failed",
+      error: new WriteError(
+        "not-confirmed",
+        `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
+          ("value" in readBack
+            ? `; it still holds ${String(readBack.value)}`
+            : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
+        true,
+      ),
+    };
   }
 
   private readBackUntil(job: WriteJob): number {

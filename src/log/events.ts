@@ -123,6 +123,8 @@ export interface LogEventFields {
   "mqtt.command.ignored": { topic: string; reason: string };
   /** A WebSocket client fell more than WS_MAX_QUEUE messages behind and was closed (4008). */
   "ws.client.dropped": { client: string; queued: number; reason: string };
+  /** A move of the bus's token or wire state machine (src/bus/bus-state.ts). */
+  "bus.state": { machine: "token" | "wire"; from: string; to: string; why: string };
   /** Bytes the framer discarded, CRC errors, unexpected or late responses; `rawHex` via `rawHex()`. */
   "protocol.error": {
     reason: string;
@@ -293,6 +295,11 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
     message: (f) => `WebSocket client ${f.client} closed: ${f.reason} (${f.queued} messages waiting)`,
   },
   "protocol.error": { level: "debug", message: (f) => `protocol error: ${f.reason}` },
+  "bus.state": {
+    // The token changes a few times per grant; the wire several times per exchange.
+    level: (f) => (f.machine === "token" ? "debug" : "trace"),
+    message: (f) => `bus ${f.machine}: ${f.from} → ${f.to} (${f.why})`,
+  },
 };
 
 export const logEventNames = Object.keys(logEventSpecs) as LogEventName[];

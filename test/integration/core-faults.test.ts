@@ -94,6 +94,13 @@ describe("gateway core against a faulty bus", () => {
         if (problem) problems.push(`${problem} (${change.origin})`);
         checked++;
       });
+      // Every move of the bus's token and wire states, retries and lost replies included, is in its table.
+      const moves: string[] = [];
+      const disallowed: string[] = [];
+      g.core.bus.on("state", (c) => {
+        moves.push(`${c.machine}:${c.to}`);
+        if (!c.allowed) disallowed.push(`${c.machine} ${c.from} → ${c.to} (${c.why})`);
+      });
       await g.runUntil(() => g.core.dataReady(), "data", 120_000);
       g.sim.faults.set({ crcErrorRate: 0.05, dropResponseRate: 0.05, truncateRate: 0.03, noiseRate: 0.1 });
       const start = g.core.status().poll.cycles;
@@ -128,6 +135,9 @@ describe("gateway core against a faulty bus", () => {
         expect(outcome).toMatch(/^(confirmed|failed: (not-confirmed|rejected))$/);
       const sent = g.gatewayFrames().filter((e) => e.frame?.command === Command.MODIFY_PARAM);
       expect(sent.length).toBeLessThanOrEqual(4);
+      expect(disallowed).toEqual([]);
+      expect(moves).toContain("wire:backoff");
+      expect(moves).toContain("token:returning");
       const applied = g.sim.controller.writes.filter((w) => w.index === 702 && w.accepted);
       const values = applied.map((w) => w.value);
       expect(new Set(values).size).toBe(values.length);
