@@ -12,19 +12,37 @@ export const SRC = resolve(import.meta.dirname, "..", "src");
 
 /** Lowest first; one entry per rank, a rank may hold several folders that do not import each other. */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["version.ts", "util"],
+  ["version.ts", "util", "catalog"],
   ["protocol"],
-  ["sim", "catalog"],
+  ["sim"],
   ["config"],
   ["log", "state", "transport"],
   ["bus"],
   ["store"],
   ["gateway"],
+  ["port"],
   ["views", "http"],
-  ["api", "ws", "mqtt", "metrics", "dashboard"],
+  ["bridges/http", "bridges/ws", "bridges/mqtt", "bridges/metrics"],
   ["app"],
   ["cli"],
   ["cli.ts"],
+];
+
+/**
+ * What a bridge (and what the bridges share: views/, http/) may import besides its own folder: the
+ * port, the shared views and HTTP helpers, and the libraries below the core — never the bus, the
+ * link, the store, the gateway's services, the state directory or another bridge.
+ */
+export const BRIDGE_MAY_IMPORT: readonly string[] = [
+  "port",
+  "views",
+  "http",
+  "config",
+  "log",
+  "protocol",
+  "catalog",
+  "util",
+  "version.ts",
 ];
 
 export function layerRank(folder: string): number | undefined {

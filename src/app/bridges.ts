@@ -4,17 +4,18 @@
  * on or off by configuration and none imports another.
  */
 import type { FastifyInstance } from "fastify";
-import { createApiServer } from "../api/index.js";
+import { DashboardNotBuiltError, registerDashboard } from "../bridges/http/dashboard/index.js";
+import { createApiServer } from "../bridges/http/index.js";
+import { GatewayMetrics } from "../bridges/metrics/gateway-metrics.js";
+import { registerMetrics } from "../bridges/metrics/plugin.js";
+import { registerLiveStream } from "../bridges/ws/plugin.js";
 import { ConfigError, describeSource, type GatewayConfig, type LoadedConfig } from "../config/index.js";
-import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
 import { type Logger, logEvent } from "../log/index.js";
-import { GatewayMetrics } from "../metrics/gateway-metrics.js";
-import { registerMetrics } from "../metrics/plugin.js";
+import { corePort } from "../port/index.js";
 import { readOrCreateInstanceId } from "../state/instance-id.js";
 import { StateDirectory } from "../state/state-file.js";
 import { packageVersion } from "../version.js";
-import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
 import { type HttpsRedirect, startHttpsRedirect } from "./https-redirect.js";
 import { loadTlsMaterial } from "./tls.js";
@@ -92,7 +93,9 @@ export async function startBridges(app: {
   /** Where each setting came from, for configuration errors (a port in use names its origin). */
   sources?: LoadedConfig["sources"];
 }): Promise<{ bridges: Bridge[]; apiUrl?: string }> {
-  const { config, core, logger } = app;
+  const { config, logger } = app;
+  // Every bridge gets the port, never the core's parts.
+  const core = corePort(app.core);
   const bridges: Bridge[] = [];
   // HTTPS: a bad certificate or key is a configuration error before anything listens.
   const tls = await loadTlsMaterial(config, app.sources);
@@ -156,7 +159,7 @@ export async function startBridges(app: {
   });
   // The MQTT client library is loaded only when a broker is configured.
   const mqtt = config.mqttUrl
-    ? (await import("../mqtt/index.js")).startMqttBridge(
+    ? (await import("../bridges/mqtt/index.js")).startMqttBridge(
         core,
         config,
         logger.child({ module: "mqtt" }),

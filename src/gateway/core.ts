@@ -12,6 +12,7 @@ import pino from "pino";
 import { AddressManager } from "../bus/address.js";
 import { type BusOptions, Gm3Bus } from "../bus/bus.js";
 import { BusError } from "../bus/errors.js";
+import type { BusStats } from "../bus/stats.js";
 import { type Logger, logEvent, rawHex } from "../log/index.js";
 import { commandName } from "../protocol/index.js";
 import { readSavedAddress, saveAddress } from "../state/bus-address.js";
@@ -109,6 +110,8 @@ export interface GatewayCoreEvents {
   alarms: [alarms: Alarm[]];
   /** Discovery progress, for a progress bar. */
   progress: [progress: { space: "regulator" | "panel"; discovered: number }];
+  /** The bus took (`holding`) or gave back the token. */
+  token: [token: { holding: boolean }];
 }
 
 /** Why the controller on the current link session has to be checked again. */
@@ -282,6 +285,16 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   get alarms(): readonly Alarm[] {
     return this._alarms;
+  }
+
+  /** The bus's counters, for the bridges (which do not reach the bus itself). */
+  get busStats(): BusStats {
+    return this.bus.stats;
+  }
+
+  /** Requests waiting for the bus and whether the gateway holds the token now. */
+  busActivity(): { queueLength: number; holdingToken: boolean } {
+    return { queueLength: this.bus.queueLength, holdingToken: this.bus.holdingToken };
   }
 
   /**
@@ -597,10 +610,12 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
       logEvent(this.log, "link.up", { endpoint: this.linkUpUnlogged });
       this.linkUpUnlogged = undefined;
     });
-    this.bus.on("token", ({ holding }) => {
-      if (!holding) return;
-      this.lastTokenGrantAt = this.clock.now();
-      this.grants.grant(this.lastTokenGrantAt);
+    this.bus.on("token", (token) => {
+      if (token.holding) {
+        this.lastTokenGrantAt = this.clock.now();
+        this.grants.grant(this.lastTokenGrantAt);
+      }
+      this.emit("token", token);
     });
     // A job may go once the link is up and a poll has refreshed the values since.
     this.on("status", () => this.writes.poke());

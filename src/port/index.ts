@@ -1,0 +1,3 @@
+/** The port offered to every bridge (port.ts) and how the core provides it (core-port.ts). */
+export * from "./core-port.js";
+export * from "./port.js";
