@@ -20,6 +20,7 @@ import {
   WriteJobSchema,
   WriteResultSchema,
 } from "../schemas.js";
+import { httpStatusOf } from "../write-status.js";
 import { prefersAsync, waitOf, writeLocation } from "./writes.js";
 
 const TAG = "parameters";
@@ -161,7 +162,7 @@ function sendWriteError(reply: FastifyReply, error: WriteError, name: string): v
   const detail = error.failure === "not-found" ? `Parameter not found: ${echo(name)}` : error.message;
   const headers: Record<string, string> =
     error.retryAfterSeconds === undefined ? {} : { "Retry-After": String(error.retryAfterSeconds) };
-  sendApiError(reply, error.httpStatus, error.failure, detail, headers);
+  sendApiError(reply, httpStatusOf(error), error.failure, detail, headers);
 }
 
 /**
