@@ -485,28 +485,16 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     });
   }
 
+  /** One attempt of one request: encode, wait for the turnaround, check, transmit, await the reply. */
   private async send(pending: Pending): Promise<void> {
     if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
     pending.deadlineTimer = undefined;
     if (!this.holding && this.waitingForTokenSince !== undefined && this.queue.length === 0) {
       this.waitingForTokenSince = undefined; // sending without a token (not required)
     }
-    const own = this.address.address;
-    const { request } = pending;
     const epoch = this.epoch;
-    const encoded = encodeFrame({
-      destination: request.destination,
-      source: own!,
-      command: request.command,
-      payload: request.payload,
-    });
-    if (!encoded.ok) {
-      this.active = false;
-      this.fail(pending, "unsendable", `${request.label}: ${encoded.error.message}; nothing was sent`);
-      this.pump();
-      return;
-    }
-    const bytes = encoded.value;
+    const bytes = this.encodeOrFail(pending);
+    if (!bytes) return;
     if (pending.attempts === 0) this.stats.requests++;
     await delay(
       this.clock,
@@ -514,45 +502,52 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         ? this.turnaroundRemainingMs()
         : Math.max(this.options.retryBackoffMs * pending.attempts, this.turnaroundRemainingMs()),
     );
+    if (!this.mayTransmit(pending, epoch)) return;
+    pending.attempts++;
+    pending.sawGarbage = false;
+    this.inFlight = pending; // registered before writing: a fast reply cannot come too early
+    await this.transmitAndAwaitReply(pending, bytes, epoch);
+  }
+
+  /** The request's frame, or undefined when it does not encode (then it has failed `unsendable`). */
+  private encodeOrFail(pending: Pending): Buffer | undefined {
+    const { request } = pending;
+    const encoded = encodeFrame({
+      destination: request.destination,
+      source: this.address.address!,
+      command: request.command,
+      payload: request.payload,
+    });
+    if (encoded.ok) return encoded.value;
+    this.active = false;
+    this.fail(pending, "unsendable", `${request.label}: ${encoded.error.message}; nothing was sent`);
+    this.pump();
+    return undefined;
+  }
+
+  /**
+   * After the turnaround wait: whether the attempt may still go out — the link the same and up,
+   * the gateway not stopping, time left, the owner not withdrawing it. When not, the request has
+   * been failed or withdrawn.
+   */
+  private mayTransmit(pending: Pending, epoch: number): boolean {
+    const { request } = pending;
     if (epoch !== this.epoch) {
       // The link dropped (and maybe came back) meanwhile: this sequence is void.
       this.fail(pending, "link-down", `${request.label}: the bus link went down`);
-      return;
+      return false;
     }
     if (this.closed && pending.attempts === 0) {
       this.active = false;
       this.fail(pending, "link-down", "the gateway is shutting down");
-      return;
+      return false;
     }
     if (this.link.state !== "up") {
       this.active = false;
       this.fail(pending, "link-down", "the bus link went down");
-      return;
+      return false;
     }
-    const now = this.clock.now();
-    if (
-      (pending.attempts === 0 && request.deadline !== undefined && now > request.deadline) ||
-      (request.finishBy !== undefined && now >= request.finishBy)
-    ) {
-      // Too late to transmit: the caller's time is up (nothing went out for this attempt).
-      this.active = false;
-      if (pending.attempts === 0) {
-        this.fail(
-          pending,
-          "no-token",
-          `${request.label}: not sent, too little time left before its deadline`,
-        );
-      } else {
-        this.fail(
-          pending,
-          pending.sawGarbage ? "garbled" : "timeout",
-          `${request.label}: no reply (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}; no time left for another)`,
-          pending.lastRaw,
-        );
-      }
-      this.pump();
-      return;
-    }
+    if (this.tooLateToTransmit(pending)) return false;
     if (pending.attempts === 0 && request.beforeTransmit) {
       // The owner's last word, now that the wire is ours: it may withdraw the request.
       const veto = request.beforeTransmit();
@@ -560,12 +555,38 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         this.active = false;
         pending.reject(veto);
         this.pump();
-        return;
+        return false;
       }
     }
-    pending.attempts++;
-    pending.sawGarbage = false;
-    this.inFlight = pending; // registered before writing: a fast reply cannot come too early
+    return true;
+  }
+
+  /** Fails the request when the caller's time is up (nothing went out for this attempt). */
+  private tooLateToTransmit(pending: Pending): boolean {
+    const { request } = pending;
+    const now = this.clock.now();
+    const late =
+      (pending.attempts === 0 && request.deadline !== undefined && now > request.deadline) ||
+      (request.finishBy !== undefined && now >= request.finishBy);
+    if (!late) return false;
+    this.active = false;
+    if (pending.attempts === 0) {
+      this.fail(pending, "no-token", `${request.label}: not sent, too little time left before its deadline`);
+    } else {
+      this.fail(
+        pending,
+        pending.sawGarbage ? "garbled" : "timeout",
+        `${request.label}: no reply (${pending.attempts} attempt${pending.attempts === 1 ? "" : "s"}; no time left for another)`,
+        pending.lastRaw,
+      );
+    }
+    this.pump();
+    return true;
+  }
+
+  /** Writes the frame of the request in flight and arms its reply timeout. */
+  private async transmitAndAwaitReply(pending: Pending, bytes: Buffer, epoch: number): Promise<void> {
+    const { request } = pending;
     try {
       await this.transmit(bytes);
     } catch (error) {

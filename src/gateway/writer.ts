@@ -246,6 +246,7 @@ export class SafeWriter {
     );
   }
 
+  /** Settles a sent write: the controller's answer, then a read-back of the value. */
   private async confirm(
     job: WriteJob,
     entry: ParameterEntry,
@@ -257,49 +258,7 @@ export class SafeWriter {
     try {
       resultCode = await answer;
     } catch (error) {
-      if (error instanceof Withdrawn) return { kind: "withdrawn" };
-      if (error instanceof AlreadyHeld) return { kind: "confirmed", outcome: this.unchanged(job, entry) };
-      if (error instanceof WriteError) return { kind: "failed", error };
-      if (!(error instanceof BusError)) throw error;
-      if (error.reason === "unsendable") {
-        // Validation should have caught it; the bus refused it before it was queued: never retried.
-        return {
-          kind: "failed",
-          error: new WriteError(
-            "not-representable",
-            `${definition.name} was not written: ${error.message}`,
-            false,
-          ),
-        };
-      }
-      // Not on the wire (the link went down before it could go): the job waits for the link again.
-      if (error.attempts === 0) return { kind: "not-sent" };
-      if (!error.maybeDelivered) {
-        return {
-          kind: "failed",
-          error: new WriteError(
-            "rejected",
-            `the controller refused the write to ${definition.name}: ${error.message}`,
-            true,
-          ),
-        };
-      }
-      // Ambiguous: it may have been applied. Read back before saying anything; never resend.
-      const readBack = await this.readBack(entry, this.readBackUntil(job));
-      if ("value" in readBack && readBackMatches(definition.type, value, readBack.value)) {
-        return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "read-back", -1) };
-      }
-      return {
-        kind: "failed",
-        error: new WriteError(
-          "not-confirmed",
-          `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
-            ("value" in readBack
-              ? `; it still holds ${String(readBack.value)}`
-              : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
-          true,
-        ),
-      };
+      return this.settleUnanswered(job, entry, value, error);
     }
     const readBack = await this.readBack(entry, this.readBackUntil(job));
     if (!("value" in readBack)) {
@@ -318,6 +277,59 @@ export class SafeWriter {
       };
     }
     return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "ack+read-back", resultCode) };
+  }
+
+  /** A write the controller did not acknowledge: withdrawn, refused, not sent, or settled by a read-back. */
+  private async settleUnanswered(
+    job: WriteJob,
+    entry: ParameterEntry,
+    value: ParameterValue,
+    error: unknown,
+  ): Promise<Execution> {
+    const { definition } = entry;
+    if (error instanceof Withdrawn) return { kind: "withdrawn" };
+    if (error instanceof AlreadyHeld) return { kind: "confirmed", outcome: this.unchanged(job, entry) };
+    if (error instanceof WriteError) return { kind: "failed", error };
+    if (!(error instanceof BusError)) throw error;
+    if (error.reason === "unsendable") {
+      // Validation should have caught it; the bus refused it before it was queued: never retried.
+      return {
+        kind: "failed",
+        error: new WriteError(
+          "not-representable",
+          `${definition.name} was not written: ${error.message}`,
+          false,
+        ),
+      };
+    }
+    // Not on the wire (the link went down before it could go): the job waits for the link again.
+    if (error.attempts === 0) return { kind: "not-sent" };
+    if (!error.maybeDelivered) {
+      return {
+        kind: "failed",
+        error: new WriteError(
+          "rejected",
+          `the controller refused the write to ${definition.name}: ${error.message}`,
+          true,
+        ),
+      };
+    }
+    // Ambiguous: it may have been applied. Read back before saying anything; never resend.
+    const readBack = await this.readBack(entry, this.readBackUntil(job));
+    if ("value" in readBack && readBackMatches(definition.type, value, readBack.value)) {
+      return { kind: "confirmed", outcome: this.outcome(job, readBack.value, "read-back", -1) };
+    }
+    return {
+      kind: "failed",
+      error: new WriteError(
+        "not-confirmed",
+        `Controller did not acknowledge write to ${definition.name} (${error.reason})` +
+          ("value" in readBack
+            ? `; it still holds ${String(readBack.value)}`
+            : `; the read-back failed too (${readBack.failure}): the write may or may not have been applied`),
+        true,
+      ),
+    };
   }
 
   private readBackUntil(job: WriteJob): number {
