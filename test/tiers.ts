@@ -37,6 +37,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/catalog",
       "test/state",
       "test/util",
+      "test/port",
     ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.

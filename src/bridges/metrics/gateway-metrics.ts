@@ -8,6 +8,7 @@
  * parameter gauges are updated from the store's change events, never by walking the store on a
  * scrape; durations are observed from the core's events.
  */
+
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type {
   Alarm,
@@ -17,7 +18,7 @@ import type {
   ParameterEntry,
   WriteError,
 } from "../../port/index.js";
-import { FINAL_WRITE_JOB_STATES, type WriteJob, type WriteRequest } from "../../port/index.js";
+import { FINAL_WRITE_JOB_STATES, listen, type WriteJob, type WriteRequest } from "../../port/index.js";
 import { isTypeCode, type ParameterValue, TYPE_INFO } from "../../protocol/index.js";
 
 export type MetricsCore = Pick<
@@ -130,12 +131,7 @@ export class GatewayMetrics {
       });
       const onChange = (change: ParameterChange) => this.setParameter(change.index, change.value);
       const onDefinitions = () => this.resetParameters();
-      core.store.on("change", onChange);
-      core.store.on("definitions", onDefinitions);
-      this.detach.push(() => {
-        core.store.off("change", onChange);
-        core.store.off("definitions", onDefinitions);
-      });
+      this.detach.push(listen(core, { change: onChange, definitions: onDefinitions }));
       this.resetParameters();
     }
   }
@@ -294,8 +290,7 @@ export class GatewayMetrics {
       }
     };
     this.lastTokenWaitTotalMs = stats().tokenWaitMsTotal;
-    this.core.on("token", onToken);
-    this.detach.push(() => this.core.off("token", onToken));
+    this.detach.push(listen(this.core, { token: onToken }));
   }
 
   private serviceMetrics(registers: Registry[]): void {
@@ -401,8 +396,7 @@ export class GatewayMetrics {
     // The bridges start on a running core: a poll completed before they did (the first one, which
     // the gateway waits for) is observed from the status, so the histogram counts it too.
     if (this.core.status().poll.lastCompletedAt !== undefined) onPoll();
-    this.core.store.on("pollComplete", onPoll);
-    this.detach.push(() => this.core.store.off("pollComplete", onPoll));
+    this.detach.push(listen(this.core, { pollComplete: onPoll }));
     const cycles = new Counter({
       name: `${p}poll_cycles_total`,
       help: "Poll cycles run, complete or not",
@@ -503,12 +497,7 @@ export class GatewayMetrics {
     const onRefused = (_request: WriteRequest, error: WriteError) => {
       writes.inc({ outcome: "refused", reason: error.failure });
     };
-    this.core.writes.on("ended", onEnded);
-    this.core.writes.on("refused", onRefused);
-    this.detach.push(() => {
-      this.core.writes.off("ended", onEnded);
-      this.core.writes.off("refused", onRefused);
-    });
+    this.detach.push(listen(this.core, { writeEnded: onEnded, writeRefused: onRefused }));
 
     const alarms = new Gauge({
       name: `${p}alarms`,
@@ -522,8 +511,7 @@ export class GatewayMetrics {
       alarms.set({ state: "ended" }, list.length - active);
     };
     onAlarms(this.core.alarms);
-    this.core.on("alarms", onAlarms);
-    this.detach.push(() => this.core.off("alarms", onAlarms));
+    this.detach.push(listen(this.core, { alarms: onAlarms }));
   }
 
   private liveMetrics(registers: Registry[]): void {

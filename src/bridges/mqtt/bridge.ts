@@ -6,13 +6,14 @@
  * Assistant's birth message. Nothing here ever waits on the broker on behalf of polling or HTTP:
  * publishing is skipped while disconnected and done in full after the next connection.
  */
+
 import { randomBytes } from "node:crypto";
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import type { MqttPublishSelection } from "../../config/index.js";
 import { maskUrlPassword } from "../../config/index.js";
 import { type Logger, logEvent } from "../../log/index.js";
 import type { Alarm, GatewayPort, ParameterChange, ParameterDefinition, WriteJob } from "../../port/index.js";
-import { WriteError } from "../../port/index.js";
+import { listen, WriteError } from "../../port/index.js";
 import { isTypeCode, TYPE_INFO } from "../../protocol/index.js";
 import {
   alarmsPayload,
@@ -191,28 +192,27 @@ export class MqttBridge {
     return () => this.connectionListeners.delete(listener);
   }
 
+  /** Detaches the bridge from the port's events (set by `start`). */
+  private unlisten: () => void = () => {};
+
   /** Subscribes to the core; connects as soon as the UID is known. Never waits for the broker. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    const { store } = this.core;
-    store.on("change", this.onChange);
-    store.on("definitions", this.onDefinitions);
-    store.on("pollComplete", this.onPollComplete);
-    this.core.on("status", this.onStatus);
-    this.core.on("alarms", this.onAlarms);
+    this.unlisten = listen(this.core, {
+      change: this.onChange,
+      definitions: this.onDefinitions,
+      pollComplete: this.onPollComplete,
+      status: this.onStatus,
+      alarms: this.onAlarms,
+    });
     this.refresh("values");
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const { store } = this.core;
-    store.off("change", this.onChange);
-    store.off("definitions", this.onDefinitions);
-    store.off("pollComplete", this.onPollComplete);
-    this.core.off("status", this.onStatus);
-    this.core.off("alarms", this.onAlarms);
+    this.unlisten();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.disconnect();

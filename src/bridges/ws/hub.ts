@@ -3,6 +3,7 @@
  * message once, and hands it to the clients whose filter matches, each through its own bounded
  * channel. It knows nothing of HTTP; the Fastify plugin attaches sockets to it.
  */
+
 import type {
   Alarm,
   GatewayPort,
@@ -11,6 +12,7 @@ import type {
   ParameterEntry,
   WriteJob,
 } from "../../port/index.js";
+import { listen } from "../../port/index.js";
 import { type ChannelOptions, CLOSE_GOING_AWAY, ClientChannel, type LiveSocket } from "./channel.js";
 import { matches, type ParameterFilter } from "./filter.js";
 import {
@@ -92,16 +94,21 @@ export class LiveHub {
     }
   };
 
+  /** Detaches the hub from the port's events. */
+  private readonly unlisten: () => void;
+
   constructor(
     private readonly core: LiveCore,
     private readonly options: LiveHubOptions,
   ) {
-    core.store.on("change", this.onChange);
-    core.writes.on("ended", this.onWriteEnded);
-    core.store.on("definitions", this.onDefinitions);
-    core.store.on("pollComplete", this.onStatus);
-    core.on("status", this.onStatus);
-    core.on("alarms", this.onAlarms);
+    this.unlisten = listen(core, {
+      change: this.onChange,
+      writeEnded: this.onWriteEnded,
+      definitions: this.onDefinitions,
+      pollComplete: this.onStatus,
+      status: this.onStatus,
+      alarms: this.onAlarms,
+    });
     const status = this.liveStatus();
     this.lastStatus = JSON.stringify(status);
     this.lastHealth = status.health;
@@ -148,12 +155,7 @@ export class LiveHub {
   /** Closes every client (the gateway is stopping) and stops listening. */
   close(): void {
     clearInterval(this.healthTimer);
-    this.core.store.off("change", this.onChange);
-    this.core.writes.off("ended", this.onWriteEnded);
-    this.core.store.off("definitions", this.onDefinitions);
-    this.core.store.off("pollComplete", this.onStatus);
-    this.core.off("status", this.onStatus);
-    this.core.off("alarms", this.onAlarms);
+    this.unlisten();
     for (const client of this.clients) client.channel.close(CLOSE_GOING_AWAY, "the gateway is stopping");
   }
 
