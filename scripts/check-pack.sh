@@ -48,7 +48,7 @@ tarball="$work/$name-$version.tgz"
 tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/files.txt"
 for required in package.json README.md config.example.yaml dist/cli.js dist/cli/main.js \
   profiles/ecomax360i.json deploy/install-pi.sh deploy/econet-gm3-gateway.service deploy/99-econet-gm3.rules \
-  dist/web/index.html dist/catalog/expert-parameters.json; do
+  dist/web/index.html dist/catalog/expert-parameters.json dist/catalog/ecoster-parameters.json dist/catalog/ha-hints.json; do
   grep -qx "$required" "$work/files.txt" || fail "the tarball lacks $required"
 done
 # The dashboard's bundle (hashed names) and its precompressed copies.

@@ -38,6 +38,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/state",
       "test/util",
       "test/docs",
+      "test/port",
     ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.

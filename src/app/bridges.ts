@@ -4,17 +4,20 @@
  * on or off by configuration and none imports another.
  */
 import type { FastifyInstance } from "fastify";
-import { createApiServer } from "../api/index.js";
+import { DashboardNotBuiltError, registerDashboard } from "../bridges/http/dashboard/index.js";
+import { createApiServer } from "../bridges/http/index.js";
+import { GatewayMetrics } from "../bridges/metrics/gateway-metrics.js";
+import { registerMetrics } from "../bridges/metrics/plugin.js";
+import type { MqttBridge } from "../bridges/mqtt/index.js";
+import type { LiveHub } from "../bridges/ws/hub.js";
+import { registerLiveStream } from "../bridges/ws/plugin.js";
 import { ConfigError, describeSource, type GatewayConfig, type LoadedConfig } from "../config/index.js";
-import { DashboardNotBuiltError, registerDashboard } from "../dashboard/index.js";
 import type { GatewayCore } from "../gateway/core.js";
 import { type Logger, logEvent } from "../log/index.js";
-import { GatewayMetrics } from "../metrics/gateway-metrics.js";
-import { registerMetrics } from "../metrics/plugin.js";
+import { type BridgePlug, corePort } from "../port/index.js";
 import { readOrCreateInstanceId } from "../state/instance-id.js";
 import { StateDirectory } from "../state/state-file.js";
 import { packageVersion } from "../version.js";
-import { registerLiveStream } from "../ws/plugin.js";
 import type { Bridge } from "./gateway-app.js";
 import { type HttpsRedirect, startHttpsRedirect } from "./https-redirect.js";
 import { loadTlsMaterial } from "./tls.js";
@@ -85,94 +88,135 @@ async function instanceId(config: GatewayConfig, logger: Logger): Promise<string
   return id;
 }
 
-export async function startBridges(app: {
+interface BridgeApp {
   config: GatewayConfig;
   core: GatewayCore;
   logger: Logger;
   /** Where each setting came from, for configuration errors (a port in use names its origin). */
   sources?: LoadedConfig["sources"];
-}): Promise<{ bridges: Bridge[]; apiUrl?: string }> {
-  const { config, core, logger } = app;
-  const bridges: Bridge[] = [];
-  // HTTPS: a bad certificate or key is a configuration error before anything listens.
-  const tls = await loadTlsMaterial(config, app.sources);
-  if (tls) {
-    for (const warning of tls.warnings) logEvent(logger, "config.warning", { warning });
-    logEvent(logger, "https.certificate", {
-      origin: tls.origin,
-      fingerprint: tls.fingerprint,
-      validTo: tls.validTo.toISOString(),
-      created: tls.created,
-      path: tls.path ?? config.tlsCert,
-    });
-  }
-  const server = await createApiServer({
-    core,
-    config,
-    logger: logger.child({ module: "api" }),
-    version: packageVersion,
-    tls,
-  });
-  // WebSocket and /metrics mount on the API's instance, so its keys, error shape and log apply.
-  const hub = config.wsEnabled
-    ? await registerLiveStream(server, { core, config, logger: logger.child({ module: "ws" }) })
-    : undefined;
-  const metrics = config.metricsEnabled
-    ? new GatewayMetrics(core, { processMetrics: true, parameterValues: true })
-    : undefined;
-  if (metrics) registerMetrics(server, metrics);
-  try {
-    if (config.dashboardEnabled) await addDashboard(server, logger.child({ module: "dashboard" }));
-    await server.listen({ host: config.apiHost, port: config.apiPort });
-  } catch (error) {
-    await server.close();
-    metrics?.stop();
-    throw listenError(error as NodeJS.ErrnoException, config, app.sources);
-  }
-  const address = server.server.address();
-  const port = typeof address === "object" && address ? address.port : config.apiPort;
-  let redirect: HttpsRedirect | undefined;
-  if (tls && config.tlsRedirectPort !== 0) {
-    try {
-      redirect = await startHttpsRedirect({
-        host: config.apiHost,
-        port: config.tlsRedirectPort,
-        httpsPort: port,
-        sources: app.sources,
-      });
-    } catch (error) {
-      await server.close();
-      metrics?.stop();
-      throw error;
-    }
-  }
-  bridges.push({
+}
+
+/** Figures one bridge shows of the others (the metrics show the WebSocket's and MQTT's). */
+interface LiveFigures {
+  hub?: LiveHub;
+  mqtt?: MqttBridge;
+}
+
+/**
+ * The HTTP bridge: the API, with the WebSocket stream, /metrics and the dashboard mounted on its
+ * server (so its keys, error shape and log apply), HTTPS and the plain-HTTP redirect.
+ */
+function httpPlug(app: BridgeApp, live: LiveFigures, onListening: (url: string) => void): BridgePlug {
+  const { config, logger } = app;
+  let stop: () => Promise<void> = async () => {};
+  return {
     name: "http",
-    stop: async () => {
-      await redirect?.stop();
-      await server.close();
-      metrics?.stop();
+    async start(port) {
+      // HTTPS: a bad certificate or key is a configuration error before anything listens.
+      const tls = await loadTlsMaterial(config, app.sources);
+      if (tls) {
+        for (const warning of tls.warnings) logEvent(logger, "config.warning", { warning });
+        logEvent(logger, "https.certificate", {
+          origin: tls.origin,
+          fingerprint: tls.fingerprint,
+          validTo: tls.validTo.toISOString(),
+          created: tls.created,
+          path: tls.path ?? config.tlsCert,
+        });
+      }
+      const server = await createApiServer({
+        core: port,
+        config,
+        logger: logger.child({ module: "api" }),
+        version: packageVersion,
+        tls,
+      });
+      live.hub = config.wsEnabled
+        ? await registerLiveStream(server, { core: port, config, logger: logger.child({ module: "ws" }) })
+        : undefined;
+      const metrics = config.metricsEnabled
+        ? new GatewayMetrics(port, { processMetrics: true, parameterValues: true })
+        : undefined;
+      if (metrics) registerMetrics(server, metrics);
+      try {
+        if (config.dashboardEnabled) await addDashboard(server, logger.child({ module: "dashboard" }));
+        await server.listen({ host: config.apiHost, port: config.apiPort });
+      } catch (error) {
+        await server.close();
+        metrics?.stop();
+        throw listenError(error as NodeJS.ErrnoException, config, app.sources);
+      }
+      const address = server.server.address();
+      const listening = typeof address === "object" && address ? address.port : config.apiPort;
+      let redirect: HttpsRedirect | undefined;
+      if (tls && config.tlsRedirectPort !== 0) {
+        try {
+          redirect = await startHttpsRedirect({
+            host: config.apiHost,
+            port: config.tlsRedirectPort,
+            httpsPort: listening,
+            sources: app.sources,
+          });
+        } catch (error) {
+          await server.close();
+          metrics?.stop();
+          throw error;
+        }
+      }
+      // The metrics read the other bridges' figures through callbacks: no bridge imports another.
+      metrics?.setLiveSources({
+        websocketClients: () => live.hub?.stats.clients ?? 0,
+        websocketMessages: () => live.hub?.stats.messages ?? 0,
+        websocketDisconnectedSlow: () => live.hub?.stats.slowDisconnects ?? 0,
+        mqttConnected: () => live.mqtt?.connected ?? false,
+        mqttConnections: () => live.mqtt?.stats.connections ?? 0,
+        mqttStatesPublished: () => live.mqtt?.stats.statesPublished ?? 0,
+      });
+      stop = async () => {
+        await redirect?.stop();
+        await server.close();
+        metrics?.stop();
+      };
+      const host = config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "localhost" : config.apiHost;
+      onListening(`${tls ? "https" : "http"}://${host}:${listening}`);
     },
-  });
-  // The MQTT client library is loaded only when a broker is configured.
-  const mqtt = config.mqttUrl
-    ? (await import("../mqtt/index.js")).startMqttBridge(
-        core,
+    stop: () => stop(),
+  };
+}
+
+/** The MQTT bridge; its client library is loaded only when a broker is configured. */
+function mqttPlug(app: BridgeApp, live: LiveFigures): BridgePlug {
+  const { config, logger } = app;
+  return {
+    name: "mqtt",
+    async start(port) {
+      const clientId = config.mqttClientId === "" ? await instanceId(config, logger) : undefined;
+      live.mqtt = (await import("../bridges/mqtt/index.js")).startMqttBridge(
+        port,
         config,
         logger.child({ module: "mqtt" }),
-        config.mqttClientId === "" ? await instanceId(config, logger) : undefined,
-      )
-    : undefined;
-  if (mqtt) bridges.push({ name: "mqtt", stop: () => mqtt.stop() });
-  // The metrics read the other bridges' figures through callbacks: no bridge imports another.
-  metrics?.setLiveSources({
-    websocketClients: () => hub?.stats.clients ?? 0,
-    websocketMessages: () => hub?.stats.messages ?? 0,
-    websocketDisconnectedSlow: () => hub?.stats.slowDisconnects ?? 0,
-    mqttConnected: () => mqtt?.connected ?? false,
-    mqttConnections: () => mqtt?.stats.connections ?? 0,
-    mqttStatesPublished: () => mqtt?.stats.statesPublished ?? 0,
-  });
-  const host = config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "localhost" : config.apiHost;
-  return { bridges, apiUrl: `${tls ? "https" : "http"}://${host}:${port}` };
+        clientId,
+      );
+    },
+    stop: async () => live.mqtt?.stop(),
+  };
+}
+
+/** The bridges, in start order (the HTTP one listens first: a port in use stops start-up). */
+function bridgePlugs(app: BridgeApp, live: LiveFigures, onListening: (url: string) => void): BridgePlug[] {
+  return [httpPlug(app, live, onListening), ...(app.config.mqttUrl ? [mqttPlug(app, live)] : [])];
+}
+
+/** Starts every bridge on the core's port, in order; returns them (to stop) and the API's URL. */
+export async function startBridges(app: BridgeApp): Promise<{ bridges: Bridge[]; apiUrl?: string }> {
+  // Every bridge gets the port, never the core's parts.
+  const port = corePort(app.core);
+  const live: LiveFigures = {};
+  let apiUrl: string | undefined;
+  const bridges: Bridge[] = [];
+  for (const plug of bridgePlugs(app, live, (url) => (apiUrl = url))) {
+    await plug.start(port);
+    bridges.push(plug);
+  }
+  return { bridges, apiUrl };
 }

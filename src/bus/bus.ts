@@ -91,8 +91,13 @@ interface Pending {
   deadlineTimer?: ClockTimer;
 }
 
-/** Minimal surface of the link supervisor the bus needs (lets tests use a fake). */
-export type BusLink = Pick<LinkSupervisor, "write" | "on" | "off" | "state">;
+/**
+ * The surface of the link supervisor the bus needs (lets tests use a fake): writing, the link's
+ * events and state, and — optional, a fake may leave them out — the silence watchdog's
+ * `frameReceived` and the open link (`current`, for its latency budget).
+ */
+export type BusLink = Pick<LinkSupervisor, "write" | "on" | "off" | "state"> &
+  Partial<Pick<LinkSupervisor, "frameReceived" | "current">>;
 
 export class Gm3Bus extends EventEmitter<BusEvents> {
   readonly stats: BusStats = createBusStats();
@@ -282,7 +287,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     const own = this.address.address;
     if (own !== undefined && frame.source === own) return; // our own echo
     // Only a valid frame from another device shows the bus is alive (noise is not enough).
-    (this.link as Partial<Pick<LinkSupervisor, "frameReceived">>).frameReceived?.();
+    this.link.frameReceived?.();
     this.stats.framesIn++;
     this.stats.lastFrameAt = this.clock.now();
     this.emit("frame", frame);
@@ -681,7 +686,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   }
 
   private latencyBudgetMs(): number {
-    const current = (this.link as Partial<LinkSupervisor>).current;
+    const current = this.link.current;
     return current?.latencyBudgetMs ?? 0;
   }
 

@@ -77,6 +77,8 @@ export interface GatewayCoreEvents {
   alarms: [alarms: Alarm[]];
   /** Discovery progress, for a progress bar. */
   progress: [progress: { space: "regulator" | "panel"; discovered: number }];
+  /** The bus took (`holding`) or gave back the token. */
+  token: [token: { holding: boolean }];
 }
 
 /** Why the controller on the current link session has to be checked again. */

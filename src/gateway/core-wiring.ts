@@ -83,10 +83,12 @@ export function wireCoreEvents(p: CoreParts, links: CoreLinks): void {
     logEvent(p.log, "link.up", { endpoint: linkUpUnlogged });
     linkUpUnlogged = undefined;
   });
-  p.bus.on("token", ({ holding }) => {
-    if (!holding) return;
-    p.state.lastTokenGrantAt = p.clock.now();
-    p.grants.grant(p.state.lastTokenGrantAt);
+  p.bus.on("token", (token) => {
+    if (token.holding) {
+      p.state.lastTokenGrantAt = p.clock.now();
+      p.grants.grant(p.state.lastTokenGrantAt);
+    }
+    p.emit("token", token);
   });
   // A job may go once the link is up and a poll has refreshed the values since.
   links.onStatus(() => links.writes.poke());

@@ -9,6 +9,7 @@ import { EventEmitter } from "node:events";
 import pino from "pino";
 import { AddressManager } from "../bus/address.js";
 import { Gm3Bus } from "../bus/bus.js";
+import type { BusStats } from "../bus/stats.js";
 import type { Logger } from "../log/index.js";
 import { ParameterStore } from "../store/parameter-store.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
@@ -148,6 +149,16 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   get alarms(): readonly Alarm[] {
     return this.state.alarms;
+  }
+
+  /** The bus's counters, for the bridges (which do not reach the bus itself). */
+  get busStats(): BusStats {
+    return this.bus.stats;
+  }
+
+  /** Requests waiting for the bus and whether the gateway holds the token now. */
+  busActivity(): { queueLength: number; holdingToken: boolean } {
+    return { queueLength: this.bus.queueLength, holdingToken: this.bus.holdingToken };
   }
 
   /**

@@ -1,4 +1,4 @@
-/** Why a write was refused or failed: a closed set, each with the HTTP status clients get. */
+/** Why a write was refused or failed: a closed set (the HTTP bridge maps each to a status: bridges/http/write-status.ts). */
 
 export type WriteFailure =
   /** READ_ONLY is on: no write reaches the bus. */
@@ -34,27 +34,6 @@ export type WriteFailure =
   /** The controller refused it (ERROR), or acknowledged but holds another value. */
   | "rejected";
 
-export const WRITE_FAILURE_STATUS: Readonly<Record<WriteFailure, number>> = {
-  "read-only-mode": 403,
-  "not-found": 404,
-  "read-only-parameter": 400,
-  "panel-write-disabled": 400,
-  "expert-only": 403,
-  "wrong-type": 400,
-  "not-a-whole-number": 400,
-  "out-of-range": 400,
-  "not-representable": 400,
-  "too-long": 400,
-  "link-down": 503,
-  "not-ready": 503,
-  "rate-limited": 429,
-  "queue-full": 503,
-  expired: 503,
-  shutdown: 503,
-  "not-confirmed": 503,
-  rejected: 502,
-};
-
 export class WriteError extends Error {
   override readonly name = "WriteError";
   constructor(
@@ -66,9 +45,5 @@ export class WriteError extends Error {
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
-  }
-
-  get httpStatus(): number {
-    return WRITE_FAILURE_STATUS[this.failure];
   }
 }

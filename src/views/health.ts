@@ -12,7 +12,7 @@
  *
  * The issue overrides HA-COMPAT.md §9 (always 200): 200 only when healthy, 503 otherwise.
  */
-import type { GatewayStatus } from "../gateway/status.js";
+import type { GatewayStatus } from "../port/index.js";
 import { notReadyReason } from "./readiness.js";
 
 export type HealthState = "healthy" | "degraded" | "unhealthy";

@@ -8,7 +8,7 @@
  * complete are picked up once the body is older than `maxStaleMs` (two poll intervals).
  */
 import { gzip } from "node:zlib";
-import type { ParameterChange, ParameterEntry, ParameterStore } from "../store/parameter-store.js";
+import type { ParameterChange, ParameterEntry, ParameterReadModel } from "../port/index.js";
 import { naiveLocalIso } from "./timestamps.js";
 import { limitJson, valueJson } from "./values.js";
 
@@ -29,7 +29,7 @@ function staticParts(entry: ParameterEntry): StaticParts {
 }
 
 /** `"index":…,"name":…,…,"max":…` — the fields of one parameter (HA-COMPAT.md §3), without braces. */
-export function parameterFieldsJson(store: ParameterStore, entry: ParameterEntry): string {
+export function parameterFieldsJson(store: ParameterReadModel, entry: ParameterEntry): string {
   const { definition } = entry;
   const limits = store.limitsOf(entry);
   return (
@@ -73,7 +73,7 @@ export class ParametersView {
   };
 
   constructor(
-    private readonly store: ParameterStore,
+    private readonly store: ParameterReadModel,
     private readonly options: ParametersViewOptions,
   ) {
     store.on("change", this.onChange);

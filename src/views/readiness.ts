@@ -5,7 +5,7 @@
  * stale, for a bounded time while the link is down (STALE_DATA_MAX_AGE, `gateway/data-state.ts`),
  * so a short outage does not turn every Home Assistant entity unavailable; after that, 503 again.
  */
-import type { DataStatus, GatewayStatus } from "../gateway/status.js";
+import type { DataStatus, GatewayStatus } from "../port/index.js";
 
 export interface NotReady {
   /** `not-connected` while the link is down, `not-ready` while discovering or before the first poll. */

@@ -5,8 +5,7 @@
  * Values use the API's encoding; times are UTC ISO 8601.
  */
 
-import type { WriteJob } from "../gateway/write-job.js";
-import type { WaitingFor } from "../gateway/write-queue.js";
+import type { WaitingFor, WriteJob } from "../port/index.js";
 import { utcIso } from "./timestamps.js";
 import { valueJson } from "./values.js";
 

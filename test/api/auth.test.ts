@@ -1,6 +1,6 @@
 /** API keys, the read-only key and the write rate limit. */
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiKeyCheck } from "../../src/api/index.js";
+import { ApiKeyCheck } from "../../src/http/auth.js";
 import { fakeServer, type TestServer } from "./helpers/server.js";
 
 let server: TestServer | undefined;

@@ -5,7 +5,7 @@
  */
 import { Value } from "typebox/value";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as schemas from "../../src/api/schema-definitions.js";
+import * as schemas from "../../src/bridges/http/schema-definitions.js";
 import { isTypeCode, TYPE_INFO, TypeCode } from "../../src/protocol/index.js";
 import type { SimLimit, SimParameter } from "../../src/sim/index.js";
 import { type SimApi, startSimApi } from "../helpers/sim-api.js";

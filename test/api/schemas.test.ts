@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GENERATED_PATH, generatedSchemasSource } from "../../scripts/build-api-schemas.js";
-import * as definitions from "../../src/api/schema-definitions.js";
-import * as runtime from "../../src/api/schemas.js";
+import * as definitions from "../../src/bridges/http/schema-definitions.js";
+import * as runtime from "../../src/bridges/http/schemas.js";
 
 const src = join(import.meta.dirname, "..", "..", "src");
 

@@ -3,8 +3,8 @@
 import pino from "pino";
 import { Value } from "typebox/value";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApiServer } from "../../src/api/index.js";
-import * as schemas from "../../src/api/schema-definitions.js";
+import { createApiServer } from "../../src/bridges/http/index.js";
+import * as schemas from "../../src/bridges/http/schema-definitions.js";
 import { WriteError } from "../../src/gateway/write-errors.js";
 import { FakeCore } from "./helpers/fake-core.js";
 import { fakeServer, fillStore, type TestServer, testConfig } from "./helpers/server.js";

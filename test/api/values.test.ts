@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  acceptsGzip,
-  apiValue,
-  floatJson,
-  limitJson,
-  naiveLocalIso,
-  naiveLocalIsoSeconds,
-  valueJson,
-} from "../../src/api/index.js";
+import { acceptsGzip } from "../../src/bridges/http/index.js";
 import { TypeCode } from "../../src/protocol/index.js";
+import { naiveLocalIso, naiveLocalIsoSeconds } from "../../src/views/timestamps.js";
+import { apiValue, floatJson, limitJson, valueJson } from "../../src/views/values.js";
 
 describe("value representation (HA-COMPAT.md §5)", () => {
   it("rounds floats to 2 decimals and keeps 999.0 as a float", () => {

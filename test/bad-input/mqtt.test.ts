@@ -6,8 +6,8 @@
  * out, the only MODIFY_PARAM of the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { EXPERT_CATALOGUE } from "../../src/catalog/expert-parameters.js";
-import type { MqttBridge } from "../../src/mqtt/index.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";
 import { type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";

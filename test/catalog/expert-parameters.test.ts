@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_CATALOG } from "../../src/bridges/mqtt/ha/catalog.js";
 import {
   EXPERT_CATALOGUE,
   ExpertCatalogueError,
@@ -15,7 +16,6 @@ import {
   isExpertOnly,
   parseExpertCatalogue,
 } from "../../src/catalog/expert-parameters.js";
-import { DEFAULT_CATALOG } from "../../src/mqtt/ha/catalog.js";
 import { apiName } from "../../src/store/definition.js";
 import { HA_CIRCUIT_INDICES } from "../helpers/ha-compat-indices.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prefersHtml } from "../../src/dashboard/negotiate.js";
+import { prefersHtml } from "../../src/bridges/http/dashboard/negotiate.js";
 
 describe("prefersHtml (who gets the dashboard at GET /)", () => {
   it.each([

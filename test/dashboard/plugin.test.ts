@@ -9,7 +9,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBridges } from "../../src/app/bridges.js";
-import { DashboardNotBuiltError, registerDashboard } from "../../src/dashboard/index.js";
+import { DashboardNotBuiltError, registerDashboard } from "../../src/bridges/http/dashboard/index.js";
 import { buildDashboardTemp } from "../helpers/dashboard.js";
 import { configFromEnv, type SimApi, startSimApi } from "../helpers/sim-api.js";
 import { startSimGateway } from "../helpers/sim-gateway.js";

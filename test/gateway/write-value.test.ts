@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { httpStatusOf } from "../../src/bridges/http/write-status.js";
 import { WriteError } from "../../src/gateway/write-errors.js";
 import { MAX_STRING_WRITE_BYTES, prepareWrite, readBackMatches } from "../../src/gateway/write-value.js";
 import { TypeCode } from "../../src/protocol/index.js";
@@ -35,7 +36,7 @@ describe("prepareWrite", () => {
     ] as const) {
       const error = failure(() => prepareWrite("x", type, value, open));
       expect(error.failure, `${type} ${value}`).toBe("not-a-whole-number");
-      expect(error.httpStatus).toBe(400);
+      expect(httpStatusOf(error)).toBe(400);
       expect(error.message).toContain(String(value));
     }
     // The message says what would be accepted.
@@ -83,7 +84,7 @@ describe("prepareWrite", () => {
     const error = failure(() => prepareWrite("HDWTSetPoint", TypeCode.UINT8, 70, { min: 35, max: 65 }));
     expect(error.failure).toBe("out-of-range");
     expect(error.message).toContain("35..65");
-    expect(error.httpStatus).toBe(400);
+    expect(httpStatusOf(error)).toBe(400);
   });
 
   it("refuses strings, null, NaN and Infinity for numbers with wrong-type", () => {
@@ -144,7 +145,8 @@ describe("prepareWrite", () => {
     expect(MAX_STRING_WRITE_BYTES).toBe(995); // 1,024 − 11 (frame) − 17 (auth, count, index) − 1 (NUL)
     expect(prepareWrite("FN", TypeCode.STRING, "x".repeat(995), open).bytes.length).toBe(996);
     const error = failure(() => prepareWrite("FN", TypeCode.STRING, "x".repeat(996), open));
-    expect(error).toMatchObject({ failure: "too-long", httpStatus: 400 });
+    expect(error).toMatchObject({ failure: "too-long" });
+    expect(httpStatusOf(error as WriteError)).toBe(400);
     expect(error.message).toMatch(/996 bytes of UTF-8 \(996 characters\); at most 995 bytes fit one write/);
     // Bytes, not characters: 500 × "é" is 1,000 bytes.
     expect(failure(() => prepareWrite("FN", TypeCode.STRING, "é".repeat(500), open)).message).toMatch(

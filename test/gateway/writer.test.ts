@@ -6,6 +6,7 @@
 
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { httpStatusOf } from "../../src/bridges/http/write-status.js";
 import { AddressManager } from "../../src/bus/address.js";
 import { type BusOptions, Gm3Bus } from "../../src/bus/bus.js";
 import { WriteBudget } from "../../src/gateway/write-budget.js";
@@ -269,7 +270,7 @@ describe("SafeWriter carrying out write jobs", () => {
     }
     expect(error).toBeInstanceOf(WriteError);
     expect((error as WriteError).failure).toBe("out-of-range");
-    expect((error as WriteError).httpStatus).toBe(400);
+    expect(httpStatusOf(error as WriteError)).toBe(400);
     expect((error as WriteError).message).toMatch(
       /minimum is the value of parameter 107 \(HDWTSetPointMin\), which has not been read yet/,
     );
@@ -321,7 +322,7 @@ describe("SafeWriter carrying out write jobs", () => {
       error = e;
     }
     expect((error as WriteError).failure).toBe("queue-full");
-    expect((error as WriteError).httpStatus).toBe(503);
+    expect(httpStatusOf(error as WriteError)).toBe(503);
     const newer = queue.submit({ target: "HDWTSetPoint", value: 51, origin: "d" });
     expect(first.state).toBe("superseded");
     expect(first.supersededBy).toBe(newer.id);

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { buildDashboard } from "../../scripts/build-dashboard.js";
-import { registerDashboard } from "../../src/dashboard/index.js";
-import { registerLiveStream } from "../../src/ws/plugin.js";
+import { registerDashboard } from "../../src/bridges/http/dashboard/index.js";
+import { registerLiveStream } from "../../src/bridges/ws/plugin.js";
 import { type SimApi, type SimApiOptions, startSimApi } from "./sim-api.js";
 
 export interface DashboardGateway extends SimApi {

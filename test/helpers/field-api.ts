@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pino from "pino";
-import { createApiServer } from "../../src/api/index.js";
+import { createApiServer } from "../../src/bridges/http/index.js";
 import { Command, decodeModifyRequest } from "../../src/protocol/index.js";
 import { type FieldGateway, type FieldGatewayOptions, startFieldGateway } from "./field-gateway.js";
 

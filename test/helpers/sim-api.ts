@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
-import { createApiServer, type ThermostatApi } from "../../src/api/index.js";
+import { createApiServer, type ThermostatApi } from "../../src/bridges/http/index.js";
 import { type GatewayConfig, loadConfig } from "../../src/config/index.js";
 import type { GatewayCore } from "../../src/gateway/core.js";
 import type { Logger } from "../../src/log/index.js";

@@ -5,8 +5,8 @@
  */
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { createApiServer } from "../../src/api/index.js";
-import { GatewayMetrics } from "../../src/metrics/gateway-metrics.js";
+import { createApiServer } from "../../src/bridges/http/index.js";
+import { GatewayMetrics } from "../../src/bridges/metrics/gateway-metrics.js";
 import { Command, ServiceFunction } from "../../src/protocol/index.js";
 import type { BusLogEntry } from "../../src/sim/index.js";
 import { FIELD_GATEWAY_ADDRESS, startFieldGateway } from "../helpers/field-gateway.js";

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiServer } from "../../src/api/index.js";
+import { createApiServer } from "../../src/bridges/http/index.js";
 import { SNAPSHOT_FILE } from "../../src/gateway/snapshot.js";
 import { createLogger } from "../../src/log/index.js";
 import { Command } from "../../src/protocol/index.js";

@@ -4,6 +4,7 @@
  * makes them: the job waits for the next grant, however far off, and goes out before the polls.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpStatusOf } from "../../src/bridges/http/write-status.js";
 import { WriteError } from "../../src/gateway/write-errors.js";
 import type { WriteOutcome, WriteRequest } from "../../src/gateway/write-job.js";
 import { Command } from "../../src/protocol/index.js";
@@ -192,7 +193,7 @@ describe("read-only mode", () => {
       await g.nextGrant();
       const error = await failure(g.core.write({ target: "HDWTSetPoint", value: 50, origin: "test" }));
       expect(error.failure).toBe("read-only-mode");
-      expect(error.httpStatus).toBe(403);
+      expect(httpStatusOf(error)).toBe(403);
       await g.nextGrant();
       expect(g.gatewayFrames().filter((e) => e.frame?.command === Command.MODIFY_PARAM)).toHaveLength(0);
     } finally {

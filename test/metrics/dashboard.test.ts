@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { GatewayMetrics } from "../../src/bridges/metrics/gateway-metrics.js";
 import { GatewayCore } from "../../src/gateway/core.js";
-import { GatewayMetrics } from "../../src/metrics/gateway-metrics.js";
 import { Simulation } from "../../src/sim/index.js";
 import { StreamLink } from "../../src/transport/stream-link.js";
 import { fastCoreOptions } from "../helpers/sim-gateway.js";

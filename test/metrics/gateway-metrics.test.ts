@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayMetrics } from "../../src/metrics/gateway-metrics.js";
+import { GatewayMetrics } from "../../src/bridges/metrics/gateway-metrics.js";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.js";
 import { eventually, type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";
 

@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MqttBridge, type MqttCore } from "../../src/mqtt/index.js";
+import { MqttBridge, type MqttCore } from "../../src/bridges/mqtt/index.js";
 import { systemClock } from "../../src/util/clock.js";
 import { profileStore } from "./profile-plan.js";
 

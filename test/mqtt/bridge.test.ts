@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttBridge } from "../../src/mqtt/index.js";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { Command } from "../../src/protocol/index.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MqttBridge } from "../../src/mqtt/index.js";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { readOrCreateInstanceId } from "../../src/state/instance-id.js";
 import { StateDirectory } from "../../src/state/state-file.js";
 import { Mosquitto } from "../helpers/mosquitto.js";

@@ -8,7 +8,7 @@
  */
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttBridge } from "../../src/mqtt/index.js";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { Command } from "../../src/protocol/index.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CATALOG } from "../../src/mqtt/index.js";
+import { DEFAULT_CATALOG } from "../../src/bridges/mqtt/index.js";
 import { HA_CIRCUIT_INDICES } from "../helpers/ha-compat-indices.js";
 
 function range(first: number, last: number): number[] {

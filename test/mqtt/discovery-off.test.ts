@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MqttBridge } from "../../src/mqtt/index.js";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";
 import { type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";

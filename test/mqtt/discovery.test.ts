@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { componentOf, type EntityInput } from "../../src/mqtt/ha/entity.js";
-import { dependencyKey } from "../../src/mqtt/plan.js";
-import { stateLevels } from "../../src/mqtt/topics.js";
+import { componentOf, type EntityInput } from "../../src/bridges/mqtt/ha/entity.js";
+import { dependencyKey } from "../../src/bridges/mqtt/plan.js";
+import { stateLevels } from "../../src/bridges/mqtt/topics.js";
 import { TypeCode } from "../../src/protocol/index.js";
 import type { ParameterDefinition } from "../../src/store/definition.js";
 import { GOLDEN_DIR, goldenConfigs, profilePlan, profileStore } from "./profile-plan.js";

@@ -1,6 +1,6 @@
 /** Starts an MQTT bridge on a simulated gateway with short, test-friendly timings. */
 import pino from "pino";
-import { MqttBridge, type MqttBridgeOptions } from "../../src/mqtt/index.js";
+import { MqttBridge, type MqttBridgeOptions } from "../../src/bridges/mqtt/index.js";
 import type { SimGateway } from "../helpers/sim-gateway.js";
 
 export const UID = "2L7SDPN6KQ38CIH2401K01U";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alarmsPayload, parseSetPayload, statePayload } from "../../src/mqtt/payload.js";
+import { alarmsPayload, parseSetPayload, statePayload } from "../../src/bridges/mqtt/payload.js";
 import { TypeCode } from "../../src/protocol/index.js";
 
 describe("MQTT payloads", () => {

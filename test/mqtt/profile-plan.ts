@@ -3,9 +3,10 @@
  * simulated controller's and panel's descriptors, values as the profile has them. Deterministic, so
  * it feeds the golden files (`npx tsx scripts/regenerate-mqtt-golden.ts`).
  */
+
+import { buildPlan, type PublishPlan } from "../../src/bridges/mqtt/plan.js";
+import { bridgeTopics, UID_INDEX, uidOf } from "../../src/bridges/mqtt/topics.js";
 import type { MqttPublishSelection } from "../../src/config/index.js";
-import { buildPlan, type PublishPlan } from "../../src/mqtt/plan.js";
-import { bridgeTopics, UID_INDEX, uidOf } from "../../src/mqtt/topics.js";
 import { Simulation } from "../../src/sim/index.js";
 import { definitionFromDescriptor } from "../../src/store/definition.js";
 import { ParameterStore } from "../../src/store/parameter-store.js";

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MqttBridge } from "../../src/mqtt/index.js";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { freePort, Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";
 import { type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";

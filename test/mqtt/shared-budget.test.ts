@@ -5,8 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiServer } from "../../src/api/index.js";
-import type { MqttBridge } from "../../src/mqtt/index.js";
+import { createApiServer } from "../../src/bridges/http/index.js";
+import type { MqttBridge } from "../../src/bridges/mqtt/index.js";
 import { Command } from "../../src/protocol/index.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { MqttObserver } from "../helpers/mqtt-observer.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unitClassOf } from "../../src/mqtt/ha/units.js";
+import { unitClassOf } from "../../src/bridges/mqtt/ha/units.js";
 
 describe("Home Assistant unit classes", () => {
   it("maps the controller's temperature spellings to °C with a device class", () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CLOSE_TOO_SLOW, ClientChannel, type LiveSocket } from "../../src/ws/channel.js";
-import { parseFilter } from "../../src/ws/filter.js";
+import { CLOSE_TOO_SLOW, ClientChannel, type LiveSocket } from "../../src/bridges/ws/channel.js";
+import { parseFilter } from "../../src/bridges/ws/filter.js";
 
 /** A socket whose buffer the test controls: sends complete only when `drain()` is called. */
 class FakeSocket implements LiveSocket {

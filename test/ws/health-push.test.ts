@@ -5,11 +5,11 @@
  */
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LiveSocket } from "../../src/bridges/ws/channel.js";
+import { type LiveCore, LiveHub } from "../../src/bridges/ws/hub.js";
 import type { GatewayStatus } from "../../src/gateway/status.js";
 import { systemClock } from "../../src/util/clock.js";
 import { assessHealth } from "../../src/views/index.js";
-import type { LiveSocket } from "../../src/ws/channel.js";
-import { type LiveCore, LiveHub } from "../../src/ws/hub.js";
 
 const POLL_INTERVAL_MS = 2_000;
 const CHECK_MS = 2_000;

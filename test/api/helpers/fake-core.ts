@@ -5,7 +5,7 @@
  */
 
 import pino from "pino";
-import type { ApiCore } from "../../../src/api/index.js";
+import type { ApiCore } from "../../../src/bridges/http/index.js";
 import type { Alarm } from "../../../src/gateway/alarms.js";
 import type { GatewayStatus } from "../../../src/gateway/status.js";
 import { WriteBudget } from "../../../src/gateway/write-budget.js";

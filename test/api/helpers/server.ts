@@ -1,7 +1,7 @@
 /** Builds the API on a FakeCore with a small, representative parameter set. */
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
-import { createApiServer, type ThermostatApi } from "../../../src/api/index.js";
+import { createApiServer, type ThermostatApi } from "../../../src/bridges/http/index.js";
 import { type GatewayConfig, loadConfig } from "../../../src/config/index.js";
 import type { Logger } from "../../../src/log/index.js";
 import { definition, FakeCore } from "./fake-core.js";

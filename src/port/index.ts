@@ -1,0 +1,5 @@
+/** The port offered to every bridge (port.ts) and how the core provides it (core-port.ts). */
+export * from "./bridge.js";
+export * from "./core-port.js";
+export * from "./events.js";
+export * from "./port.js";
