@@ -38,6 +38,8 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/state",
       "test/util",
       "test/docs",
+      // The virtual thermostat's pure machines, on a VirtualClock.
+      "test/thermostat",
     ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.
