@@ -17,7 +17,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["sim"],
   ["config"],
   ["log", "state", "transport"],
-  ["bus"],
+  ["bus", "thermostat"],
   ["store"],
   ["gateway"],
   ["port"],

@@ -39,6 +39,8 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/util",
       "test/docs",
       "test/port",
+      // The virtual thermostat's pure machines, on a VirtualClock.
+      "test/thermostat",
     ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.

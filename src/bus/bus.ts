@@ -15,6 +15,7 @@ import {
   encodeFrameOrThrow,
   encodeIdentity,
   encodeTokenReturn,
+  type Frame,
   type FramedFrame,
   Framer,
   GATEWAY_IDENTITY,
@@ -49,6 +50,17 @@ export interface BusOptions {
   answerProbes?: boolean;
   /** Time source of every wait and timestamp (default: the system clock). */
   clock?: Clock;
+  /** Another device the gateway plays on the bus (the virtual thermostat); see {@link BusResponder}. */
+  responder?: BusResponder;
+}
+
+/**
+ * A device the gateway emulates at its own address (the virtual ecoSTER, src/thermostat/). It sees
+ * every received frame first; a reply it returns is transmitted ahead of anything pending — at once,
+ * or after `turnaroundMs` (pairing answers) — and the frame is then not handled further.
+ */
+export interface BusResponder {
+  handle(frame: Frame): { frame: Frame; turnaroundMs: number } | undefined;
 }
 
 export interface BusEvents {
@@ -103,6 +115,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   readonly stats: BusStats = createBusStats();
   readonly clock: Clock;
   private readonly framer: Framer;
+  private responder: BusResponder | undefined;
   private readonly queue: Pending[] = [];
   private sequence = 0;
   private inFlight: Pending | undefined;
@@ -130,6 +143,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.responder = options.responder;
     this.framer = new Framer({
       onDiscard: (bytes, reason) => {
         this.stats.discardedBytes += bytes.length;
@@ -141,6 +155,11 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     link.on("data", this.onData);
     link.on("up", this.onUp);
     link.on("down", this.onDown);
+  }
+
+  /** Sets (or removes) the emulated device that answers frames before the gateway looks at them. */
+  setResponder(responder: BusResponder | undefined): void {
+    this.responder = responder;
   }
 
   get holdingToken(): boolean {
@@ -291,6 +310,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     this.stats.framesIn++;
     this.stats.lastFrameAt = this.clock.now();
     this.emit("frame", frame);
+    if (this.respond(frame)) return;
     const fromPanel = frame.source === this.options.panelAddress;
     if (fromPanel && frame.command === Command.IDENTIFY) {
       this.handleProbe(frame);
@@ -314,6 +334,18 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
       return; // panel requests are never replies
     }
     this.matchReply(frame);
+  }
+
+  /** Lets the responder answer `frame`; true when it did (the frame is its, not ours). */
+  private respond(frame: FramedFrame): boolean {
+    const reply = this.responder?.handle(frame);
+    if (!reply) return false;
+    const bytes = encodeFrameOrThrow(reply.frame);
+    const send = () => void this.transmit(bytes).catch(() => {});
+    // Before anything queued: a slow thermostat reply fails the panel's poll (PROTOCOL.md §17.4).
+    if (reply.turnaroundMs > 0) this.clock.setTimeout(send, reply.turnaroundMs);
+    else send();
+    return true;
   }
 
   private handleProbe(frame: FramedFrame): void {

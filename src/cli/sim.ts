@@ -43,6 +43,17 @@ export function simTiming(values: Record<string, unknown>): SimTimingName {
   return text;
 }
 
+/** `--pairing AFTER[:DURATION]` (seconds): when the panel enters pairing mode, and for how long (default 60 s). */
+export function parsePairing(text: string): { afterMs: number; durationMs: number } {
+  const [after, duration, ...rest] = text.split(":");
+  if (rest.length > 0 || after === undefined || after === "")
+    throw new UsageError(`--pairing needs AFTER[:DURATION] in seconds, e.g. 30:60; got "${text}"`);
+  return {
+    afterMs: integer(after, "--pairing AFTER", 0, 86_400) * 1000,
+    durationMs: duration === undefined ? 60_000 : integer(duration, "--pairing DURATION", 1, 3_600) * 1000,
+  };
+}
+
 /** The simulation's options from the command line: the field defaults unless a flag says otherwise. */
 export function simulationOptions(values: Record<string, unknown>): Partial<SimulationOptions> {
   // A long-running simulator keeps a short bus log in memory (--bus-log records all of it).
@@ -52,6 +63,7 @@ export function simulationOptions(values: Record<string, unknown>): Partial<Simu
   if (values.address !== undefined)
     options.controllerAddress = integer(values.address, "--address", 0, 0xfffe);
   if (values["no-poller"] === true) options.poller = false;
+  if (values["no-thermostat"] === true) options.wiredThermostat = false;
   if (values.fast === true) options.wireDelay = false;
   const gateways = (values.gateway as string[] | undefined) ?? [];
   if (gateways.length > 0)
@@ -75,6 +87,7 @@ export async function runSimulator(
 ): Promise<number> {
   const tcp = typeof values.tcp === "string" ? parseTcpAddress(values.tcp) : undefined;
   const ptyPath = typeof values.pty === "string" ? values.pty : undefined;
+  const pairing = typeof values.pairing === "string" ? parsePairing(values.pairing) : undefined;
   if (!tcp && !ptyPath) {
     throw new UsageError("say where to expose the bus: --tcp 127.0.0.1:PORT and/or --pty PATH");
   }
@@ -93,7 +106,9 @@ export async function runSimulator(
   const pty = ptyPath ? new SimPty(simulation, { path: ptyPath }) : undefined;
   const busLog =
     typeof values["bus-log"] === "string" ? await openBusLog(simulation, values["bus-log"]) : undefined;
+  let pairingTimer: ReturnType<Simulation["clock"]["setTimeout"]> | undefined;
   const shutdown = async () => {
+    simulation.clock.clearTimeout(pairingTimer);
     await server?.close();
     await pty?.stop();
     await simulation.stop();
@@ -112,6 +127,21 @@ export async function runSimulator(
     io.stdout.write(`gm3 sim: ${simTimingSummary(simTiming(values))}\n`);
     if (o.registeredGateways.length > 0) {
       io.stdout.write(`gm3 sim: the panel knows gateway ${o.registeredGateways.join(", ")}\n`);
+    }
+    if (!o.wiredThermostat) io.stdout.write("gm3 sim: no wired ecoSTER on the bus\n");
+    simulation.panel.on("thermostat-paired", (address) =>
+      io.stdout.write(`gm3 sim: the panel paired a thermostat at address ${address}\n`),
+    );
+    simulation.panel.on("thermostat-rejected", (address, offset) =>
+      io.stdout.write(
+        `gm3 sim: the panel rejected the thermostat answering from ${address}: its identity differs from an ecoSTER_40's at byte ${offset}\n`,
+      ),
+    );
+    if (pairing) {
+      pairingTimer = simulation.clock.setTimeout(() => {
+        io.stdout.write(`gm3 sim: the panel is in pairing mode for ${pairing.durationMs / 1000} s\n`);
+        simulation.panel.startPairing(pairing.durationMs);
+      }, pairing.afterMs);
     }
     if (busLog) io.stdout.write(`gm3 sim: recording every frame to ${busLog.path} (JSON lines)\n`);
     if (server) {
@@ -167,7 +197,7 @@ export const simCommand: CliCommand = {
   name: "sim",
   summary: "run the simulated heat-pump bus (controller, panel, thermostat, poller) over TCP or a tty",
   usage:
-    "[--tcp HOST:PORT] [--pty PATH] [--timing field|demo] [--baud N] [--no-poller] [--fast] [--faults SPEC] [--seed N] [--bus-log FILE]",
+    "[--tcp HOST:PORT] [--pty PATH] [--timing field|demo] [--baud N] [--no-poller] [--no-thermostat] [--pairing AFTER[:DURATION]] [--fast] [--faults SPEC] [--seed N] [--bus-log FILE]",
   optionHelp: {
     "--tcp <host:port>": "serve the bus over TCP, one client = one transceiver (port 0 = any free port)",
     "--pty <path>": "create a pseudo-terminal at PATH (needs socat) that serial tools open like an adapter",
@@ -175,6 +205,9 @@ export const simCommand: CliCommand = {
       "field (default): a real bus's rhythm, the token every ~10 s; demo: the token every panel cycle (~2.6 s)",
     "--baud <n>": "wire speed (default 115200; 38400 also occurs)",
     "--no-poller": "leave out the 0xFFFF poller that sweeps the controller every cycle",
+    "--no-thermostat": "leave out the wired ecoSTER at 165 (only thermostats paired later are polled)",
+    "--pairing <after[:duration]>":
+      "put the panel in pairing mode AFTER seconds from start, for DURATION seconds (default 60): beacons, then IDENTIFY probes in 160–199",
     "--fast": "no wire delay: frames take no time on the wire",
     "--faults <spec>": FAULT_SPEC_HELP,
     "--seed <n>": "seed of every random choice (default 1)",
@@ -188,6 +221,8 @@ export const simCommand: CliCommand = {
     pty: { type: "string" },
     baud: { type: "string" },
     "no-poller": { type: "boolean" },
+    "no-thermostat": { type: "boolean" },
+    pairing: { type: "string" },
     fast: { type: "boolean" },
     faults: { type: "string" },
     seed: { type: "string" },

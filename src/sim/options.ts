@@ -47,6 +47,15 @@ export interface SimulationOptions {
   controllerAddress: number;
   panelAddress: number;
   thermostatAddress: number;
+  /** A wired ecoSTER at `thermostatAddress` (default true); false: only paired thermostats. */
+  wiredThermostat: boolean;
+  /**
+   * Circuit whose thermostat a newly paired one becomes (the controller's
+   * `Circuit<N>ThermostatAddress` is set to it); undefined: paired thermostats only report.
+   */
+  pairedThermostatCircuit: number | undefined;
+  /** While pairing, the panel probes one free address of 160–199 with IDENTIFY every this many beacons (0: never). */
+  pairingProbeEvery: number;
   /** Simulate the 0xFFFF poller (present on real buses). */
   poller: boolean;
   /**
@@ -160,6 +169,9 @@ export const DEFAULT_OPTIONS: Readonly<Omit<SimulationOptions, "clock" | "profil
   controllerAddress: Address.CONTROLLER,
   panelAddress: Address.PANEL,
   thermostatAddress: Address.THERMOSTAT,
+  wiredThermostat: true,
+  pairedThermostatCircuit: 2,
+  pairingProbeEvery: 5,
   poller: true,
   pollerIgnoresToken: false,
   controllerLatencyMs: 2,
@@ -299,6 +311,15 @@ export function resolveOptions(options: Partial<SimulationOptions> = {}): Simula
   for (const [name, cap] of Object.entries(resolved.caps)) checkCap(`caps.${name}`, cap);
   if (!Number.isFinite(resolved.roomTemperature))
     fail("roomTemperature", "a finite number of °C", resolved.roomTemperature);
+  if (!Number.isInteger(resolved.pairingProbeEvery) || resolved.pairingProbeEvery < 0)
+    fail(
+      "pairingProbeEvery",
+      "an integer ≥ 0 (beacons per IDENTIFY probe; 0: never)",
+      resolved.pairingProbeEvery,
+    );
+  const circuit = resolved.pairedThermostatCircuit;
+  if (circuit !== undefined && !(Number.isInteger(circuit) && circuit >= 1 && circuit <= 7))
+    fail("pairedThermostatCircuit", "a circuit number 1–7, or undefined", circuit);
   if (resolved.writeRejection !== "error-reply" && resolved.writeRejection !== "silent") {
     fail("writeRejection", '"error-reply" or "silent"', resolved.writeRejection);
   }

@@ -17,7 +17,12 @@
  * 5. the clock (0x0023) and device-table (0x2001) broadcasts when due.
  *
  * Pairing (optional, PROTOCOL.md §17.5): {@link SimPanel.startPairing} sends 0x2004 beacons; a
- * thermostat answering 0xE8 from 163 is assigned a free address with 0x2005.
+ * thermostat answering 0xE8 from 163 is assigned a free address with 0x2005. Every
+ * `pairingProbeEvery` beacons it also probes one free address of 160–199 with IDENTIFY (the
+ * tentative-claim path). Either answer must equal a real ecoSTER_40's identity byte for byte
+ * (`thermostatIdentity`); any difference is counted as a rejection and the panel reads again
+ * (keeps beaconing / probes on), as the field reports. Paired thermostats are polled like the wired
+ * one, every `thermostatPollIntervalMs` each.
  */
 import {
   type AlarmRecord,
@@ -45,6 +50,7 @@ import {
   WriteAuth,
 } from "../protocol/index.js";
 import { type DeviceContext, SimDevice } from "./device.js";
+import { identityMismatchAt } from "./ecoster-identity.js";
 import { ParameterSpace, type ResponseCap } from "./parameter-space.js";
 import type { SimParameter } from "./profile/format.js";
 import { ThermostatIndex } from "./thermostat.js";
@@ -66,8 +72,18 @@ export interface PanelOptions {
   address: number;
   replyLatencyMs: number;
   controllerAddress: number;
-  /** Undefined: no thermostat to poll. */
+  /** The wired ecoSTER; undefined: none on the bus. */
   thermostatAddress: number | undefined;
+  /** While pairing, free addresses of this range are probed with IDENTIFY (§17.5 step 4). */
+  thermostatClaimRange: { first: number; last: number };
+  /** Probe one such address every this many beacons (0: never). */
+  pairingProbeEvery: number;
+  /** What a thermostat must answer when it pairs, byte for byte (a real ecoSTER_40's identity). */
+  thermostatIdentity: Buffer;
+  /** Each complete poll of a thermostat: its values by wire index. */
+  onThermostatReading?: (address: number, readings: ReadonlyMap<number, ParameterValue>) => void;
+  /** The thermostat whose settings are copied into the circuit (`thermostatCopies`); default: the wired one. */
+  circuitThermostat?: () => number | undefined;
   /** False: no cycle; the panel only answers requests and manual token grants. */
   runCycle: boolean;
   cycleMs: number;
@@ -105,6 +121,12 @@ export interface PanelStats {
   scans: number;
   registrations: number;
   thermostatPolls: number;
+  /** Polls answered with all values and the closing NO_DATA. */
+  thermostatPollsAnswered: number;
+  /** Polls with a missing, late or unparseable answer. */
+  thermostatPollsFailed: number;
+  /** Pairing answers whose identity differed from a real ecoSTER_40's. */
+  identityRejections: number;
   alarmReads: number;
   controllerWrites: number;
 }
@@ -116,6 +138,9 @@ export interface PanelEvents {
   "token-timeout": [address: number];
   "gateway-registered": [address: number];
   "thermostat-paired": [address: number];
+  /** A thermostat's identity differed from the reference at byte `offset`. */
+  "thermostat-rejected": [address: number, offset: number];
+  "thermostat-polled": [address: number, answered: boolean];
 }
 
 type Step = (next: () => void) => void;
@@ -130,6 +155,9 @@ export class SimPanel extends SimDevice<PanelEvents> {
     scans: 0,
     registrations: 0,
     thermostatPolls: 0,
+    thermostatPollsAnswered: 0,
+    thermostatPollsFailed: 0,
+    identityRejections: 0,
     alarmReads: 0,
     controllerWrites: 0,
   };
@@ -146,14 +174,16 @@ export class SimPanel extends SimDevice<PanelEvents> {
     grant: Number.NEGATIVE_INFINITY,
     deviceTable: Number.NEGATIVE_INFINITY,
     clock: Number.NEGATIVE_INFINITY,
-    thermostat: Number.NEGATIVE_INFINITY,
     scan: Number.NEGATIVE_INFINITY,
     presence: Number.NEGATIVE_INFINITY,
   };
   private nextGrant = 0;
   private scanPosition = 0;
-  private thermostatReadings = new Map<number, ParameterValue>();
+  private readonly thermostatReadings = new Map<number, Map<number, ParameterValue>>();
+  private readonly thermostatPolledAt = new Map<number, number>();
   private pairingUntil = Number.NEGATIVE_INFINITY;
+  private beacons = 0;
+  private probePosition = 0;
   private readonly pairedThermostats: number[] = [];
 
   constructor(
@@ -211,6 +241,17 @@ export class SimPanel extends SimDevice<PanelEvents> {
   /** Thermostats paired through the pairing flow. */
   get thermostats(): number[] {
     return [...this.pairedThermostats];
+  }
+
+  /** Every thermostat the panel polls: the wired one, then the paired ones. */
+  get polledThermostats(): number[] {
+    const wired = this.options.thermostatAddress;
+    return [...(wired === undefined ? [] : [wired]), ...this.pairedThermostats];
+  }
+
+  /** The last values read from thermostat `address`, by wire index. */
+  thermostatValues(address: number): ReadonlyMap<number, ParameterValue> {
+    return this.thermostatReadings.get(address) ?? new Map();
   }
 
   /**
@@ -401,13 +442,15 @@ export class SimPanel extends SimDevice<PanelEvents> {
   }
 
   private activity(next: () => void): void {
-    const { thermostatAddress } = this.options;
-    if (
-      thermostatAddress !== undefined &&
-      this.due(this.last.thermostat, this.options.thermostatPollIntervalMs)
-    ) {
-      this.last.thermostat = this.clock.now();
-      this.pollThermostat(thermostatAddress, next);
+    const dueThermostat = this.polledThermostats.find((address) =>
+      this.due(
+        this.thermostatPolledAt.get(address) ?? Number.NEGATIVE_INFINITY,
+        this.options.thermostatPollIntervalMs,
+      ),
+    );
+    if (dueThermostat !== undefined) {
+      this.thermostatPolledAt.set(dueThermostat, this.clock.now());
+      this.pollThermostat(dueThermostat, next);
       return;
     }
     if (this.options.scanAddresses.length > 0 && this.due(this.last.scan, this.options.scanIntervalMs)) {
@@ -443,12 +486,12 @@ export class SimPanel extends SimDevice<PanelEvents> {
     next();
   }
 
-  /** Devices that report a temperature: the panel itself and the thermostat it last read. */
+  /** Devices that report a temperature: the panel itself and each thermostat it has read. */
   private deviceTable(): { address: number; temperature: number }[] {
     const entries = [{ address: this.address, temperature: this.options.roomTemperature() }];
-    const reading = this.thermostatReadings.get(ThermostatIndex.ROOM_TEMPERATURE);
-    if (this.options.thermostatAddress !== undefined && typeof reading === "number") {
-      entries.push({ address: this.options.thermostatAddress, temperature: reading });
+    for (const address of this.polledThermostats) {
+      const reading = this.thermostatReadings.get(address)?.get(ThermostatIndex.ROOM_TEMPERATURE);
+      if (typeof reading === "number") entries.push({ address, temperature: reading });
     }
     return entries;
   }
@@ -471,21 +514,35 @@ export class SimPanel extends SimDevice<PanelEvents> {
           done,
         },
       );
+    const finish = (answered: boolean) => {
+      if (answered) this.stats.thermostatPollsAnswered++;
+      else this.stats.thermostatPollsFailed++;
+      this.emit("thermostat-polled", address, answered);
+    };
     ask(0, (reply) => {
-      if (reply?.command !== Command.GET_PARAMS_RESPONSE) {
+      const batch =
+        reply?.command === Command.GET_PARAMS_RESPONSE
+          ? decodeGetParamsResponse(reply.payload, ecosterTypeOf)
+          : undefined;
+      if (!batch?.ok || batch.value.firstIndex !== 0) {
+        finish(false);
         next();
         return;
       }
-      const batch = decodeGetParamsResponse(reply.payload, ecosterTypeOf);
-      if (!batch.ok) {
-        next();
-        return;
-      }
-      for (const reading of batch.value.values) this.thermostatReadings.set(reading.index, reading.value);
-      ask(batch.value.values.length, () => {
+      const readings = this.thermostatReadings.get(address) ?? new Map<number, ParameterValue>();
+      this.thermostatReadings.set(address, readings);
+      for (const reading of batch.value.values) readings.set(reading.index, reading.value);
+      ask(batch.value.values.length, (end) => {
+        finish(end?.command === Command.NO_DATA);
+        this.options.onThermostatReading?.(address, readings);
+        const circuit = this.options.circuitThermostat?.() ?? this.options.thermostatAddress;
+        if (address !== circuit) {
+          next();
+          return;
+        }
         const copies: PresenceWrite[] = [];
         for (const copy of this.options.thermostatCopies) {
-          const value = this.thermostatReadings.get(copy.from);
+          const value = readings.get(copy.from);
           if (typeof value === "number") copies.push({ index: copy.to, value });
         }
         this.writeSequence(copies, next);
@@ -566,6 +623,14 @@ export class SimPanel extends SimDevice<PanelEvents> {
           next();
           return;
         }
+        const every = this.options.pairingProbeEvery;
+        if (every > 0 && ++this.beacons % every === 0) {
+          const target = this.nextProbeAddress();
+          if (target !== undefined) {
+            this.probeThermostat(target, (paired) => (paired ? next() : beacon()));
+            return;
+          }
+        }
         this.request(
           { destination: BROADCAST_ADDRESS, command: Command.SERVICE, payload: encodePairingBeacon() },
           {
@@ -574,7 +639,12 @@ export class SimPanel extends SimDevice<PanelEvents> {
               reply.command === Command.SERVICE_RESPONSE &&
               reply.source === THERMOSTAT_PAIRING_ADDRESS &&
               reply.destination === this.address,
-            done: (reply) => (reply ? this.assignAddress(next) : beacon()),
+            done: (reply) => {
+              if (!reply) beacon();
+              else if (this.acceptIdentity(THERMOSTAT_PAIRING_ADDRESS, reply.payload))
+                this.assignAddress(next);
+              else beacon(); // read again: the next beacon
+            },
           },
         );
       };
@@ -582,10 +652,68 @@ export class SimPanel extends SimDevice<PanelEvents> {
     };
   }
 
+  /** Compares a pairing answer with a real ecoSTER_40's identity; counts a rejection. */
+  private acceptIdentity(address: number, payload: Buffer): boolean {
+    const offset = identityMismatchAt(payload, this.options.thermostatIdentity);
+    if (offset === -1) return true;
+    this.stats.identityRejections++;
+    this.emit("thermostat-rejected", address, offset);
+    return false;
+  }
+
+  private isTaken(address: number): boolean {
+    return (
+      address === this.options.thermostatAddress ||
+      address === THERMOSTAT_PAIRING_ADDRESS ||
+      this.pairedThermostats.includes(address)
+    );
+  }
+
+  /** The next free address of the claim range, round robin. */
+  private nextProbeAddress(): number | undefined {
+    const { first, last } = this.options.thermostatClaimRange;
+    const span = last - first + 1;
+    for (let i = 0; i < span; i++) {
+      const address = first + (((this.probePosition++ % span) + span) % span);
+      if (!this.isTaken(address)) return address;
+    }
+    return undefined;
+  }
+
+  /** IDENTIFY to a free address while pairing; a thermostat answering with the right identity is paired there. */
+  private probeThermostat(target: number, done: (paired: boolean) => void): void {
+    this.request(
+      { destination: target, command: Command.IDENTIFY, payload: Buffer.alloc(0) },
+      {
+        timeoutMs: this.options.identifyTimeoutMs,
+        match: (reply) =>
+          reply.command === Command.IDENTIFY_RESPONSE &&
+          reply.source === target &&
+          reply.destination === this.address,
+        done: (reply) => {
+          if (!reply || !this.acceptIdentity(target, reply.payload)) {
+            done(false);
+            return;
+          }
+          this.paired(target);
+          done(true);
+        },
+      },
+    );
+  }
+
+  private paired(address: number): void {
+    this.pairedThermostats.push(address);
+    this.thermostatPolledAt.delete(address);
+    // The new thermostat appears in the next device table (the tentative claim's confirmation).
+    this.last.deviceTable = Number.NEGATIVE_INFINITY;
+    this.emit("thermostat-paired", address);
+    this.stopPairing();
+  }
+
   private assignAddress(next: () => void): void {
     let assigned = 166;
-    while (assigned === this.options.thermostatAddress || this.pairedThermostats.includes(assigned))
-      assigned++;
+    while (this.isTaken(assigned)) assigned++;
     this.request(
       {
         destination: THERMOSTAT_PAIRING_ADDRESS,
@@ -599,11 +727,7 @@ export class SimPanel extends SimDevice<PanelEvents> {
           reply.source === assigned &&
           reply.destination === this.address,
         done: (reply) => {
-          if (reply) {
-            this.pairedThermostats.push(assigned);
-            this.emit("thermostat-paired", assigned);
-            this.stopPairing();
-          }
+          if (reply) this.paired(assigned);
           next();
         },
       },

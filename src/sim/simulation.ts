@@ -4,10 +4,11 @@
  * process, TCP clients, the pseudo-terminal) join with {@link Simulation.attach}.
  */
 import { EventEmitter } from "node:events";
-import { PANEL_INDEX_OFFSET } from "../protocol/index.js";
+import { PANEL_INDEX_OFFSET, type ParameterValue, THERMOSTAT_ADDRESS_RANGE } from "../protocol/index.js";
 import type { SimClock, TimerHandle } from "./clock.js";
 import { SimController } from "./controller.js";
 import type { DeviceContext } from "./device.js";
+import { ECOSTER_40_IDENTITY } from "./ecoster-identity.js";
 import { BusEndpoint, LinkUnpluggedError } from "./endpoint.js";
 import { Faults } from "./faults.js";
 import { CONTROLLER_LIVE_RULES, LiveValues, THERMOSTAT_LIVE_RULES } from "./live-values.js";
@@ -81,7 +82,12 @@ export class Simulation extends EventEmitter<SimulationEvents> {
       address: o.panelAddress,
       replyLatencyMs: o.panelLatencyMs,
       controllerAddress: o.controllerAddress,
-      thermostatAddress: o.thermostatAddress,
+      thermostatAddress: o.wiredThermostat ? o.thermostatAddress : undefined,
+      thermostatClaimRange: { ...THERMOSTAT_ADDRESS_RANGE },
+      pairingProbeEvery: o.pairingProbeEvery,
+      thermostatIdentity: ECOSTER_40_IDENTITY,
+      onThermostatReading: (address, readings) => this.copyThermostatTemperature(address, readings),
+      circuitThermostat: () => this.circuitThermostat(),
       runCycle: o.panelCycle,
       cycleMs: o.panelCycleMs,
       quietGapMs: o.panelQuietGapMs,
@@ -133,6 +139,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
           new LiveValues(this.thermostat.space, THERMOSTAT_LIVE_RULES, live.fork("thermostat")),
         ]
       : [];
+    this.panel.on("thermostat-paired", (address) => this.assignCircuit(address));
     this.faults.on("unplugged", () => this.onUnplugged());
     this.faults.on("plugged", () => this.emit("plugged"));
   }
@@ -152,7 +159,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
       if (noise) this.bus.transmitWhenFree(this.noise, noise);
     });
     this.controller.start();
-    this.thermostat.start();
+    if (this.options.wiredThermostat) this.thermostat.start();
     this.poller?.start();
     this.panel.start();
     this.faults.start();
@@ -206,6 +213,52 @@ export class Simulation extends EventEmitter<SimulationEvents> {
     return storedIndex >= PANEL_INDEX_OFFSET
       ? this.panel.space.getValue(storedIndex - PANEL_INDEX_OFFSET)
       : this.controller.getValue(storedIndex);
+  }
+
+  /** Index of the controller parameter named `name` (its current space), if any. */
+  controllerIndexOf(name: string): number | undefined {
+    const index = this.controller.space.parameters.findIndex((p) => p.name === name);
+    return index === -1 ? undefined : index;
+  }
+
+  /** The thermostat serving circuit `pairedThermostatCircuit` (its `Circuit<N>ThermostatAddress`). */
+  private circuitThermostat(): number | undefined {
+    const circuit = this.options.pairedThermostatCircuit;
+    const index =
+      circuit === undefined ? undefined : this.controllerIndexOf(`Circuit${circuit}ThermostatAddress`);
+    const value = index === undefined ? undefined : this.controller.getValue(index);
+    return typeof value === "number" && value > 0
+      ? value
+      : this.options.wiredThermostat
+        ? this.options.thermostatAddress
+        : undefined;
+  }
+
+  private assignCircuit(address: number): void {
+    const circuit = this.options.pairedThermostatCircuit;
+    if (circuit === undefined) return;
+    const index = this.controllerIndexOf(`Circuit${circuit}ThermostatAddress`);
+    if (index !== undefined) this.controller.space.setValue(index, address);
+  }
+
+  /**
+   * PROTOCOL.md §17.1: the controller learns a thermostat's temperature from the panel
+   * (`THERMOSTAT_<address>`, and `Circuit<N>thermostatTemp` of the circuit it serves).
+   */
+  private copyThermostatTemperature(address: number, readings: ReadonlyMap<number, ParameterValue>): void {
+    const temperature = readings.get(0);
+    if (typeof temperature !== "number" || !Number.isFinite(temperature)) return;
+    const space = this.controller.space;
+    const set = (index: number | undefined) => {
+      if (index !== undefined && typeof space.getValue(index) === "number")
+        space.setValue(index, temperature);
+    };
+    if (address >= 100 && address <= THERMOSTAT_ADDRESS_RANGE.last)
+      set(this.controllerIndexOf(`THERMOSTAT_${address}`));
+    const circuit = this.options.pairedThermostatCircuit;
+    if (circuit !== undefined && address === this.circuitThermostat()) {
+      set(this.controllerIndexOf(`Circuit${circuit}thermostatTemp`));
+    }
   }
 
   private tickLiveValues(): void {

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
+import { UsageError } from "../../src/cli/command.js";
 import { runCli } from "../../src/cli/main.js";
-import { parseTcpAddress, runSimulator, simulationOptions } from "../../src/cli/sim.js";
+import { parsePairing, parseTcpAddress, runSimulator, simulationOptions } from "../../src/cli/sim.js";
 import { Command, encodeFrameOrThrow, Framer } from "../../src/protocol/index.js";
 import { parseFaultSpec } from "../../src/sim/fault-spec.js";
 import { FIELD_TIMING, resolveOptions, SIM_TIMINGS } from "../../src/sim/index.js";
@@ -98,6 +99,14 @@ describe("gm3 sim arguments", () => {
     const demo = resolveOptions(simulationOptions({ timing: "demo" }));
     expect(demo).toMatchObject({ ...FIELD_TIMING, ...SIM_TIMINGS.demo });
     expect(demo.tokenGrantIntervalMs).toBe(0);
+  });
+
+  it("parses the thermostat flags: --no-thermostat, --pairing AFTER[:DURATION]", () => {
+    expect(resolveOptions(simulationOptions({})).wiredThermostat).toBe(true);
+    expect(resolveOptions(simulationOptions({ "no-thermostat": true })).wiredThermostat).toBe(false);
+    expect(parsePairing("30")).toEqual({ afterMs: 30_000, durationMs: 60_000 });
+    expect(parsePairing("0:120")).toEqual({ afterMs: 0, durationMs: 120_000 });
+    for (const bad of ["", "x", "10:0", "1:2:3", "-1"]) expect(() => parsePairing(bad)).toThrow(UsageError);
   });
 
   it("parses TCP addresses and fault specs", () => {

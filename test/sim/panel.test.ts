@@ -15,6 +15,7 @@ import {
   GATEWAY_IDENTITY,
   isServiceFunction,
   ServiceFunction,
+  THERMOSTAT_IDENTITY,
 } from "../../src/protocol/index.js";
 import type { Simulation } from "../../src/sim/simulation.js";
 import { quietSimulation, TestClient } from "./helpers.js";
@@ -354,7 +355,11 @@ describe("panel cycle", () => {
       5_000,
     );
     expect(beacon).toBeDefined();
-    client.send({ destination: 100, command: Command.SERVICE_RESPONSE, payload: Buffer.from("identity") });
+    client.send({
+      destination: 100,
+      command: Command.SERVICE_RESPONSE,
+      payload: encodeIdentity(THERMOSTAT_IDENTITY),
+    });
     const assignment = await client.waitFor(
       (f) =>
         f.command === Command.SERVICE && isServiceFunction(f.payload, ServiceFunction.ADDRESS_ASSIGNMENT),
