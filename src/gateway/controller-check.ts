@@ -102,7 +102,8 @@ export async function checkController(
     try {
       reply = await readIdentity(bus, options.controllerAddress, first, typeOf);
     } catch (error) {
-      if (error instanceof BusError && error.reason === "garbled") {
+      // Only a valid reply that does not parse says so; line noise and broken CRCs do not.
+      if (error instanceof BusError && error.undecodable) {
         return changed(
           `the controller's values at 0..${IDENTITY_SPAN - 1} do not parse with the known parameter types (${error.message})`,
           undefined,

@@ -908,8 +908,9 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
         reasons: [...new Set(failures.map((f) => f.reason))],
         detail: this.poll.lastError,
       });
-      if (this.verification !== "verified" && failures.some((f) => f.reason === "garbled")) {
-        // Values do not parse with the known descriptors: the firmware may have changed.
+      if (this.verification !== "verified" && failures.some((f) => f.undecodable)) {
+        // Values do not parse with the known descriptors: the firmware may have changed. (Line
+        // noise or a broken CRC also make a batch garbled; they say nothing about the firmware.)
         this.controllerChanged("the known parameter definitions do not fit the controller's values");
       }
       if (regulator.values === 0 && this.poll.consecutiveFailures >= this.options.unresponsiveCycles) {
