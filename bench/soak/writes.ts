@@ -30,6 +30,8 @@ export interface WriteRecord {
 }
 
 const ENDED = new Set(["confirmed", "failed", "superseded", "expired"]);
+/** Error codes of a POST that are a job's end (docs/writes.md), not a refusal before queueing. */
+const JOB_ENDS = new Set(["rejected", "not-confirmed", "expired"]);
 
 export class Writer {
   readonly records: WriteRecord[] = [];
@@ -91,6 +93,9 @@ export function outcomeOf(record: WriteRecord): string {
   if (record.id === undefined) {
     const body = record.post.body as Record<string, unknown> | undefined;
     const code = typeof body?.error === "string" ? body.error : (record.post.error ?? "no answer");
+    // A job that ended within WRITE_WAIT answers with its end's error, without a write_id.
+    if (JOB_ENDS.has(code))
+      return `${code === "expired" ? "expired" : `failed (${code})`}, answered by the POST`;
     return `refused before queueing: ${record.post.status} ${code}`;
   }
   const job = record.job;
