@@ -130,6 +130,7 @@ async function main(): Promise<void> {
   gateway.stdout!.pipe(gatewayLog);
   gateway.stderr!.pipe(createWriteStream(join(dir, "gateway.err")));
   let stopping = false;
+  let outsideStop: string | undefined;
   let crash: { code: number | null; signal: string | null; atMs: number } | undefined;
   const gatewayExit = exited(gateway).then((result) => {
     if (!stopping) crash = { ...result, atMs: Date.now() };
@@ -149,6 +150,8 @@ async function main(): Promise<void> {
       warnEvents.set(key, (warnEvents.get(key) ?? 0) + 1);
     }
     if (line.event === "link.up" && typeof line.time === "string") watch.linkUp(Date.parse(line.time));
+    // A stop the bench did not ask for (a signal from outside) is not a crash; it is said apart.
+    if (line.event === "gateway.stopping" && !stopping) outsideStop = String(line.signal);
   });
   watch.start();
   const pump = setInterval(() => check.drain(), 500);
@@ -249,7 +252,9 @@ async function main(): Promise<void> {
       .filter((_, i) => i % Math.max(1, Math.round(rss.length / 6)) === 0 || i === rss.length - 1)
       .map((r) => r.mb.toFixed(0))
       .join(" ")}`,
-    `  crashes: ${crash ? 1 : 0}${crash ? ` (exited ${crash.code ?? crash.signal} at ${new Date(crash.atMs).toISOString()})` : ""}; ${wasRunning ? `after SIGTERM the gateway exited with ${gatewayEnd.code ?? gatewayEnd.signal}` : ""}`,
+    crash && outsideStop !== undefined
+      ? `  crashes: 0; STOPPED FROM OUTSIDE the bench (${outsideStop}, logged gateway.stopping) at ${new Date(crash.atMs).toISOString()}, exit ${crash.code ?? crash.signal}: the run is shorter than asked`
+      : `  crashes: ${crash ? 1 : 0}${crash ? ` (exited ${crash.code ?? crash.signal} at ${new Date(crash.atMs).toISOString()})` : ""}; ${wasRunning ? `after SIGTERM the gateway exited with ${gatewayEnd.code ?? gatewayEnd.signal}` : ""}`,
     `  client answers: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(", ")}`,
     `  gateway log lines by level: ${[...logLevels].map(([k, n]) => `${k} ${n}`).join(", ")}; warn+: ${[...warnEvents].map(([k, n]) => `${k} ×${n}`).join(", ")}`,
     `  wire (simulator's log): ${truth.counts.lines} entries, ${truth.counts.brokenDeviceFrames} device frames broken by faults, ${truth.counts.noiseBursts} noise bursts, ${truth.counts.validAnswers} valid value answers, ${truth.counts.gatewayFrames} gateway frames (${truth.counts.brokenGatewayFrames} broken)`,
