@@ -99,6 +99,8 @@ interface Pending {
   attempts: number;
   /** Bytes were discarded or a garbled reply seen during the current attempt. */
   sawGarbage: boolean;
+  /** A CRC-valid reply whose payload did not parse came in any attempt (not line noise). */
+  sawUndecodable?: boolean;
   lastRaw?: Buffer;
   deadlineTimer?: ClockTimer;
 }
@@ -401,6 +403,7 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
         return;
       case "garbled":
         pending.sawGarbage = true;
+        pending.sawUndecodable = true;
         pending.lastRaw = frame.raw;
         this.emit("protocolError", {
           reason: `corrupt reply to ${pending.request.label}: ${verdict.reason}`,
@@ -728,7 +731,14 @@ export class Gm3Bus extends EventEmitter<BusEvents> {
     if (pending.deadlineTimer) this.clock.clearTimeout(pending.deadlineTimer);
     pending.deadlineTimer = undefined;
     this.stats.failures[reason]++;
-    const error = new BusError(reason, message, describeRequest(pending.request), pending.attempts, raw);
+    const error = new BusError(
+      reason,
+      message,
+      describeRequest(pending.request),
+      pending.attempts,
+      raw,
+      reason === "garbled" && pending.sawUndecodable === true,
+    );
     pending.reject(error);
     this.emit("failure", error);
   }

@@ -37,6 +37,11 @@ export class BusError extends Error {
     readonly attempts: number,
     /** Raw bytes of the last bad reply, when there was one. */
     readonly raw?: Buffer,
+    /**
+     * A CRC-valid reply came whose payload did not parse (e.g. not with the known parameter
+     * types) — unlike line noise or a broken CRC, which make a request `garbled` too.
+     */
+    readonly undecodable = false,
   ) {
     super(message);
   }

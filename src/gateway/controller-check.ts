@@ -50,13 +50,19 @@ export interface CheckOptions {
 
 const text = (value: ParameterValue | undefined) => (value === undefined ? undefined : String(value));
 
+/**
+ * What differs between the identity the definitions belong to and the live one. A field never read
+ * (the link was lost between the first discovery and its first poll) is not a difference: the
+ * definitions were just read from this controller, and the live value is adopted.
+ */
 function describeChange(known: ControllerIdentity, live: ControllerIdentity): string | undefined {
   const parts: string[] = [];
-  if (known.uid !== live.uid) parts.push(`UID ${known.uid ?? "?"} → ${live.uid ?? "?"}`);
-  if (known.software !== live.software)
-    parts.push(`software ${known.software ?? "?"} → ${live.software ?? "?"}`);
-  if (known.hardware !== live.hardware)
-    parts.push(`hardware ${known.hardware ?? "?"} → ${live.hardware ?? "?"}`);
+  const differs = (a: string | undefined, b: string | undefined) => a !== undefined && a !== b;
+  if (differs(known.uid, live.uid)) parts.push(`UID ${known.uid} → ${live.uid ?? "?"}`);
+  if (differs(known.software, live.software))
+    parts.push(`software ${known.software} → ${live.software ?? "?"}`);
+  if (differs(known.hardware, live.hardware))
+    parts.push(`hardware ${known.hardware} → ${live.hardware ?? "?"}`);
   return parts.length > 0 ? parts.join(", ") : undefined;
 }
 
@@ -102,7 +108,8 @@ export async function checkController(
     try {
       reply = await readIdentity(bus, options.controllerAddress, first, typeOf);
     } catch (error) {
-      if (error instanceof BusError && error.reason === "garbled") {
+      // Only a valid reply that does not parse says so; line noise and broken CRCs do not.
+      if (error instanceof BusError && error.undecodable) {
         return changed(
           `the controller's values at 0..${IDENTITY_SPAN - 1} do not parse with the known parameter types (${error.message})`,
           undefined,
@@ -123,7 +130,11 @@ export async function checkController(
   };
   const difference = describeChange(options.known, live);
   if (difference !== undefined) {
-    return changed(`the controller's identity changed (${difference})`, live, options.known.uid !== live.uid);
+    return changed(
+      `the controller's identity changed (${difference})`,
+      live,
+      options.known.uid !== undefined && options.known.uid !== live.uid,
+    );
   }
   for (const [space, destination] of [
     ["regulator", options.controllerAddress],

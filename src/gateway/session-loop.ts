@@ -312,8 +312,9 @@ export class SessionLoop {
         reasons: [...new Set(failures.map((f) => f.reason))],
         detail: this.s.poll.lastError,
       });
-      if (this.s.verification !== "verified" && failures.some((f) => f.reason === "garbled")) {
-        // Values do not parse with the known descriptors: the firmware may have changed.
+      if (this.s.verification !== "verified" && failures.some((f) => f.undecodable)) {
+        // Values do not parse with the known descriptors: the firmware may have changed. (Line
+        // noise or a broken CRC also make a batch garbled; they say nothing about the firmware.)
         this.s.controllerChanged("the known parameter definitions do not fit the controller's values");
       }
       if (regulator.values === 0 && this.s.poll.consecutiveFailures >= this.p.options.unresponsiveCycles) {

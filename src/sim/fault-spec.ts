@@ -1,7 +1,7 @@
 /**
  * Fault settings from a compact text, for the command line:
- * `crc=0.01,drop=0.02,truncate=0.01,noise=0.05,latency=0.1:300,no-token,silence=5000:2000:20000,unplug=60000:3000`.
- * `silence` and `unplug` take `AFTER_MS:DURATION_MS[:EVERY_MS]` on the simulation's clock.
+ * `crc=0.01,drop=0.02,truncate=0.01,noise=0.05,latency=0.1:300,no-token,silence=5000:2000:20000,stall=30000:25000,unplug=60000:3000`.
+ * `silence`, `stall` and `unplug` take `AFTER_MS:DURATION_MS[:EVERY_MS]` on the simulation's clock.
  */
 import { type FaultOptions, type FaultSchedule, validateFaults } from "./faults.js";
 
@@ -16,15 +16,17 @@ const RATE_KEYS: Readonly<Record<string, keyof FaultOptions>> = {
   noise: "noiseRate",
 };
 
-const SCHEDULE_KEYS: Readonly<Record<string, "controllerSilence" | "linkUnplug">> = {
+const SCHEDULE_KEYS: Readonly<Record<string, "controllerSilence" | "linkUnplug" | "tokenStall">> = {
   silence: "controllerSilence",
   unplug: "linkUnplug",
+  stall: "tokenStall",
 };
 
 export const FAULT_SPEC_HELP =
   "crc=R, drop=R, truncate=R, noise=R, latency=R:MS (R = probability 0..1), no-token, " +
-  "silence=AFTER:DURATION[:EVERY] (controller ignores requests), unplug=AFTER:DURATION[:EVERY] " +
-  "(link drops; times in ms from the start); comma-separated";
+  "silence=AFTER:DURATION[:EVERY] (controller ignores requests), stall=AFTER:DURATION[:EVERY] " +
+  "(panel grants no token), unplug=AFTER:DURATION[:EVERY] (link drops; times in ms from the start); " +
+  "comma-separated";
 
 function number(text: string, what: string): number {
   const value = Number(text);

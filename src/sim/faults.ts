@@ -10,8 +10,9 @@
  * - `noiseRate` / `noiseMaxBytes`: after a transmission, 1 … `noiseMaxBytes` random bytes go on the
  *   wire (half of the bursts start with 0x68 and a plausible LEN: a false frame start, PROTOCOL.md §4).
  * Switches and timed faults: {@link Faults.silenceController}, {@link Faults.stopTokenGrants},
- * {@link Faults.unplug}; the last two can also be scheduled on the simulation's clock
- * (`controllerSilence`, `linkUnplug`: first after `afterMs`, for `durationMs`, again every `everyMs`).
+ * {@link Faults.stallTokenGrants}, {@link Faults.unplug}; silence, stall and unplug can also be
+ * scheduled on the simulation's clock (`controllerSilence`, `tokenStall`, `linkUnplug`: first after
+ * `afterMs`, for `durationMs`, again every `everyMs`).
  */
 import { EventEmitter } from "node:events";
 import { FRAME_BEGIN, MAX_FRAME_LENGTH } from "../protocol/index.js";
@@ -45,6 +46,8 @@ export interface FaultOptions {
   controllerSilence: FaultSchedule | undefined;
   /** When the link is unplugged (endpoints dropped, attach refused); undefined = never. */
   linkUnplug: FaultSchedule | undefined;
+  /** When the panel stalls: no token grants for `durationMs` (a busy or rebooting panel); undefined = never. */
+  tokenStall: FaultSchedule | undefined;
 }
 
 export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
@@ -59,9 +62,10 @@ export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
   tokenGrants: true,
   controllerSilence: undefined,
   linkUnplug: undefined,
+  tokenStall: undefined,
 };
 
-const SCHEDULES = ["controllerSilence", "linkUnplug"] as const;
+const SCHEDULES = ["controllerSilence", "linkUnplug", "tokenStall"] as const;
 
 function validateSchedule(key: string, schedule: FaultSchedule | undefined): void {
   if (schedule === undefined) return;
@@ -149,12 +153,14 @@ export class Faults extends EventEmitter<FaultEvents> {
     unplugs: 0,
   };
   private silentUntilMs = Number.NEGATIVE_INFINITY;
+  private stalledUntilMs = Number.NEGATIVE_INFINITY;
   private unpluggedFlag = false;
   private plugTimer: TimerHandle | undefined;
   private started = false;
   private readonly scheduleTimers: Record<(typeof SCHEDULES)[number], TimerHandle[]> = {
     controllerSilence: [],
     linkUnplug: [],
+    tokenStall: [],
   };
 
   constructor(
@@ -194,7 +200,11 @@ export class Faults extends EventEmitter<FaultEvents> {
     if (!schedule) return;
     const { afterMs, durationMs, everyMs } = schedule;
     const fire =
-      key === "controllerSilence" ? () => this.silenceController(durationMs) : () => this.unplug(durationMs);
+      key === "controllerSilence"
+        ? () => this.silenceController(durationMs)
+        : key === "tokenStall"
+          ? () => this.stallTokenGrants(durationMs)
+          : () => this.unplug(durationMs);
     const timers = this.scheduleTimers[key];
     timers.push(
       this.clock.setTimeout(() => {
@@ -276,8 +286,17 @@ export class Faults extends EventEmitter<FaultEvents> {
     this.options.tokenGrants = true;
   }
 
+  /** The panel grants no token for the next `durationMs` (then grants resume by themselves). */
+  stallTokenGrants(durationMs: number): void {
+    if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
+      throw new RangeError(`token stall duration must be ≥ 0 ms, got ${durationMs}`);
+    }
+    this.stalledUntilMs = this.clock.now() + durationMs;
+  }
+
+  /** True while grants are stopped (`tokenGrants: false`) or stalled for a while. */
   get tokenGrantsStopped(): boolean {
-    return !this.options.tokenGrants;
+    return !this.options.tokenGrants || this.clock.now() < this.stalledUntilMs;
   }
 
   /**

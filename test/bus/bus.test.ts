@@ -253,6 +253,37 @@ describe("Gm3Bus", () => {
     expect(bus.stats.crcErrors).toBeGreaterThan(0);
   });
 
+  it("tells a reply that does not parse (undecodable) from line noise, both garbled", async () => {
+    const { encodeFrameOrThrow } = await import("../../src/protocol/index.js");
+    // A broken CRC: garbled, but nothing says the known types are wrong.
+    const noisy = setup({ retryAttempts: 1 });
+    const noise = noisy.bus
+      .request(readValuesRequest({ destination: CONTROLLER, firstIndex: 0, count: 1, typeOf: uint8 }))
+      .catch((e: unknown) => e);
+    noisy.link.deliver(grant());
+    await vi.advanceTimersByTimeAsync(25);
+    const broken = encodeFrameOrThrow(valuesReply(0, [9]));
+    broken[broken.length - 2]! ^= 0xff;
+    noisy.link.deliverBytes(broken);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await expect(noise).resolves.toMatchObject({ reason: "garbled", undecodable: false });
+    // A valid frame whose value does not fit the known type (2 bytes for a uint8): undecodable.
+    const strange = setup({ retryAttempts: 1 });
+    const mismatch = strange.bus
+      .request(readValuesRequest({ destination: CONTROLLER, firstIndex: 0, count: 1, typeOf: uint8 }))
+      .catch((e: unknown) => e);
+    strange.link.deliver(grant());
+    await vi.advanceTimersByTimeAsync(25);
+    strange.link.deliver({
+      destination: GATEWAY,
+      source: CONTROLLER,
+      command: Command.GET_PARAMS_RESPONSE,
+      payload: encodeGetParamsResponse(0, [{ flag: 0x01, type: TypeCode.UINT16, value: 700 }]),
+    });
+    await vi.advanceTimersByTimeAsync(3_000);
+    await expect(mismatch).resolves.toMatchObject({ reason: "garbled", undecodable: true });
+  });
+
   it("drops a reply that arrives after its timeout", async () => {
     const { link, bus } = setup({ retryAttempts: 1 });
     const result = bus

@@ -24,6 +24,36 @@ describe("controller identity and panel writes", () => {
     }
   });
 
+  it("a link lost between the first discovery and its first poll does not count as another controller", async () => {
+    const g = await startFieldGateway({ waitForData: false });
+    try {
+      const discoveries = () => g.sim.controller.requestCounts.GET_PARAMS_STRUCT_WITH_RANGE ?? 0;
+      let unplugged = false;
+      // Synchronously, as the discovery ends: the identity (read by polls) is not known yet.
+      g.core.on("status", () => {
+        if (
+          !unplugged &&
+          g.core.status().discovery.state === "complete" &&
+          g.core.status().poll.cycles === 0
+        ) {
+          unplugged = true;
+          g.sim.faults.unplug(3_000);
+        }
+      });
+      await g.runUntil(() => unplugged, "the first discovery", 120_000);
+      const after = discoveries();
+      await g.runUntil(
+        () => g.core.dataReady() && g.core.status().poll.cycles > 0,
+        "data after the reconnect",
+        120_000,
+      );
+      expect(discoveries()).toBe(after);
+      expect(g.core.status().check.lastResult).toBe("same controller");
+    } finally {
+      await g.stop();
+    }
+  });
+
   it("refuses panel writes by default, and with ALLOW_PANEL_WRITES sends them the reference way (10000+ to the controller)", async () => {
     const g = await startFieldGateway({ env: { ALLOW_PANEL_WRITES: "true" } });
     try {

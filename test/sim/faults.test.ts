@@ -3,6 +3,7 @@
  * against binomial bounds) and never by default.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { Command, isServiceFunction, ServiceFunction } from "../../src/protocol/index.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { LinkUnpluggedError } from "../../src/sim/endpoint.js";
 import { FaultSpecError, parseFaultSpec } from "../../src/sim/fault-spec.js";
@@ -47,6 +48,7 @@ describe("faults are off by default", () => {
       tokenGrants: true,
       controllerSilence: undefined,
       linkUnplug: undefined,
+      tokenStall: undefined,
     });
     expect(s.faults.controllerSilent).toBe(false);
     expect(s.faults.unplugged).toBe(false);
@@ -188,6 +190,17 @@ describe("scheduled silence and unplug (the faults option and --faults)", () => 
     });
   });
 
+  it("parses stall= (the panel grants no token for a while) as AFTER_MS:DURATION_MS[:EVERY_MS]", () => {
+    expect(parseFaultSpec("stall=30000:25000:60000,crc=0.05")).toEqual({
+      tokenStall: { afterMs: 30000, durationMs: 25000, everyMs: 60000 },
+      crcErrorRate: 0.05,
+    });
+    expect(() => parseFaultSpec("stall=1000:0")).toThrow(/stall DURATION_MS must be > 0, got 0/);
+    expect(() => parseFaultSpec("stall=0:5000:5000")).toThrow(
+      /stall EVERY_MS \(5000\) must be longer than DURATION_MS \(5000\)/,
+    );
+  });
+
   it("rejects bad silence and unplug specs with a clear error", () => {
     const cases: [string, RegExp][] = [
       ["silence=5000", /silence: "5000" must be AFTER_MS:DURATION_MS or AFTER_MS:DURATION_MS:EVERY_MS/],
@@ -248,6 +261,45 @@ describe("scheduled silence and unplug (the faults option and --faults)", () => 
     }
     expect(sim.faults.counts.silencedRequests).toBeGreaterThan(0);
     expect(sim.poller!.stats.timeouts).toBeGreaterThan(0);
+  });
+
+  it("stalls the panel's token grants at the configured times, then grants resume by themselves", () => {
+    const clock = new VirtualClock();
+    sim = new Simulation({
+      clock,
+      poller: false,
+      liveValues: false,
+      registeredGateways: [114],
+      faults: parseFaultSpec("stall=30000:25000:60000"),
+    });
+    sim.start();
+    const stalledAt = (ms: number) => {
+      clock.advance(ms - clock.now());
+      return sim!.faults.tokenGrantsStopped;
+    };
+    expect(stalledAt(29_999)).toBe(false);
+    expect(stalledAt(30_000)).toBe(true);
+    expect(stalledAt(54_999)).toBe(true);
+    expect(stalledAt(55_000)).toBe(false);
+    expect(stalledAt(90_000)).toBe(true);
+    clock.advance(150_000 - clock.now());
+    // The field cadence grants about every 10.4 s; inside a stall not one grant goes out.
+    const grants = sim.bus.log
+      .frames(
+        (f) =>
+          f.command === Command.SERVICE &&
+          f.destination === 114 &&
+          isServiceFunction(f.payload, ServiceFunction.TOKEN_GRANT),
+      )
+      .map((e) => e.timeMs);
+    for (const start of [30_000, 90_000]) {
+      expect(grants.filter((t) => t >= start + 100 && t < start + 25_000)).toEqual([]);
+    }
+    expect(grants.filter((t) => t < 30_000).length).toBeGreaterThanOrEqual(2);
+    expect(grants.filter((t) => t >= 55_000 && t < 90_000).length).toBeGreaterThanOrEqual(2);
+    expect(grants.filter((t) => t >= 115_000).length).toBeGreaterThanOrEqual(2);
+    expect(sim.faults.counts.skippedTokenGrants).toBeGreaterThanOrEqual(4);
+    expect(sim.faults.config.tokenGrants).toBe(true);
   });
 
   it("unplugs the link at the configured times and plugs it back after the duration", async () => {
