@@ -275,6 +275,10 @@ export class SessionLoop {
         });
       }
       session.check();
+    } catch (error) {
+      // The session ended under the poll (a lost link, a stop): its meter stops listening too.
+      meter.finish();
+      throw error;
     } finally {
       this.p.store.off("change", countChange);
     }
