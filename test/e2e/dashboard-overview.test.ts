@@ -53,9 +53,16 @@ describe("overview", () => {
     const groups = await page.locator(".overview .group h3").allTextContents();
     expect(groups).toContain("Circuit 2 · UFH");
     expect(groups.some((title) => title.startsWith("Circuit 1"))).toBe(false);
-    // Circuit 2's room temperature is Circuit2thermostatTemp (327), not Circuit2thermostat.
+    // Circuit 2's room temperature is Circuit2thermostatTemp (327), not Circuit2thermostat. The
+    // simulated panel copies the wired thermostat's reading into it at its first thermostat poll,
+    // so the page shows the new value from the gateway's next poll on (bounded wait, no sleep).
     const room = page.locator('[data-tile="circuit2-room"]');
-    expect(await room.locator(".value").textContent()).toBe(shown(controller.getValue(327)));
+    await expect
+      .poll(async () => (await room.locator(".value").textContent()) === shown(controller.getValue(327)), {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toBe(true);
     expect(await room.locator(".unit").textContent()).toBe("°C");
     expect(await room.locator(".param-name").textContent()).toBe("Circuit2thermostatTemp · 327");
     expect(view.errors).toEqual([]);
