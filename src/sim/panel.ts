@@ -593,25 +593,30 @@ export class SimPanel extends SimDevice<PanelEvents> {
     const target = addresses[this.scanPosition++ % addresses.length]!;
     this.stats.scans++;
     const probe = (attempt: number) =>
-      this.request(
-        { destination: target, command: Command.IDENTIFY, payload: Buffer.alloc(0) },
-        {
-          timeoutMs: this.options.identifyTimeoutMs,
-          match: (reply) =>
-            reply.command === Command.IDENTIFY_RESPONSE &&
-            reply.source === target &&
-            reply.destination === this.address,
-          done: (reply) => {
-            if (reply) {
-              const { first, last } = this.options.claimRange;
-              if (target >= first && target <= last) this.registerGateway(target);
-              next();
-            } else if (attempt === 1) probe(2);
-            else next();
-          },
-        },
-      );
+      this.identify(target, (reply) => {
+        if (reply) {
+          const { first, last } = this.options.claimRange;
+          if (target >= first && target <= last) this.registerGateway(target);
+          next();
+        } else if (attempt === 1) probe(2);
+        else next();
+      });
     probe(1);
+  }
+
+  /** An IDENTIFY to `target`; `done` gets its answer, or undefined after the IDENTIFY timeout. */
+  private identify(target: number, done: (reply: FramedFrame | undefined) => void): void {
+    this.request(
+      { destination: target, command: Command.IDENTIFY, payload: Buffer.alloc(0) },
+      {
+        timeoutMs: this.options.identifyTimeoutMs,
+        match: (reply) =>
+          reply.command === Command.IDENTIFY_RESPONSE &&
+          reply.source === target &&
+          reply.destination === this.address,
+        done,
+      },
+    );
   }
 
   // --- pairing (optional) -------------------------------------------------------------------
@@ -682,24 +687,14 @@ export class SimPanel extends SimDevice<PanelEvents> {
 
   /** IDENTIFY to a free address while pairing; a thermostat answering with the right identity is paired there. */
   private probeThermostat(target: number, done: (paired: boolean) => void): void {
-    this.request(
-      { destination: target, command: Command.IDENTIFY, payload: Buffer.alloc(0) },
-      {
-        timeoutMs: this.options.identifyTimeoutMs,
-        match: (reply) =>
-          reply.command === Command.IDENTIFY_RESPONSE &&
-          reply.source === target &&
-          reply.destination === this.address,
-        done: (reply) => {
-          if (!reply || !this.acceptIdentity(target, reply.payload)) {
-            done(false);
-            return;
-          }
-          this.paired(target);
-          done(true);
-        },
-      },
-    );
+    this.identify(target, (reply) => {
+      if (!reply || !this.acceptIdentity(target, reply.payload)) {
+        done(false);
+        return;
+      }
+      this.paired(target);
+      done(true);
+    });
   }
 
   private paired(address: number): void {
