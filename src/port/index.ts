@@ -3,3 +3,4 @@ export * from "./bridge.js";
 export * from "./core-port.js";
 export * from "./events.js";
 export * from "./port.js";
+export * from "./thermostat.js";
