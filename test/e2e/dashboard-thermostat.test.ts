@@ -3,14 +3,17 @@
  * pump with a real VirtualThermostat on the gateway's bus: unpaired with the "nothing received"
  * warning, the pair button opening the 60 s window with its countdown and what to do on the
  * panel, the panel pairing it, a temperature received (source, value, age, no warning), the feed
- * going stale (warning back), at a phone's width without overflow; no card while disabled.
+ * going stale (warning back, pushed by the live stream's `thermostat` message), at a phone's width
+ * without overflow; no card while disabled.
  *
  * The HTTP calls answer through a ThermostatApi adapter over the VirtualThermostat written here,
  * as the core's wiring (another branch) will do; the card reads only GET /api/thermostat/status
  * and POST /api/thermostat/pair.
  */
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ThermostatApi } from "../../src/bridges/http/thermostat.js";
+import { registerLiveStream } from "../../src/bridges/ws/plugin.js";
 import { VirtualThermostat } from "../../src/thermostat/virtual-thermostat.js";
 import { systemClock } from "../../src/util/clock.js";
 import { type Browser, launchBrowser } from "../helpers/browser.js";
@@ -69,6 +72,11 @@ describe("the room thermostat card", () => {
     gateway = await startDashboardGateway({
       thermostat: httpThermostat(thermostat),
       sim: { wiredThermostat: false },
+      // The live stream with the thermostat, registered here instead of the helper's own.
+      env: { WS_ENABLED: "false" },
+      register: async (app, config, core) => {
+        await registerLiveStream(app, { core, config, logger: pino({ level: "silent" }), thermostat });
+      },
     });
     gateway.core.bus.setResponder(thermostat);
   }, 60_000);
@@ -122,8 +130,7 @@ describe("the room thermostat card", () => {
         body: JSON.stringify({ temperature: 21.5 }),
       });
       expect(posted.status).toBe(200);
-      await page.reload();
-      await card.waitFor();
+      // No reload and no 10 s read: the live stream's thermostat message (within a second).
       await expect.poll(() => field("last").textContent(), { timeout: 5_000 }).toBe("21.5 °C");
       expect(await field("effective").textContent()).toBe("21.5 °C");
       expect(await field("source").textContent()).toBe("Home Assistant");
@@ -131,8 +138,8 @@ describe("the room thermostat card", () => {
       expect(await warning.isVisible()).toBe(false);
       await screenshot(page, "thermostat-card-desktop");
 
-      // Nothing more arrives: past THERMOSTAT_MAX_AGE the card warns (at its next read, ≤ 10 s).
-      await expect.poll(() => warning.isVisible(), { timeout: MAX_AGE_MS + 15_000 }).toBe(true);
+      // Nothing more arrives: past THERMOSTAT_MAX_AGE the stream says so and the card warns.
+      await expect.poll(() => warning.isVisible(), { timeout: MAX_AGE_MS + 5_000 }).toBe(true);
       expect(await warning.textContent()).toMatch(/^Stale: no room temperature received for more than/);
       expect(await warning.textContent()).toMatch(/21\.5 °C/);
       expect(view.errors).toEqual([]);

@@ -45,6 +45,7 @@ function start(): void {
   // The room thermostat's card sits under the overview's tiles.
   const thermostat = new ThermostatCard(api);
   overview.root.append(thermostat.root);
+  live.onThermostat((status) => thermostat.apply(status));
 
   const device = h("span", { class: "device" });
   const connDot = h("span", { class: "dot", "aria-hidden": "true" });

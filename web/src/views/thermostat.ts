@@ -2,28 +2,14 @@
  * The virtual room thermostat's card (issue 16): whether it is paired with the panel, where the
  * room temperature the panel is told comes from, the last value received and its age, a warning
  * when that value is stale, and a pair button with the 60 s countdown and what to do on the panel.
- * Reads `GET /api/thermostat/status` (every 10 s, every second while a pairing window is open) and
- * posts `POST /api/thermostat/pair`. Hidden while the thermostat is disabled (THERMOSTAT_ENABLED, off
+ * Reads `GET /api/thermostat/status` (every 10 s, every second while a pairing window is open), takes
+ * the live stream's `thermostat` messages as they come, and posts `POST /api/thermostat/pair`. Hidden while the thermostat is disabled (THERMOSTAT_ENABLED, off
  * by default: the overview stays as it was) or the gateway does not answer the status call.
  */
 import { type ApiClient, ApiError } from "../api.js";
 import { h, setText } from "../dom.js";
 import { formatDuration } from "../format.js";
-
-/** The fields of GET /api/thermostat/status the card shows (newer gateways send more). */
-export interface ThermostatStatusBody {
-  enabled: boolean;
-  temperature: number | null;
-  humidity?: number | null;
-  effective_temperature: number;
-  effective_source: string;
-  is_stale: boolean;
-  age_seconds: number | null;
-  max_age_seconds: number;
-  pairing_state: string | null;
-  bus_address: number | null;
-  pairing_window_seconds?: number | null;
-}
+import type { ThermostatStatusBody } from "../types.js";
 
 const REFRESH_EVERY_MS = 10_000;
 const REFRESH_PAIRING_MS = 1_000;
@@ -140,6 +126,16 @@ export class ThermostatCard {
 
   start(): void {
     void this.refresh();
+  }
+
+  /** A status pushed by the live stream (a `thermostat` message): shown at once. */
+  apply(status: ThermostatStatusBody): void {
+    this.status = status;
+    this.readAt = Date.now();
+    this.root.hidden = !status.enabled;
+    this.render(status);
+    // A pairing window opened elsewhere (Home Assistant, MQTT): follow it every second.
+    if (this.pairingOpen()) void this.refresh();
   }
 
   /** Every second: ages and the countdown. */
