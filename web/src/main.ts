@@ -42,9 +42,10 @@ function start(): void {
   const alarms = new AlarmsView(state, () => void live.refreshAlarms());
   const status = new StatusView(api, state);
   const trend = new TrendView(store, (index) => go("trend", index));
-  // The room thermostat's card sits under the overview's tiles.
+  // The room thermostat's card sits under the overview's tiles, on the same page (not inside the
+  // tiles' view: its stale state is the thermostat's, not the values').
   const thermostat = new ThermostatCard(api);
-  overview.root.append(thermostat.root);
+  const overviewPage = h("div", { class: "overview-page" }, overview.root, thermostat.root);
   live.onThermostat((status) => thermostat.apply(status));
 
   const device = h("span", { class: "device" });
@@ -89,7 +90,7 @@ function start(): void {
     ),
   );
   const views: Record<Route, HTMLElement> = {
-    overview: overview.root,
+    overview: overviewPage,
     parameters: parameters.root,
     alarms: alarms.root,
     status: status.root,
