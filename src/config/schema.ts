@@ -465,7 +465,7 @@ export const settingsSchema = {
     kind: optionalTopicKind,
     default: "",
     group: "MQTT",
-    doc: "A topic whose payload is a room temperature in °C (e.g. a Home Assistant sensor's state topic), fed to the virtual thermostat as if posted to it (docs/mqtt.md).",
+    doc: "Topic of a room temperature in °C (a number; e.g. a Home Assistant sensor's state) for the virtual thermostat (docs/mqtt.md).",
   }),
   tls: setting({
     env: "TLS",
