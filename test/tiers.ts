@@ -63,6 +63,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/mqtt/default-set.test.ts",
       "test/mqtt/discovery.test.ts",
       "test/mqtt/payload.test.ts",
+      "test/mqtt/thermostat-payload.test.ts",
       "test/mqtt/units.test.ts",
       "test/sim/caps-latency.test.ts",
       "test/sim/capture-likeness.test.ts",
@@ -78,6 +79,7 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/transport/silence-watchdog.test.ts",
       "test/ws/channel.test.ts",
       "test/ws/health-push.test.ts",
+      "test/ws/thermostat-watch.test.ts",
     ],
   },
   integration: {

@@ -34,6 +34,7 @@ const MQTT_DEPENDENT: readonly SettingKey[] = [
   "mqttPublish",
   "mqttClientId",
   "mqttProtocol",
+  "thermostatMqttTopic",
 ];
 
 /** HTTPS: own certificate files (both), a generated one, or none. */

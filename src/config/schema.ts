@@ -8,7 +8,7 @@ import { Address, BROADCAST_ADDRESS } from "../protocol/constants.js";
 import { SIM_TIMING_NAMES } from "../sim/timing.js";
 import { addressKind, autoAddressKind } from "./kinds/address.js";
 import type { SettingKind } from "./kinds/kind.js";
-import { mqttPublishKind, topicKind } from "./kinds/mqtt.js";
+import { mqttPublishKind, optionalTopicKind, topicKind } from "./kinds/mqtt.js";
 import { corsOriginsKind, mqttUrlKind, serialPortKind } from "./kinds/network.js";
 import { durationKind, integerChoiceKind, integerKind } from "./kinds/numbers.js";
 import {
@@ -458,6 +458,14 @@ export const settingsSchema = {
     default: "5",
     group: "MQTT",
     doc: "MQTT protocol version: 5 (refuses retained commands on every delivery), or 3.1.1 for a broker without MQTT 5 (docs/mqtt.md).",
+  }),
+  thermostatMqttTopic: setting({
+    env: "THERMOSTAT_MQTT_TOPIC",
+    emptyMeaning: "none",
+    kind: optionalTopicKind,
+    default: "",
+    group: "MQTT",
+    doc: "Topic of a room temperature in °C (a number; e.g. a Home Assistant sensor's state) for the virtual thermostat (docs/mqtt.md).",
   }),
   tls: setting({
     env: "TLS",

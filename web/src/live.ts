@@ -14,6 +14,7 @@ import type {
   LiveMessage,
   ParametersBody,
   StatusBody,
+  ThermostatStatusBody,
 } from "./types.js";
 
 const HEALTH_EVERY_MS = 10_000;
@@ -34,12 +35,18 @@ export class LiveSource {
   private socketTimer: ReturnType<typeof setTimeout> | undefined;
   private lastAlarmsAt = 0;
   private started = false;
+  private readonly thermostatListeners = new Set<(status: ThermostatStatusBody) => void>();
 
   constructor(
     private readonly api: ApiClient,
     private readonly store: ParameterStore,
     private readonly state: GatewayState,
   ) {}
+
+  /** Called with every `thermostat` message of the stream. */
+  onThermostat(listener: (status: ThermostatStatusBody) => void): void {
+    this.thermostatListeners.add(listener);
+  }
 
   start(): void {
     if (this.started) return;
@@ -242,6 +249,9 @@ export class LiveSource {
       }
       case "alarms":
         this.state.update({ lastContactAt: now, alarms: message.alarms, alarmsError: undefined });
+        break;
+      case "thermostat":
+        for (const listener of this.thermostatListeners) listener(message);
         break;
     }
   }

@@ -12,6 +12,7 @@ import { createKeyPrompt } from "./views/key-dialog.js";
 import { OverviewView } from "./views/overview.js";
 import { ParametersView } from "./views/parameters.js";
 import { StatusView } from "./views/status.js";
+import { ThermostatCard } from "./views/thermostat.js";
 import { TrendView } from "./views/trend.js";
 
 type Route = "overview" | "parameters" | "alarms" | "status" | "trend";
@@ -41,6 +42,11 @@ function start(): void {
   const alarms = new AlarmsView(state, () => void live.refreshAlarms());
   const status = new StatusView(api, state);
   const trend = new TrendView(store, (index) => go("trend", index));
+  // The room thermostat's card sits under the overview's tiles, on the same page (not inside the
+  // tiles' view: its stale state is the thermostat's, not the values').
+  const thermostat = new ThermostatCard(api);
+  const overviewPage = h("div", { class: "overview-page" }, overview.root, thermostat.root);
+  live.onThermostat((status) => thermostat.apply(status));
 
   const device = h("span", { class: "device" });
   const connDot = h("span", { class: "dot", "aria-hidden": "true" });
@@ -84,7 +90,7 @@ function start(): void {
     ),
   );
   const views: Record<Route, HTMLElement> = {
-    overview: overview.root,
+    overview: overviewPage,
     parameters: parameters.root,
     alarms: alarms.root,
     status: status.root,
@@ -190,6 +196,7 @@ function start(): void {
 
   setInterval(() => {
     overview.tick();
+    thermostat.tick();
     if (current === "parameters") parameters.tick();
     if (current === "alarms") alarms.tick();
     if (current === "trend") trend.tick();
@@ -197,6 +204,7 @@ function start(): void {
 
   route();
   live.start();
+  thermostat.start();
 }
 
 start();

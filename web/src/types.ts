@@ -146,6 +146,21 @@ export interface StatusBody {
   parameters: { count: number; exposed: number; serving_snapshot: boolean };
 }
 
+/** The fields of GET /api/thermostat/status the card shows (newer gateways send more). */
+export interface ThermostatStatusBody {
+  enabled: boolean;
+  temperature: number | null;
+  humidity?: number | null;
+  effective_temperature: number;
+  effective_source: string;
+  is_stale: boolean;
+  age_seconds: number | null;
+  max_age_seconds: number;
+  pairing_state: string | null;
+  bus_address: number | null;
+  pairing_window_seconds?: number | null;
+}
+
 /** WebSocket `/ws/parameters` messages (docs/websocket.md). */
 export interface LiveStatus {
   link: string;
@@ -174,4 +189,5 @@ export type LiveMessage =
       origin: string;
     }
   | ({ type: "status"; timestamp: string } & LiveStatus)
-  | { type: "alarms"; timestamp: string; active: number; alarms: Alarm[] };
+  | { type: "alarms"; timestamp: string; active: number; alarms: Alarm[] }
+  | ({ type: "thermostat"; timestamp: string } & ThermostatStatusBody);

@@ -12,9 +12,17 @@ import { connect, type IClientOptions, type IPublishPacket, type MqttClient } fr
 import type { MqttPublishSelection } from "../../config/index.js";
 import { maskUrlPassword } from "../../config/index.js";
 import { type Logger, logEvent } from "../../log/index.js";
-import type { Alarm, GatewayPort, ParameterChange, ParameterDefinition, WriteJob } from "../../port/index.js";
+import type {
+  Alarm,
+  GatewayPort,
+  ParameterChange,
+  ParameterDefinition,
+  ThermostatPort,
+  WriteJob,
+} from "../../port/index.js";
 import { listen, WriteError } from "../../port/index.js";
 import { isTypeCode, TYPE_INFO } from "../../protocol/index.js";
+import { deviceInfo } from "./ha/device.js";
 import {
   alarmsPayload,
   parseSetPayload,
@@ -23,6 +31,7 @@ import {
   writeJobResultPayload,
 } from "./payload.js";
 import { buildPlan, dependencyKey, type PublishPlan } from "./plan.js";
+import { MqttThermostat } from "./thermostat.js";
 import { type BridgeTopics, bridgeTopics, classifyCommandTopic, UID_INDEX, uidOf } from "./topics.js";
 
 /** What the bridge needs of the gateway core. */
@@ -59,6 +68,10 @@ export interface MqttBridgeOptions {
   connectTimeoutMs: number;
   keepaliveSeconds: number;
   logger: Logger;
+  /** The virtual room thermostat; undefined or disabled: nothing of it is subscribed or published. */
+  thermostat?: ThermostatPort;
+  /** THERMOSTAT_MQTT_TOPIC: a topic whose payload is a room temperature; "" or undefined = none. */
+  thermostatSourceTopic?: string;
 }
 
 export type MqttProtocol = "5" | "3.1.1";
@@ -141,6 +154,8 @@ export class MqttBridge {
     commands: 0,
   };
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
+  /** The thermostat's topics and entities, when it is enabled. */
+  private readonly thermostat: MqttThermostat | undefined;
 
   private readonly onChange = (change: ParameterChange) => this.valueChanged(change);
   /**
@@ -164,6 +179,16 @@ export class MqttBridge {
   ) {
     this.broker = maskUrlPassword(options.url);
     this.instanceId = options.instanceId ?? randomBytes(4).toString("hex");
+    const thermostat = options.thermostat;
+    this.thermostat = thermostat?.enabled
+      ? new MqttThermostat({
+          thermostat,
+          clock: core.clock,
+          logger: options.logger,
+          sourceTopic: options.thermostatSourceTopic ?? "",
+          client: () => this.client,
+        })
+      : undefined;
   }
 
   /** The client id used (or to be used) with the broker; undefined until the UID is known. */
@@ -206,6 +231,7 @@ export class MqttBridge {
       status: this.onStatus,
       alarms: this.onAlarms,
     });
+    this.thermostat?.start();
     this.refresh("values");
   }
 
@@ -213,6 +239,7 @@ export class MqttBridge {
     if (this.stopped) return;
     this.stopped = true;
     this.unlisten();
+    this.thermostat?.stop();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.disconnect();
@@ -246,6 +273,7 @@ export class MqttBridge {
       discoveryPrefix: this.options.discoveryPrefix,
       uid,
     });
+    this.thermostat?.setBase(this.topics.base);
     this.plan = undefined;
     this.retainedConfigs.clear();
     this.availability = undefined;
@@ -324,6 +352,7 @@ export class MqttBridge {
     const plain = { qos: 1 as const };
     const subscriptions = Object.fromEntries([
       ...topics.commandFilters.map((filter) => [filter, command]),
+      ...(this.thermostat?.subscriptions(command) ?? []),
       [topics.haStatus, plain],
       [topics.discoveryFilter, plain],
     ]);
@@ -421,6 +450,15 @@ export class MqttBridge {
         canWrite: this.canWrite,
       });
       this.planKey = dependencyKey(this.core.store, this.plan.dependencies);
+      if (this.options.discovery && this.thermostat) {
+        const context = {
+          topics: this.topics!,
+          device: deviceInfo(this.core.store, this.uid!),
+          uid: this.uid!,
+        };
+        for (const entity of this.thermostat.entities(context))
+          this.plan.configs.set(entity.topic, JSON.stringify(entity.config));
+      }
       if (this.plan.unknownNames.length > 0) {
         logEvent(this.options.logger, "config.warning", {
           warning: `MQTT_PUBLISH names no parameter called ${this.plan.unknownNames.join(", ")}; they are not published`,
@@ -449,6 +487,7 @@ export class MqttBridge {
     let states = 0;
     for (const index of plan.stateTopics.keys()) if (this.publishState(index)) states++;
     this.publishAlarms(this.core.alarms);
+    this.thermostat?.publishState();
     this.publishAvailability(true);
     logEvent(this.options.logger, "mqtt.published", {
       trigger,
@@ -535,6 +574,7 @@ export class MqttBridge {
       this.staleConfig(topic, payload, packet);
       return;
     }
+    if (this.thermostat?.handle(topic, payload, packet)) return;
     const kind = classifyCommandTopic(topic, topics.base);
     if (kind?.kind === "command") this.command(topic, kind.stateTopic, payload, packet);
     else if (kind?.kind === "malformed") this.malformedCommand(topic, kind, payload);

@@ -1,6 +1,7 @@
 /** MQTT with Home Assistant discovery: a bridge fed by the core's store and events. */
 import type { GatewayConfig } from "../../config/index.js";
 import type { Logger } from "../../log/index.js";
+import type { ThermostatPort } from "../../port/index.js";
 import { MQTT_DEFAULTS, MqttBridge, type MqttCore } from "./bridge.js";
 
 export {
@@ -21,13 +22,15 @@ export { type BridgeTopics, bridgeTopics, stateLevels } from "./topics.js";
 
 /**
  * Starts the bridge when MQTT_URL is set; it connects by itself once the controller's UID is known.
- * `instanceId` (kept in STATE_DIR by the caller) makes the default client id this gateway's own.
+ * `instanceId` (kept in STATE_DIR by the caller) makes the default client id this gateway's own;
+ * `thermostat` is the virtual room thermostat (undefined when the gateway has none).
  */
 export function startMqttBridge(
   core: MqttCore,
   config: GatewayConfig,
   logger: Logger,
   instanceId?: string,
+  thermostat?: ThermostatPort,
 ): MqttBridge | undefined {
   if (config.mqttUrl === "") return undefined;
   const bridge = new MqttBridge(core, {
@@ -43,6 +46,8 @@ export function startMqttBridge(
     allowPanelWrites: config.allowPanelWrites,
     ...MQTT_DEFAULTS,
     logger,
+    thermostat,
+    thermostatSourceTopic: config.thermostatMqttTopic,
   });
   bridge.start();
   return bridge;

@@ -14,7 +14,7 @@ export const UID_INDEX = 10;
 export const UNKNOWN_UID = "unknown";
 
 /** Levels under the base topic the bridge uses itself. */
-const RESERVED_LEVELS = ["availability", "alarms"];
+const RESERVED_LEVELS = ["availability", "alarms", "thermostat"];
 
 /** Characters that may not appear in a topic level we build. */
 const TOPIC_UNSAFE = /[+#/]/g;

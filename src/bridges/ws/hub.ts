@@ -10,9 +10,11 @@ import type {
   GatewayStatus,
   ParameterChange,
   ParameterEntry,
+  ThermostatPort,
   WriteJob,
 } from "../../port/index.js";
 import { listen } from "../../port/index.js";
+import { ThermostatWatch } from "../../views/thermostat-watch.js";
 import { type ChannelOptions, CLOSE_GOING_AWAY, ClientChannel, type LiveSocket } from "./channel.js";
 import { matches, type ParameterFilter } from "./filter.js";
 import {
@@ -22,6 +24,7 @@ import {
   type ParameterEncoding,
   snapshotMessage,
   statusMessage,
+  thermostatMessage,
   writeMessage,
 } from "./messages.js";
 
@@ -41,6 +44,8 @@ export interface LiveHubOptions extends ChannelOptions {
    * time alone turns it degraded (no poll for too long), with no event to announce it.
    */
   healthCheckMs?: number;
+  /** The virtual room thermostat; undefined or disabled: no `thermostat` messages. */
+  thermostat?: ThermostatPort;
 }
 
 /** Health is re-assessed every 5 s unless told otherwise. */
@@ -96,6 +101,8 @@ export class LiveHub {
 
   /** Detaches the hub from the port's events. */
   private readonly unlisten: () => void;
+  /** Watches the thermostat's status, when it is enabled. */
+  private readonly thermostat: ThermostatWatch | undefined;
 
   constructor(
     private readonly core: LiveCore,
@@ -117,6 +124,13 @@ export class LiveHub {
       this.healthTimer = setInterval(() => this.recheckHealth(), every);
       // A low-rate check must never keep the process alive on its own.
       this.healthTimer.unref();
+    }
+    if (options.thermostat?.enabled) {
+      this.thermostat = new ThermostatWatch(options.thermostat, core.clock);
+      this.thermostat.onChange((status) => {
+        const message = thermostatMessage(status, this.core.clock.now());
+        for (const client of this.clients) client.channel.push(message);
+      });
     }
   }
 
@@ -144,6 +158,8 @@ export class LiveHub {
     this.clients.add(client);
     this.connections++;
     client.channel.push(statusMessage(this.liveStatus(), this.core.clock.now()));
+    if (this.thermostat)
+      client.channel.push(thermostatMessage(this.thermostat.check(), this.core.clock.now()));
     this.sendSnapshot(client);
     return () => {
       if (!this.clients.delete(client)) return;
@@ -155,6 +171,7 @@ export class LiveHub {
   /** Closes every client (the gateway is stopping) and stops listening. */
   close(): void {
     clearInterval(this.healthTimer);
+    this.thermostat?.stop();
     this.unlisten();
     for (const client of this.clients) client.channel.close(CLOSE_GOING_AWAY, "the gateway is stopping");
   }

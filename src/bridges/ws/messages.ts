@@ -8,12 +8,15 @@
  * - `status`: link and health, when they change;
  * - `alarms`: the alarm log (newest first), when it changes;
  * - `write`: a write job's end (confirmed, failed, superseded, expired), with the fields of
- *   `GET /api/writes/{id}`, whichever path the write came by.
+ *   `GET /api/writes/{id}`, whichever path the write came by;
+ * - `thermostat`: the virtual room thermostat's status (the fields of `GET /api/thermostat/status`)
+ *   on connect and whenever it changes (stale on/off, source, temperature, pairing state).
  *
  * Timestamps are UTC ISO 8601 with milliseconds.
  */
 import type { Alarm, ParameterChange, ParameterEntry, WriteJob } from "../../port/index.js";
 import type { ParameterValue } from "../../protocol/index.js";
+import type { ThermostatStatusView } from "../../views/thermostat-watch.js";
 import { writeJobFields } from "../../views/write-job-json.js";
 
 export interface ParameterEncoding {
@@ -82,4 +85,9 @@ export function alarmsMessage(alarms: readonly Alarm[], now: number): string {
 export function writeMessage(job: WriteJob, now: number): string {
   const fields = writeJobFields(job, { waitingFor: undefined, expectedSendInMs: undefined });
   return `{"type":"write","timestamp":${iso(now)},${fields}}`;
+}
+
+/** The virtual thermostat's status, whole (a client needs no earlier message to read it). */
+export function thermostatMessage(status: ThermostatStatusView, now: number): string {
+  return `{"type":"thermostat","timestamp":${iso(now)},${JSON.stringify(status).slice(1)}`;
 }

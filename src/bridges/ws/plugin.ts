@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayConfig } from "../../config/index.js";
 import { ApiKeyCheck, presentedKey, sendApiError } from "../../http/index.js";
 import { type Logger, logEvent } from "../../log/index.js";
+import type { ThermostatPort } from "../../port/index.js";
 import { assessHealth, parameterFieldsJson, valueJson } from "../../views/index.js";
 import { CLOSE_GOING_AWAY } from "./channel.js";
 import { FilterError, type ParameterFilter, parseFilter } from "./filter.js";
@@ -39,6 +40,8 @@ export interface LiveStreamOptions {
   core: LiveCore;
   logger: Logger;
   config: Pick<GatewayConfig, "apiKey" | "apiReadKey" | "wsMaxQueueMessages" | "pollIntervalMs">;
+  /** The virtual room thermostat (undefined when the gateway has none): `thermostat` messages. */
+  thermostat?: ThermostatPort;
 }
 
 /** Registers the endpoint; returns the hub (its stats feed the metrics). */
@@ -53,6 +56,7 @@ export async function registerLiveStream(app: FastifyInstance, options: LiveStre
       value: valueJson,
     },
     health: (status) => assessHealth(status, config.pollIntervalMs, core.clock.now()),
+    ...(options.thermostat ? { thermostat: options.thermostat } : {}),
     onTooSlow: (client, queued) =>
       logEvent(logger, "ws.client.dropped", {
         client,

@@ -6,24 +6,33 @@ import { textKind } from "./text.js";
 /** Placeholder replaced by the controller's UID (parameter 10). */
 export const UID_PLACEHOLDER = "{uid}";
 
+/** What is wrong with a topic (no wildcards, no empty levels, only the placeholders allowed). */
+function topicProblem(text: string, allowUid: boolean): string | undefined {
+  if (text === "") return "is empty";
+  if (/[+#]/.test(text)) return `${quote(text)} contains an MQTT wildcard (+ or #)`;
+  if (text.split("/").some((level) => level === "")) return `${quote(text)} has an empty topic level`;
+  const braces = text.replaceAll(allowUid ? UID_PLACEHOLDER : "\u0000", "");
+  if (/[{}]/.test(braces))
+    return allowUid
+      ? `${quote(text)} has an unknown placeholder (only ${UID_PLACEHOLDER} exists)`
+      : `${quote(text)} may not contain { or }`;
+  return undefined;
+}
+
 /** A topic prefix: no wildcards, no empty levels, no leading/trailing slash. */
 export function topicKind(options: { allowUid: boolean }): SettingKind<string> {
   const placeholder = options.allowUid ? `; ${UID_PLACEHOLDER} is replaced by the controller's UID` : "";
   return textKind({
     allowed: `topic levels separated by /, without + or #${placeholder}`,
-    check(text) {
-      if (text === "") return "is empty";
-      if (/[+#]/.test(text)) return `${quote(text)} contains an MQTT wildcard (+ or #)`;
-      if (text.split("/").some((level) => level === "")) return `${quote(text)} has an empty topic level`;
-      const braces = text.replaceAll(options.allowUid ? UID_PLACEHOLDER : "\u0000", "");
-      if (/[{}]/.test(braces))
-        return options.allowUid
-          ? `${quote(text)} has an unknown placeholder (only ${UID_PLACEHOLDER} exists)`
-          : `${quote(text)} may not contain { or }`;
-      return undefined;
-    },
+    check: (text) => topicProblem(text, options.allowUid),
   });
 }
+
+/** One topic to subscribe to, or empty for none: no wildcards (one topic, one value). */
+export const optionalTopicKind: SettingKind<string> = textKind({
+  allowed: "empty (none), or one topic: levels separated by /, without + or #",
+  check: (text) => (text === "" ? undefined : topicProblem(text, false)),
+});
 
 /** Which parameters are published on MQTT. */
 export type MqttPublishSelection =
