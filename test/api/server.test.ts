@@ -653,6 +653,39 @@ describe("shutdown", () => {
     }
   }, 20_000);
 
+  it("cuts a stalled client's connection once the close's grace has passed, so the close ends", async () => {
+    const core = new FakeCore();
+    fillStore(core);
+    const app = await createApiServer({
+      core,
+      config: testConfig(),
+      logger: pino({ level: "silent" }),
+      version: "1",
+      closeGraceMs: 300,
+    });
+    const address = new URL(await app.listen({ host: "127.0.0.1", port: 0 }));
+    const net = await import("node:net");
+    // Half a request: the headers promise 100 bytes of body, 10 come. The connection stays active
+    // (not idle) until Node's request timeout, minutes away.
+    const socket = net.connect(Number(address.port), "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const cut = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write(
+      "POST /api/thermostat/temperature HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+        'Content-Length: 100\r\n\r\n{"tempera',
+    );
+    // The server has the request's head before the close begins.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let closed = false;
+    const closing = app.close().then(() => {
+      closed = true;
+    });
+    await cut;
+    await closing;
+    expect(closed).toBe(true);
+    expect(socket.destroyed).toBe(true);
+  }, 20_000);
+
   it("answers requests that arrive while the server closes with a 503 in the error shape", async () => {
     const core = new FakeCore();
     fillStore(core);

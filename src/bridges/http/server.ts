@@ -36,7 +36,19 @@ export interface ApiServerDeps {
   thermostat?: ThermostatApi;
   /** Serve HTTPS (and WSS) with this PEM key and certificate instead of plain HTTP. */
   tls?: { key: string; cert: string };
+  /**
+   * How long a close waits for requests still in flight (a write's answer, a download) before it
+   * cuts their connections. Default {@link CLOSE_GRACE_MS}.
+   */
+  closeGraceMs?: number;
 }
+
+/**
+ * A client that stops reading mid-download, or sends half a request, would otherwise hold the
+ * close (and the gateway's shutdown) for Node's request timeout, minutes. Writes are answered
+ * before the bridges stop (the core stops its write jobs first), so this only cuts stalled clients.
+ */
+export const CLOSE_GRACE_MS = 10_000;
 
 /** Longest path segment routed (a longer name gets 404 like any unknown name). */
 const MAX_PARAM_LENGTH = 512;
@@ -141,6 +153,14 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   app.addHook("preClose", (done) => {
     closing = true;
     app.server.keepAliveTimeout = 1;
+    const grace = setTimeout(() => {
+      logger.warn(
+        `HTTP connections still open ${deps.closeGraceMs ?? CLOSE_GRACE_MS} ms after closing began (a stalled client); closing them`,
+      );
+      app.server.closeAllConnections();
+    }, deps.closeGraceMs ?? CLOSE_GRACE_MS);
+    grace.unref();
+    app.server.once("close", () => clearTimeout(grace));
     done();
   });
   app.addHook("onRequest", (_request, reply, done) => {
