@@ -40,7 +40,13 @@ const postTemperature = (app: FastifyInstance, body: unknown) =>
     headers: json,
     payload: typeof body === "string" ? body : JSON.stringify(body),
   });
-const pair = (app: FastifyInstance) => app.inject({ method: "POST", url: "/api/thermostat/pair" });
+/** As Home Assistant's client (aiohttp) posts it: no body, `Content-Type: application/octet-stream`. */
+const pair = (app: FastifyInstance) =>
+  app.inject({
+    method: "POST",
+    url: "/api/thermostat/pair",
+    headers: { "content-type": "application/octet-stream", "content-length": "0" },
+  });
 const status = async (app: FastifyInstance) =>
   (await app.inject({ method: "GET", url: "/api/thermostat/status" })).json();
 

@@ -105,38 +105,45 @@ export function registerThermostatRoutes(app: TypedApp, ctx: ApiContext): void {
     },
   );
 
-  app.post(
-    "/api/thermostat/pair",
-    {
-      schema: {
-        tags: [TAG],
-        summary: "Start pairing the virtual thermostat with the panel",
-        description:
-          "200: the 60 s pairing window is open — put the panel in pairing mode now (a paired thermostat pairs " +
-          "again). A call while the window is open answers 200 with the state it is in and the seconds left. " +
-          "409 when the virtual thermostat is disabled (a normal 'no' for Home Assistant).",
-        response: { 200: PairResultSchema, ...errorResponses(401, 403, 409) },
+  // Pairing takes no body, and Home Assistant's client (aiohttp) posts none with
+  // `Content-Type: application/octet-stream`: whatever comes is ignored here (as the reference
+  // does), never a 415 — so the route has its own parsers.
+  app.register(async (scoped: TypedApp) => {
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, undefined));
+    scoped.post(
+      "/api/thermostat/pair",
+      {
+        schema: {
+          tags: [TAG],
+          summary: "Start pairing the virtual thermostat with the panel",
+          description:
+            "200: the 60 s pairing window is open — put the panel in pairing mode now (a paired thermostat pairs " +
+            "again). A call while the window is open answers 200 with the state it is in and the seconds left. " +
+            "409 when the virtual thermostat is disabled (a normal 'no' for Home Assistant).",
+          response: { 200: PairResultSchema, ...errorResponses(401, 403, 409) },
+        },
       },
-    },
-    (_request, reply) => {
-      const result = thermostat.startPairing();
-      if (!result.ok && result.reason === "disabled") {
-        return sendApiError(
-          reply,
-          409,
-          "pairing-unavailable",
-          `${PAIRING_UNAVAILABLE}: the virtual thermostat is disabled (set THERMOSTAT_ENABLED=true)`,
-        );
-      }
-      const status = thermostat.status();
-      return sendJson(reply, 200, {
-        success: true,
-        message: result.ok ? PAIRING_REQUESTED : inProgressMessage(result, core.clock.now()),
-        pairing_state: result.snapshot.state,
-        ...(status.pairing_window_seconds !== null
-          ? { pairing_window_seconds: status.pairing_window_seconds }
-          : {}),
-      });
-    },
-  );
+      (_request, reply) => {
+        const result = thermostat.startPairing();
+        if (!result.ok && result.reason === "disabled") {
+          return sendApiError(
+            reply,
+            409,
+            "pairing-unavailable",
+            `${PAIRING_UNAVAILABLE}: the virtual thermostat is disabled (set THERMOSTAT_ENABLED=true)`,
+          );
+        }
+        const status = thermostat.status();
+        return sendJson(reply, 200, {
+          success: true,
+          message: result.ok ? PAIRING_REQUESTED : inProgressMessage(result, core.clock.now()),
+          pairing_state: result.snapshot.state,
+          ...(status.pairing_window_seconds !== null
+            ? { pairing_window_seconds: status.pairing_window_seconds }
+            : {}),
+        });
+      },
+    );
+  });
 }
