@@ -210,6 +210,34 @@ describe("the virtual thermostat through the gateway (THERMOSTAT_ENABLED, field 
     );
   }, 180_000);
 
+  it("a link loss and reconnect keep the same thermostat, paired, with its value: the panel's polls after it are answered, never with 0.0", async () => {
+    const g = await start();
+    const address = await pairByBeacon(g);
+    const thermostat = g.core.thermostat;
+    expect((await postTemperature(g.app, { temperature: 20.8 })).statusCode).toBe(200);
+    await g.runUntil(() => g.sim.panel.thermostatValues(address).get(0) === 20.8, "the value", 40_000);
+    const seen: number[] = [];
+    g.sim.panel.on("thermostat-polled", (polled, answered) => {
+      if (polled === address && answered) seen.push(g.sim.panel.thermostatValues(address).get(0) as number);
+    });
+    const reconnects = g.core.status().link.reconnects;
+    g.sim.faults.unplug(15_000);
+    await g.runUntil(() => g.core.status().link.reconnects > reconnects, "the reconnect", 60_000);
+    const after = countPolls(g, () => address);
+    await g.runFor(60_000);
+    expect(g.core.thermostat).toBe(thermostat);
+    expect(await status(g.app)).toMatchObject({
+      pairing_state: "paired",
+      bus_address: address,
+      temperature: 20.8,
+    });
+    expect(after.failed).toBe(0);
+    expect(after.answered).toBeGreaterThanOrEqual(5);
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    expect(seen.every((value) => value === 20.8)).toBe(true);
+    expect(g.sim.controller.getValue(CIRCUIT2_ROOM_TEMPERATURE)).toBe(20.8);
+  }, 120_000);
+
   it("a stale feed: the real ecoSTER beside it takes over, /health and the log say so once, and Home Assistant's feed is given back", async () => {
     const log = captureLines();
     const g = await start({ logger: pino({ level: "info" }, log.destination) });
