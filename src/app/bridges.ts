@@ -132,7 +132,12 @@ function httpPlug(app: BridgeApp, live: LiveFigures, onListening: (url: string) 
         tls,
       });
       live.hub = config.wsEnabled
-        ? await registerLiveStream(server, { core: port, config, logger: logger.child({ module: "ws" }) })
+        ? await registerLiveStream(server, {
+            core: port,
+            config,
+            logger: logger.child({ module: "ws" }),
+            thermostat: port.thermostat,
+          })
         : undefined;
       const metrics = config.metricsEnabled
         ? new GatewayMetrics(port, { processMetrics: true, parameterValues: true })
@@ -196,6 +201,7 @@ function mqttPlug(app: BridgeApp, live: LiveFigures): BridgePlug {
         config,
         logger.child({ module: "mqtt" }),
         clientId,
+        port.thermostat,
       );
     },
     stop: async () => live.mqtt?.stop(),

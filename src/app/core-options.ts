@@ -67,6 +67,11 @@ export function coreOptionsFromConfig(
     staleDataMaxAgeMs: config.staleDataMaxAgeMs,
     stateDir: config.stateDir,
     simulator: endpoint.kind === "simulator",
+    thermostat: {
+      enabled: config.thermostatEnabled,
+      maxAgeMs: config.thermostatMaxAgeMs,
+      staleFallback: config.thermostatStaleFallback,
+    },
     logger: extras.logger,
     ...FIXED_TIMINGS,
   };

@@ -86,6 +86,9 @@ export async function startGatewayApp(options: StartOptions): Promise<GatewayApp
     await sim?.stop();
   };
   try {
+    // This bus's state (the virtual thermostat's pairing among it) before the bridges, which are
+    // handed the thermostat; the link opens after them.
+    await core.prepare();
     if (options.startBridges) {
       const started = await options.startBridges({ config, core, logger, sources: loaded.sources });
       bridges = started.bridges;

@@ -81,7 +81,12 @@ export async function withGateway<T>(
     { ...loaded.config, logLevel: values.verbose === true ? "info" : "error", logFormat: "pretty" },
     io.stderr,
   );
-  const app = await startGatewayApp({ loaded, logger });
+  // A one-shot command never plays the virtual thermostat: `gm3 serve` may be playing it on the
+  // same bus (two answers to every panel poll), and its state in STATE_DIR is serve's.
+  const app = await startGatewayApp({
+    loaded: { ...loaded, config: { ...loaded.config, thermostatEnabled: false } },
+    logger,
+  });
   const stopProgress = showDiscoveryProgress(app.core, io.stderr);
   const linkFailure = permanentLinkFailure(app);
   const waiting = new AbortController();

@@ -25,7 +25,7 @@ export const DEFAULT_CONFIG_FILE = "config.yaml";
 /** The Python gateway's default port: its users may rely on it without ever setting it. */
 const PYTHON_GATEWAY_DEFAULT_PORT = "/dev/econext";
 /** Python gateway features this gateway does not have (yet): ignored with a specific warning. */
-const UNSUPPORTED_PYTHON_PREFIXES = ["ECONEXT_THERMOSTAT_", "ECONEXT_CLOCK_SYNC_"];
+const UNSUPPORTED_PYTHON_PREFIXES = ["ECONEXT_CLOCK_SYNC_"];
 /** Python gateway settings with no counterpart here, and why none is needed: ignored with the reason. */
 const PYTHON_SETTINGS_NOT_NEEDED: Readonly<Record<string, string>> = {
   ECONEXT_COEXISTENCE_MODE:

@@ -10,7 +10,7 @@ import { addressKind, autoAddressKind } from "./kinds/address.js";
 import type { SettingKind } from "./kinds/kind.js";
 import { mqttPublishKind, optionalTopicKind, topicKind } from "./kinds/mqtt.js";
 import { corsOriginsKind, mqttUrlKind, serialPortKind } from "./kinds/network.js";
-import { durationKind, integerChoiceKind, integerKind } from "./kinds/numbers.js";
+import { decimalKind, durationKind, integerChoiceKind, integerKind } from "./kinds/numbers.js";
 import {
   booleanKind,
   enumKind,
@@ -29,6 +29,7 @@ export const SETTING_GROUPS = [
   "HTTP API",
   "Live updates, metrics, dashboard",
   "MQTT",
+  "Room thermostat",
   "Logging",
   "State",
 ] as const;
@@ -419,6 +420,32 @@ export const settingsSchema = {
     default: "",
     group: "MQTT",
     doc: "MQTT client id; the default is unique per gateway and kept across restarts. Two clients with one id take turns on the broker (docs/mqtt.md).",
+  }),
+
+  // Room thermostat (issue 16, docs/room-temperature.md)
+  thermostatEnabled: setting({
+    env: "THERMOSTAT_ENABLED",
+    aliases: ["ECONEXT_THERMOSTAT_ENABLED"],
+    kind: booleanKind,
+    default: false,
+    group: "Room thermostat",
+    doc: "Play a virtual ecoSTER_40 room thermostat on the bus, whose room temperature comes from Home Assistant (HTTP or MQTT); pair it on the panel (docs/room-temperature.md). Off: nothing of it appears on the bus.",
+  }),
+  thermostatMaxAgeMs: setting({
+    env: "THERMOSTAT_MAX_AGE",
+    aliases: ["ECONEXT_THERMOSTAT_MAX_AGE"],
+    kind: durationKind({ unit: "s", min: 10, max: 7 * 86_400 }),
+    default: 300_000,
+    group: "Room thermostat",
+    doc: "A room temperature older than this is stale: /health and the log say so, and a real ecoSTER on the bus (if any) is served instead. The last value keeps being sent otherwise.",
+  }),
+  thermostatStaleFallback: setting({
+    env: "THERMOSTAT_STALE_FALLBACK",
+    aliases: ["ECONEXT_THERMOSTAT_STALE_FALLBACK"],
+    kind: decimalKind({ min: -30, max: 60, unit: "°C" }),
+    default: 19.0,
+    group: "Room thermostat",
+    doc: "The room temperature sent while none was ever received (never 0.0).",
   }),
 
   // Logging

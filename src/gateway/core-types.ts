@@ -68,6 +68,8 @@ export interface GatewayCoreOptions extends Omit<BusOptions, "answerProbes"> {
   /** A claimed address not confirmed by a token grant within this time is dropped. */
   tentativeAddressTimeoutMs: number;
   simulator: boolean;
+  /** The virtual room thermostat (THERMOSTAT_*); undefined or `enabled: false`: none on the bus. */
+  thermostat?: { enabled: boolean; maxAgeMs: number; staleFallback: number };
   logger?: Logger;
 }
 

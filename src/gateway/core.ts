@@ -12,11 +12,13 @@ import { Gm3Bus } from "../bus/bus.js";
 import type { BusStats } from "../bus/stats.js";
 import type { Logger } from "../log/index.js";
 import { ParameterStore } from "../store/parameter-store.js";
+import type { VirtualThermostat } from "../thermostat/virtual-thermostat.js";
 import { LinkSupervisor } from "../transport/link-supervisor.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import type { Alarm } from "./alarms.js";
 import { GrantIntervalTracker } from "./bus-time.js";
 import { CoreStorage } from "./core-storage.js";
+import { CoreThermostat } from "./core-thermostat.js";
 import {
   type CoreParts,
   DEFAULT_STALE_DATA_MAX_AGE_MS,
@@ -53,6 +55,8 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   readonly writeGate: WriteGate;
   private readonly state: GatewayState;
   private readonly storage: CoreStorage;
+  private readonly room: CoreThermostat;
+  private prepared: Promise<void> | undefined;
   private readonly loop: SessionLoop;
   private readonly linkWaiters: LinkWaiters;
   private readonly log: Logger;
@@ -106,6 +110,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     const parts = this.buildParts();
     this.p = parts;
     this.storage = new CoreStorage(parts);
+    this.room = new CoreThermostat(parts);
     this.writes = new WriteQueue({
       writer: this.writer,
       clock,
@@ -162,13 +167,34 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   }
 
   /**
+   * The virtual room thermostat (THERMOSTAT_ENABLED), once `prepare()` or `start()` has opened it
+   * on this bus's folder; undefined when disabled. The app hands it to the bridges (ThermostatPort).
+   */
+  get thermostat(): VirtualThermostat | undefined {
+    return this.room.thermostat;
+  }
+
+  /**
+   * Finds this bus's state (address, snapshot, the thermostat's pairing and last temperature)
+   * without opening the link; `start()` does it if it was not done. The app calls it before the
+   * bridges start, so they are handed the thermostat. Nothing here waits for the bus.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= (async () => {
+      await this.storage.open();
+      await this.room.open(this.storage.busState?.directory);
+    })();
+    return this.prepared;
+  }
+
+  /**
    * Finds this bus's state (address, snapshot) and serves the snapshot at once if it is recent, then
    * opens the link. Nothing here waits for the bus.
    */
   async start(): Promise<void> {
     if (this.state.running) return;
     this.state.running = true;
-    await this.storage.open();
+    await this.prepare();
     this.supervisor.start();
     setLinkState(this.p, "connecting");
   }
@@ -186,7 +212,11 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
 
   /** Stops polling, lets an in-flight write finish, returns the token, saves, closes the link. */
   async stop(): Promise<void> {
-    if (!this.state.running) return;
+    if (!this.state.running) {
+      // Prepared but never started (a bridge failed to start): the thermostat still stops.
+      await this.room.stop();
+      return;
+    }
     this.state.running = false;
     await this.stopWrites();
     this.loop.abort();
@@ -196,6 +226,7 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
     await this.supervisor.stop();
     this.address.dispose();
     await this.storage.saveAtStop();
+    await this.room.stop();
     setLinkState(this.p, "stopped");
   }
 
@@ -234,6 +265,6 @@ export class GatewayCore extends EventEmitter<GatewayCoreEvents> {
   }
 
   status(): GatewayStatus {
-    return gatewayStatus(this.p, this.startedAt, this.storage.busState);
+    return gatewayStatus(this.p, this.startedAt, this.storage.busState, this.room.health());
   }
 }

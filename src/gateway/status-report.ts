@@ -1,5 +1,6 @@
 /** The core's status as `/api/status`, the metrics and the dashboard read it: a copy, never live state. */
 import type { BusState } from "./bus-state.js";
+import type { RoomThermostatHealth } from "./core-thermostat.js";
 import type { CoreParts } from "./core-types.js";
 import type { GatewayStatus } from "./status.js";
 
@@ -7,6 +8,7 @@ export function gatewayStatus(
   p: CoreParts,
   startedAt: number,
   busState: BusState | undefined,
+  thermostat?: RoomThermostatHealth,
 ): GatewayStatus {
   let exposed = 0;
   for (const entry of p.store.all()) if (entry.definition.exposed) exposed++;
@@ -55,5 +57,6 @@ export function gatewayStatus(
     },
     data,
     dataReady: state !== "unavailable",
+    ...(thermostat ? { thermostat } : {}),
   };
 }

@@ -110,4 +110,6 @@ export interface GatewayStatus {
   data: DataStatus;
   /** The values may be served, fresh or stale (HA-COMPAT.md: 503 otherwise). */
   dataReady: boolean;
+  /** The virtual room thermostat, when THERMOSTAT_ENABLED: whether its room temperature is stale, and why. */
+  thermostat?: { staleReason: string | undefined };
 }

@@ -66,6 +66,16 @@ export interface LogEventFields {
   "state.legacy": { files: string[]; to: string; action: string; reason: string };
   /** Files of an old, flat STATE_DIR that could not be attributed to a bus: moved aside, not used. */
   "state.unattributed": { files: string[]; to: string; action: string; reason: string };
+  /** The virtual room thermostat is on the bus (THERMOSTAT_ENABLED): where, and what it reports. */
+  "thermostat.ready": { address: number | null; pairingState: string; temperature: number; source: string };
+  /** The panel paired the virtual thermostat (`how`: the pairing beacon or the tentative claim). */
+  "thermostat.paired": { address: number };
+  /** Home Assistant's room temperature went stale (once per episode); `reason` as in /health. */
+  "thermostat.stale": { reason: string; ageSeconds: number | null; temperature: number; source: string };
+  /** A reading arrived again after a stale episode of `staleSeconds`. */
+  "thermostat.fresh": { temperature: number; staleSeconds: number };
+  /** The thermostat's state (address, written values, last temperature) could not be saved. */
+  "thermostat.save.failed": { reason: string };
   /** After a (re)connect: the controller is the one the definitions belong to (UID, versions, catalogue). */
   "controller.verified": { uid: string; requests: number; busMs: number; after: string };
   /** The controller's UID or firmware changed, or the saved definitions do not fit it: rediscovering. */
@@ -237,6 +247,29 @@ export const logEventSpecs: { readonly [E in LogEventName]: EventSpec<LogEventFi
   "state.unattributed": {
     level: "warn",
     message: (f) => `old state files ${f.files.join(", ")} moved aside to ${f.to}, not used: ${f.reason}`,
+  },
+  "thermostat.ready": {
+    level: "info",
+    message: (f) =>
+      `virtual room thermostat on the bus: ${
+        f.address === null
+          ? `not paired yet (${f.pairingState}; POST /api/thermostat/pair, then pair it on the panel)`
+          : `paired at address ${f.address}`
+      }, reporting ${f.temperature} °C (${f.source})`,
+  },
+  "thermostat.paired": {
+    level: "info",
+    message: (f) => `the panel paired the virtual room thermostat at address ${f.address}`,
+  },
+  "thermostat.stale": { level: "warn", message: (f) => f.reason },
+  "thermostat.fresh": {
+    level: "info",
+    message: (f) =>
+      `room temperature received again (${f.temperature} °C) after ${f.staleSeconds} s stale; the controller is told it`,
+  },
+  "thermostat.save.failed": {
+    level: "warn",
+    message: (f) => `could not save the virtual thermostat's state: ${f.reason}; it is kept in memory`,
   },
   "controller.verified": {
     level: "info",

@@ -12,6 +12,7 @@ import type { DataStatus, GatewayStatus } from "../gateway/status.js";
 import type { WriteQueue } from "../gateway/write-queue.js";
 import type { ParameterStore } from "../store/parameter-store.js";
 import type { Clock } from "../util/clock.js";
+import type { ThermostatPort } from "./thermostat.js";
 
 export type { BusStats } from "../bus/stats.js";
 export type { Alarm } from "../gateway/alarms.js";
@@ -67,6 +68,11 @@ export interface GatewayPort {
   dataReady(): boolean;
   dataStatus(now?: number): DataStatus;
   dataState(now?: number): DataState;
+  /**
+   * The virtual room thermostat (THERMOSTAT_ENABLED), undefined when disabled: the bridges' view of
+   * it (status, the room temperature fed to it, the pairing window).
+   */
+  readonly thermostat?: ThermostatPort;
   /** The core's events: `status`, `alarms`, `progress`, `token`. */
   on<E extends keyof GatewayCoreEvents>(event: E, listener: (...args: GatewayCoreEvents[E]) => void): unknown;
   off<E extends keyof GatewayCoreEvents>(

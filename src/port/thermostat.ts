@@ -10,3 +10,16 @@ export type ThermostatPort = Pick<
   VirtualThermostat,
   "enabled" | "status" | "acceptTemperature" | "startPairing"
 >;
+
+export type {
+  AcceptedReading,
+  EffectiveSource,
+  StartPairingResult,
+  ThermostatStatus,
+} from "../thermostat/index.js";
+export {
+  isValidTemperature,
+  PAIRING_WINDOW_MS,
+  type PairingState,
+  TEMPERATURE_RANGE,
+} from "../thermostat/index.js";

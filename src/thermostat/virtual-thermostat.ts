@@ -61,7 +61,8 @@ export interface ThermostatStatus {
   temperature: number | null;
   humidity: number | null;
   effective_temperature: number;
-  effective_source: EffectiveSource;
+  /** `primary` only from a gateway whose thermostat is disabled (the reference's word, HA-COMPAT §8.1). */
+  effective_source: EffectiveSource | "primary";
   is_stale: boolean;
   age_seconds: number | null;
   max_age_seconds: number;

@@ -8,6 +8,8 @@
  *   down or the controller is being checked after a reconnect; values restored from the snapshot
  *   and not yet confirmed by a poll; the last poll cycle was incomplete; or no poll completed for
  *   more than 3 × (POLL_INTERVAL + the last poll's duration).
+ * - `degraded` also when the virtual room thermostat's temperature is stale (THERMOSTAT_ENABLED and
+ *   no reading for THERMOSTAT_MAX_AGE): the controller regulates on an old or substituted value.
  * - `healthy` — otherwise (also on the simulator, which is flagged separately).
  *
  * The issue overrides HA-COMPAT.md §9 (always 200): 200 only when healthy, 503 otherwise.
@@ -48,6 +50,14 @@ function staleReason(status: GatewayStatus, now: number): string {
 }
 
 export function assessHealth(status: GatewayStatus, pollIntervalMs: number, now: number): HealthAssessment {
+  const bus = assessBus(status, pollIntervalMs, now);
+  const stale = status.thermostat?.staleReason;
+  if (stale === undefined) return bus;
+  if (bus.state === "healthy") return { state: "degraded", reason: stale };
+  return { state: bus.state, reason: `${bus.reason}; ${stale}` };
+}
+
+function assessBus(status: GatewayStatus, pollIntervalMs: number, now: number): HealthAssessment {
   if (!status.dataReady) return { state: "unhealthy", reason: notReadyReason(status).detail };
   if (status.data.state === "stale") return { state: "degraded", reason: staleReason(status, now) };
   const { poll } = status;

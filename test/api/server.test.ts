@@ -426,6 +426,7 @@ describe("thermostat calls while the virtual thermostat is disabled", () => {
     expect(res.json()).toEqual({
       enabled: false,
       temperature: null,
+      humidity: null,
       effective_temperature: 19,
       is_stale: true,
       age_seconds: null,
@@ -434,6 +435,7 @@ describe("thermostat calls while the virtual thermostat is disabled", () => {
       pairing_state: null,
       bus_address: null,
       effective_source: "primary",
+      pairing_window_seconds: null,
     });
   });
 
@@ -466,7 +468,8 @@ describe("thermostat calls while the virtual thermostat is disabled", () => {
     expect(res.statusCode).toBe(409);
     expect(res.json()).toEqual({
       error: "pairing-unavailable",
-      detail: "Thermostat already paired or pairing not available",
+      detail:
+        "Thermostat already paired or pairing not available: the virtual thermostat is disabled (set THERMOSTAT_ENABLED=true)",
     });
   });
 });

@@ -275,6 +275,9 @@ describe("loadConfig aliases of the Python gateway", () => {
         "ECONEXT_SERIAL_BAUD",
         "ECONEXT_SERIAL_PORT",
         "ECONEXT_STATE_DIR",
+        "ECONEXT_THERMOSTAT_ENABLED",
+        "ECONEXT_THERMOSTAT_MAX_AGE",
+        "ECONEXT_THERMOSTAT_STALE_FALLBACK",
         "ECONEXT_TOKEN_REQUIRED",
       ].sort(),
     );

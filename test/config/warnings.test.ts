@@ -43,10 +43,10 @@ describe("configuration warnings (start-up continues)", () => {
 
   it("flags unknown GM3_ and ECONEXT_ variables, suggesting the right name", () => {
     expect(
-      warningsOf({ GM3_SOURCE_ADRESS: "114", ECONEXT_THERMOSTAT_ENABLED: "true", HOME: "/root" }),
+      warningsOf({ GM3_SOURCE_ADRESS: "114", ECONEXT_CLOCK_SYNC_ENABLED: "true", HOME: "/root" }),
     ).toEqual([
       "Unknown environment variable GM3_SOURCE_ADRESS is ignored; did you mean GM3_SOURCE_ADDRESS?",
-      "ECONEXT_THERMOSTAT_ENABLED is ignored: this gateway has no such feature yet",
+      "ECONEXT_CLOCK_SYNC_ENABLED is ignored: this gateway has no such feature yet",
     ]);
   });
 

@@ -6,13 +6,11 @@
  * going stale (warning back, pushed by the live stream's `thermostat` message), at a phone's width
  * without overflow; no card while disabled.
  *
- * The HTTP calls answer through a ThermostatApi adapter over the VirtualThermostat written here,
- * as the core's wiring (another branch) will do; the card reads only GET /api/thermostat/status
- * and POST /api/thermostat/pair.
+ * The HTTP calls answer through the VirtualThermostat handed to the API as the core hands it its
+ * own; the card reads only GET /api/thermostat/status and POST /api/thermostat/pair.
  */
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ThermostatApi } from "../../src/bridges/http/thermostat.js";
 import { registerLiveStream } from "../../src/bridges/ws/plugin.js";
 import { VirtualThermostat } from "../../src/thermostat/virtual-thermostat.js";
 import { systemClock } from "../../src/util/clock.js";
@@ -21,37 +19,6 @@ import { type DashboardGateway, startDashboardGateway } from "../helpers/dashboa
 import { openDashboard, PHONE, screenshot } from "../helpers/dashboard-page.js";
 
 const MAX_AGE_MS = 4_000;
-
-/** The HTTP bridge's thermostat calls over a VirtualThermostat. */
-function httpThermostat(thermostat: VirtualThermostat): ThermostatApi {
-  return {
-    status: () => {
-      const s = thermostat.status();
-      return {
-        enabled: s.enabled,
-        temperature: s.temperature,
-        effectiveTemperature: s.effective_temperature,
-        isStale: s.is_stale,
-        ageSeconds: s.age_seconds,
-        maxAgeSeconds: s.max_age_seconds,
-        staleFallback: s.stale_fallback,
-        pairingState: s.pairing_state,
-        busAddress: s.bus_address,
-        effectiveSource: s.effective_source,
-      };
-    },
-    submitTemperature: (celsius) => {
-      const accepted = thermostat.acceptTemperature(celsius);
-      return { ...accepted, forwardedToBus: true };
-    },
-    requestPairing: () => {
-      const result = thermostat.startPairing();
-      return result.ok
-        ? { accepted: true, message: "Pairing requested, put panel in pairing mode within 60s" }
-        : { accepted: false, reason: result.reason };
-    },
-  };
-}
 
 let browser: Browser;
 
@@ -70,7 +37,7 @@ describe("the room thermostat card", () => {
   beforeAll(async () => {
     thermostat = await VirtualThermostat.open({ clock: systemClock, enabled: true, maxAgeMs: MAX_AGE_MS });
     gateway = await startDashboardGateway({
-      thermostat: httpThermostat(thermostat),
+      thermostat,
       sim: { wiredThermostat: false },
       // The live stream with the thermostat, registered here instead of the helper's own.
       env: { WS_ENABLED: "false" },

@@ -6,10 +6,11 @@
  */
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
-import { createApiServer, type ThermostatApi } from "../../src/bridges/http/index.js";
+import { createApiServer } from "../../src/bridges/http/index.js";
 import { type GatewayConfig, loadConfig } from "../../src/config/index.js";
 import type { GatewayCore } from "../../src/gateway/core.js";
 import type { Logger } from "../../src/log/index.js";
+import type { ThermostatPort } from "../../src/port/index.js";
 import { Command } from "../../src/protocol/index.js";
 import type { BusLogEntry, SimulationOptions } from "../../src/sim/index.js";
 import { type SimGateway, startSimGateway } from "./sim-gateway.js";
@@ -20,7 +21,7 @@ export interface SimApiOptions {
   sim?: Partial<SimulationOptions>;
   /** Wait for the first complete poll before returning (default true). */
   waitForData?: boolean;
-  thermostat?: ThermostatApi;
+  thermostat?: ThermostatPort;
   logger?: Logger;
   /** Keep the address and the snapshot here (see startSimGateway). */
   useStateDir?: boolean | string;

@@ -11,10 +11,10 @@ import type {
 import type { GatewayConfig } from "../../config/index.js";
 import { JSON_CONTENT_TYPE, sendApiError } from "../../http/errors.js";
 import type { Logger } from "../../log/index.js";
+import type { ThermostatPort } from "../../port/index.js";
 import type { ParametersView } from "../../views/parameters-view.js";
 import { notReadyReason } from "../../views/readiness.js";
 import type { ApiCore } from "./core.js";
-import type { ThermostatApi } from "./thermostat.js";
 
 export type TypedApp = FastifyInstance<
   RawServerDefault,
@@ -29,7 +29,7 @@ export interface ApiContext {
   config: GatewayConfig;
   logger: Logger;
   version: string;
-  thermostat: ThermostatApi;
+  thermostat: ThermostatPort;
   view: ParametersView;
 }
 

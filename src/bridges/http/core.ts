@@ -8,6 +8,9 @@ export type ApiWrites = Pick<
 >;
 
 export interface ApiCore
-  extends Pick<GatewayPort, "store" | "status" | "alarms" | "dataReady" | "dataStatus" | "clock"> {
+  extends Pick<
+    GatewayPort,
+    "store" | "status" | "alarms" | "dataReady" | "dataStatus" | "clock" | "thermostat"
+  > {
   readonly writes: ApiWrites;
 }

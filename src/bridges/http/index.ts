@@ -13,11 +13,6 @@ export { ErrorBodySchema } from "./schemas.js";
 export { type ApiServerDeps, createApiServer } from "./server.js";
 export {
   DisabledThermostat,
-  type PairingAnswer,
-  type PairingState,
-  type TemperatureReceipt,
   THERMOSTAT_MAX_AGE_SECONDS,
   THERMOSTAT_STALE_FALLBACK_CELSIUS,
-  type ThermostatApi,
-  type ThermostatStatus,
 } from "./thermostat.js";

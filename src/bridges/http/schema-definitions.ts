@@ -190,19 +190,36 @@ export const HealthBodySchema = Type.Object({
 
 export const ThermostatStatusSchema = Type.Object({
   enabled: Type.Boolean(),
-  temperature: Nullable(Type.Number()),
-  effective_temperature: Type.Number(),
-  is_stale: Type.Boolean(),
-  age_seconds: Nullable(Type.Number()),
-  max_age_seconds: Type.Number(),
-  stale_fallback: Type.Number(),
-  pairing_state: Nullable(Type.String()),
-  bus_address: Nullable(Type.Integer()),
-  effective_source: Type.String(),
+  temperature: Nullable(Type.Number(), "Last room temperature received (°C, 2 decimals); null if none yet."),
+  humidity: Nullable(Type.Number(), "Last relative humidity received with it (%); not sent to the bus."),
+  effective_temperature: Type.Number({ description: "What the bus reports now (°C)." }),
+  is_stale: Type.Boolean({ description: "No reading yet, or older than max_age_seconds." }),
+  age_seconds: Nullable(Type.Number(), "Seconds since the last reading (0.1 s); null if none."),
+  max_age_seconds: Type.Number({ description: "THERMOSTAT_MAX_AGE." }),
+  stale_fallback: Type.Number({
+    description: "THERMOSTAT_STALE_FALLBACK: sent only if no reading was ever received.",
+  }),
+  pairing_state: Nullable(
+    Type.String(),
+    "unpaired, pairing_requested, beacon_responded, tentative or paired; null while disabled.",
+  ),
+  bus_address: Nullable(Type.Integer(), "The virtual thermostat's bus address; null when not paired."),
+  effective_source: Type.String({
+    description:
+      "Where effective_temperature comes from: ha (Home Assistant's feed), persisted (the last value, restored at start-up), " +
+      "backup:<address> (a real ecoSTER on the bus, while the feed is stale), fallback (none ever received); primary while disabled.",
+  }),
+  pairing_window_seconds: Nullable(
+    Type.Integer(),
+    "Seconds left in the open pairing window; null outside one.",
+  ),
 });
 
 export const TemperatureBodySchema = Type.Object({
   temperature: Type.Number({ description: "°C from Home Assistant's temperature entity." }),
+  humidity: Type.Optional(
+    Type.Number({ description: "Relative humidity (%), 0–100; reported, not sent to the bus." }),
+  ),
 });
 
 export const TemperatureResultSchema = Type.Object({
@@ -210,6 +227,7 @@ export const TemperatureResultSchema = Type.Object({
   temperature: Type.Number(),
   previous_age_seconds: Nullable(Type.Number()),
   timestamp: Type.String(),
+  humidity: Type.Optional(Type.Number({ description: "The stored humidity, when one was sent." })),
   forwarded_to_bus: Type.Boolean({ description: "false while the virtual thermostat is disabled." }),
 });
 
@@ -231,7 +249,12 @@ export const ExpertParametersBodySchema = Type.Object({
   ),
 });
 
-export const PairResultSchema = Type.Object({ success: Type.Literal(true), message: Type.String() });
+export const PairResultSchema = Type.Object({
+  success: Type.Literal(true),
+  message: Type.String(),
+  pairing_state: Type.Optional(Type.String({ description: "The pairing state after the call." })),
+  pairing_window_seconds: Type.Optional(Type.Integer({ description: "Seconds left in the pairing window." })),
+});
 
 const IsoOrNull = Nullable(Type.String(), "UTC ISO 8601.");
 

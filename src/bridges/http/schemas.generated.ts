@@ -282,6 +282,14 @@ export const generatedSchemas: Record<string, unknown> = {
       },
       "message": {
         "type": "string"
+      },
+      "pairing_state": {
+        "type": "string",
+        "description": "The pairing state after the call."
+      },
+      "pairing_window_seconds": {
+        "type": "integer",
+        "description": "Seconds left in the pairing window."
       }
     }
   },
@@ -1455,6 +1463,10 @@ export const generatedSchemas: Record<string, unknown> = {
       "temperature": {
         "type": "number",
         "description": "°C from Home Assistant's temperature entity."
+      },
+      "humidity": {
+        "type": "number",
+        "description": "Relative humidity (%), 0–100; reported, not sent to the bus."
       }
     }
   },
@@ -1488,6 +1500,10 @@ export const generatedSchemas: Record<string, unknown> = {
       "timestamp": {
         "type": "string"
       },
+      "humidity": {
+        "type": "number",
+        "description": "The stored humidity, when one was sent."
+      },
       "forwarded_to_bus": {
         "type": "boolean",
         "description": "false while the virtual thermostat is disabled."
@@ -1499,6 +1515,7 @@ export const generatedSchemas: Record<string, unknown> = {
     "required": [
       "enabled",
       "temperature",
+      "humidity",
       "effective_temperature",
       "is_stale",
       "age_seconds",
@@ -1506,7 +1523,8 @@ export const generatedSchemas: Record<string, unknown> = {
       "stale_fallback",
       "pairing_state",
       "bus_address",
-      "effective_source"
+      "effective_source",
+      "pairing_window_seconds"
     ],
     "properties": {
       "enabled": {
@@ -1520,13 +1538,27 @@ export const generatedSchemas: Record<string, unknown> = {
           {
             "type": "null"
           }
-        ]
+        ],
+        "description": "Last room temperature received (°C, 2 decimals); null if none yet."
+      },
+      "humidity": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "Last relative humidity received with it (%); not sent to the bus."
       },
       "effective_temperature": {
-        "type": "number"
+        "type": "number",
+        "description": "What the bus reports now (°C)."
       },
       "is_stale": {
-        "type": "boolean"
+        "type": "boolean",
+        "description": "No reading yet, or older than max_age_seconds."
       },
       "age_seconds": {
         "anyOf": [
@@ -1536,13 +1568,16 @@ export const generatedSchemas: Record<string, unknown> = {
           {
             "type": "null"
           }
-        ]
+        ],
+        "description": "Seconds since the last reading (0.1 s); null if none."
       },
       "max_age_seconds": {
-        "type": "number"
+        "type": "number",
+        "description": "THERMOSTAT_MAX_AGE."
       },
       "stale_fallback": {
-        "type": "number"
+        "type": "number",
+        "description": "THERMOSTAT_STALE_FALLBACK: sent only if no reading was ever received."
       },
       "pairing_state": {
         "anyOf": [
@@ -1552,7 +1587,8 @@ export const generatedSchemas: Record<string, unknown> = {
           {
             "type": "null"
           }
-        ]
+        ],
+        "description": "unpaired, pairing_requested, beacon_responded, tentative or paired; null while disabled."
       },
       "bus_address": {
         "anyOf": [
@@ -1562,10 +1598,23 @@ export const generatedSchemas: Record<string, unknown> = {
           {
             "type": "null"
           }
-        ]
+        ],
+        "description": "The virtual thermostat's bus address; null when not paired."
       },
       "effective_source": {
-        "type": "string"
+        "type": "string",
+        "description": "Where effective_temperature comes from: ha (Home Assistant's feed), persisted (the last value, restored at start-up), backup:<address> (a real ecoSTER on the bus, while the feed is stale), fallback (none ever received); primary while disabled."
+      },
+      "pairing_window_seconds": {
+        "anyOf": [
+          {
+            "type": "integer"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "Seconds left in the open pairing window; null outside one."
       }
     }
   },

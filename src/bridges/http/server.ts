@@ -13,6 +13,7 @@ import { ApiKeyCheck, createAuthHook } from "../../http/auth.js";
 import { answerClientError, handleError, sendApiError } from "../../http/errors.js";
 import { RouteMethods } from "../../http/method-not-allowed.js";
 import type { Logger } from "../../log/index.js";
+import type { ThermostatPort } from "../../port/index.js";
 import { ParametersView } from "../../views/parameters-view.js";
 import type { ApiContext } from "./context.js";
 import type { ApiCore } from "./core.js";
@@ -25,7 +26,7 @@ import { registerParameterRoutes } from "./routes/parameters.js";
 import { registerServiceRoutes } from "./routes/service.js";
 import { registerThermostatRoutes } from "./routes/thermostat.js";
 import { registerWriteRoutes } from "./routes/writes.js";
-import { DisabledThermostat, type ThermostatApi } from "./thermostat.js";
+import { DisabledThermostat } from "./thermostat.js";
 
 export interface ApiServerDeps {
   core: ApiCore;
@@ -33,7 +34,7 @@ export interface ApiServerDeps {
   logger: Logger;
   version: string;
   /** The virtual thermostat; without one the thermostat calls report it disabled. */
-  thermostat?: ThermostatApi;
+  thermostat?: ThermostatPort;
   /** Serve HTTPS (and WSS) with this PEM key and certificate instead of plain HTTP. */
   tls?: { key: string; cert: string };
   /**
@@ -101,7 +102,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     config,
     logger,
     version: deps.version,
-    thermostat: deps.thermostat ?? new DisabledThermostat(),
+    thermostat: deps.thermostat ?? deps.core.thermostat ?? new DisabledThermostat(deps.core.clock),
     view,
   };
   app.decorate("gm3Api", { core, view });

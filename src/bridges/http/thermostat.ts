@@ -1,58 +1,27 @@
 /**
  * The virtual-thermostat calls of Home Assistant's integration (HA-COMPAT.md §8) answer through
- * this interface. Until the virtual thermostat exists, {@link DisabledThermostat} reports it
- * disabled: status 200 with `enabled: false`, temperatures accepted into memory only (nothing is
- * sent on the bus), pairing refused with 409 — never an error, never slow.
+ * the port's {@link ThermostatPort}: the gateway's VirtualThermostat when THERMOSTAT_ENABLED, else
+ * {@link DisabledThermostat}, which reports it disabled — status 200 with `enabled: false`,
+ * temperatures accepted into memory only (nothing is sent on the bus), pairing refused with 409 —
+ * never an error, never slow.
  */
+import {
+  type AcceptedReading,
+  type StartPairingResult,
+  TEMPERATURE_RANGE,
+  type ThermostatPort,
+  type ThermostatStatus,
+} from "../../port/index.js";
+import type { Clock } from "../../util/clock.js";
 
-export type PairingState = "unpaired" | "pairing_requested" | "beacon_responded" | "tentative" | "paired";
-
-export interface ThermostatStatus {
-  enabled: boolean;
-  /** Last temperature received from Home Assistant (°C), null if none yet. */
-  temperature: number | null;
-  /** What the bus is told: the last reading (even stale), else the fallback. */
-  effectiveTemperature: number;
-  isStale: boolean;
-  /** Seconds since the last reading, null if none. */
-  ageSeconds: number | null;
-  maxAgeSeconds: number;
-  staleFallback: number;
-  /** null when the emulator is disabled. */
-  pairingState: PairingState | null;
-  busAddress: number | null;
-  /** `primary` (Home Assistant's reading) or `backup:<addr>` (a wired thermostat's reading). */
-  effectiveSource: string;
-}
-
-export interface TemperatureReceipt {
-  /** The stored temperature (°C). */
-  temperature: number;
-  /** Age of the previous reading in seconds, null for the first. */
-  previousAgeSeconds: number | null;
-  /** ms since epoch. */
-  receivedAt: number;
-  /** Whether the reading will reach the bus (false while the thermostat is disabled). */
-  forwardedToBus: boolean;
-}
-
-export type PairingAnswer = { accepted: true; message: string } | { accepted: false; reason: string };
-
-/** Must answer from memory, at once: Home Assistant gives these calls 5 s and fails its cycle on a timeout. */
-export interface ThermostatApi {
-  status(now?: number): ThermostatStatus;
-  submitTemperature(celsius: number, now?: number): TemperatureReceipt;
-  requestPairing(): PairingAnswer;
-}
-
-/** The reference gateway's thresholds (HA-COMPAT.md §8.1). */
+/** The reference gateway's thresholds (HA-COMPAT.md §8.1), reported while disabled. */
 export const THERMOSTAT_MAX_AGE_SECONDS = 300;
 export const THERMOSTAT_STALE_FALLBACK_CELSIUS = 19;
 /**
  * Room temperatures the thermostat accepts (°C). Anything else is a broken sensor or a bad
  * request: refused (422) and not stored, so the bus is never told it.
  */
-export const THERMOSTAT_TEMPERATURE_RANGE = { min: -30, max: 60 } as const;
+export const THERMOSTAT_TEMPERATURE_RANGE = TEMPERATURE_RANGE;
 const MS_PER_SECOND = 1000;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -62,32 +31,44 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * No virtual thermostat: the last temperature is remembered (so the status tells the truth about
  * what was received) but nothing is sent on the bus, and pairing is not available.
  */
-export class DisabledThermostat implements ThermostatApi {
-  private last: { celsius: number; at: number } | undefined;
+export class DisabledThermostat implements ThermostatPort {
+  readonly enabled = false;
+  private last: { celsius: number; at: number; humidity?: number } | undefined;
 
-  status(now = Date.now()): ThermostatStatus {
+  constructor(private readonly clock: Clock) {}
+
+  status(): ThermostatStatus {
+    const now = this.clock.now();
     const age = this.last ? round1((now - this.last.at) / MS_PER_SECOND) : null;
     return {
       enabled: false,
       temperature: this.last ? this.last.celsius : null,
-      effectiveTemperature: this.last ? this.last.celsius : THERMOSTAT_STALE_FALLBACK_CELSIUS,
-      isStale: age === null || age > THERMOSTAT_MAX_AGE_SECONDS,
-      ageSeconds: age,
-      maxAgeSeconds: THERMOSTAT_MAX_AGE_SECONDS,
-      staleFallback: THERMOSTAT_STALE_FALLBACK_CELSIUS,
-      pairingState: null,
-      busAddress: null,
-      effectiveSource: "primary",
+      humidity: this.last?.humidity ?? null,
+      effective_temperature: this.last ? this.last.celsius : THERMOSTAT_STALE_FALLBACK_CELSIUS,
+      // Nothing is sent on the bus while disabled: "primary" is the reference's word for its own feed.
+      effective_source: "primary",
+      is_stale: age === null || age > THERMOSTAT_MAX_AGE_SECONDS,
+      age_seconds: age,
+      max_age_seconds: THERMOSTAT_MAX_AGE_SECONDS,
+      stale_fallback: THERMOSTAT_STALE_FALLBACK_CELSIUS,
+      pairing_state: null,
+      bus_address: null,
+      pairing_window_seconds: null,
     };
   }
 
-  submitTemperature(celsius: number, now = Date.now()): TemperatureReceipt {
+  acceptTemperature(temperature: number, humidity?: number): AcceptedReading {
+    const now = this.clock.now();
     const previousAgeSeconds = this.last ? round1((now - this.last.at) / MS_PER_SECOND) : null;
-    this.last = { celsius: round2(celsius), at: now };
-    return { temperature: this.last.celsius, previousAgeSeconds, receivedAt: now, forwardedToBus: false };
+    this.last = {
+      celsius: round2(temperature),
+      at: now,
+      ...(humidity !== undefined ? { humidity: round1(humidity) } : {}),
+    };
+    return { temperature: this.last.celsius, previousAgeSeconds, receivedAt: now };
   }
 
-  requestPairing(): PairingAnswer {
-    return { accepted: false, reason: "Thermostat already paired or pairing not available" };
+  startPairing(): StartPairingResult {
+    return { ok: false, reason: "disabled", snapshot: undefined };
   }
 }

@@ -96,3 +96,28 @@ export function durationKind(range: DurationRange): SettingKind<number> {
     toYaml: (ms) => String(ms / factor),
   };
 }
+
+const DECIMAL_TEXT = /^[+-]?(\d+(?:\.\d+)?|\.\d+)$/;
+
+export interface DecimalRange {
+  min: number;
+  max: number;
+  /** Shown after the value (e.g. `°C`). */
+  unit: string;
+}
+
+/** A decimal number in a range (e.g. a temperature in °C); `1e3`, `NaN`, `inf` and words are refused. */
+export function decimalKind(range: DecimalRange): SettingKind<number> {
+  return {
+    allowed: `number ${range.min}..${range.max} (${range.unit})`,
+    parse(raw) {
+      const text = typeof raw === "number" ? String(raw) : scalarText(raw)?.trim();
+      if (text === undefined || !DECIMAL_TEXT.test(text)) return fail(`${quote(raw)} is not a number`);
+      const value = Number(text);
+      if (value < range.min || value > range.max) return fail(`${value} ${range.unit} is out of range`);
+      return ok(value);
+    },
+    format: (value) => `${value} ${range.unit}`,
+    toYaml: String,
+  };
+}

@@ -1,9 +1,10 @@
 /** Builds the API on a FakeCore with a small, representative parameter set. */
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
-import { createApiServer, type ThermostatApi } from "../../../src/bridges/http/index.js";
+import { createApiServer } from "../../../src/bridges/http/index.js";
 import { type GatewayConfig, loadConfig } from "../../../src/config/index.js";
 import type { Logger } from "../../../src/log/index.js";
+import type { ThermostatPort } from "../../../src/port/index.js";
 import { definition, FakeCore } from "./fake-core.js";
 
 export function testConfig(env: Record<string, string> = {}): GatewayConfig {
@@ -63,7 +64,12 @@ export interface TestServer {
 }
 
 export async function fakeServer(
-  options: { env?: Record<string, string>; thermostat?: ThermostatApi; fill?: boolean; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    thermostat?: ThermostatPort;
+    fill?: boolean;
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const config = testConfig(options.env);
   const core = new FakeCore({ writeRateLimitPerMinute: config.apiWriteRateLimitPerMinute });
