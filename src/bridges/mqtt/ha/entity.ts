@@ -14,6 +14,7 @@ import { isTypeCode, TYPE_INFO } from "../../../protocol/index.js";
 import { type BridgeTopics, discoveryTopic } from "../topics.js";
 import type { EntityHint } from "./catalog.js";
 import { type DeviceInfo, deviceIdentifier, ORIGIN } from "./device.js";
+import { allowedRange, optionSet } from "./options.js";
 import { NO_SENSOR_TEMPLATE, NUMBER_DEVICE_CLASSES, unitClassOf } from "./units.js";
 
 export type Component = "sensor" | "binary_sensor" | "number" | "switch" | "select" | "button";
@@ -38,6 +39,9 @@ const INTEGER_STEP = 1;
 const FLOAT_STEP = 0.1;
 const SWITCH_ON = "1";
 const SWITCH_OFF = "0";
+/** A 0/1 status as a binary sensor; `None` (no value) stays unknown. */
+export const ZERO_ONE_TEMPLATE =
+  "{{ none if value == 'None' else ('ON' if (value | int(0)) > 0 else 'OFF') }}";
 
 export interface EntityInput {
   definition: ParameterDefinition;
@@ -51,18 +55,6 @@ export interface EntityInput {
 
 function kindOf(type: number): "integer" | "float" | "bool" | "string" | "unknown" {
   return isTypeCode(type) ? TYPE_INFO[type].kind : "unknown";
-}
-
-/** `{{ {'0': 'off', …}.get(value, value) }}` — raw state → option. */
-function optionsValueTemplate(options: Readonly<Record<number, string>>, aliases = {}): string {
-  const pairs = Object.entries({ ...options, ...aliases }).map(([raw, label]) => `'${raw}': '${label}'`);
-  return `{{ {${pairs.join(", ")}}.get(value, value) }}`;
-}
-
-/** `{{ {'off': 0, …}[value] }}` — option → raw value sent to the set topic. */
-function optionsCommandTemplate(options: Readonly<Record<number, string>>): string {
-  const pairs = Object.entries(options).map(([raw, label]) => `'${label}': ${raw}`);
-  return `{{ {${pairs.join(", ")}}[value] }}`;
 }
 
 function rangeOf(input: EntityInput): { min: number; max: number } {
@@ -89,6 +81,7 @@ export function componentOf(input: EntityInput): Component {
   const kind = kindOf(definition.type);
   const writable = input.writable && definition.writable;
   if (writable && hint?.component === "button") return "button";
+  if (hint?.component === "binary_sensor" && kind === "integer") return "binary_sensor";
   if (!writable || hint?.component === "sensor" || hint?.component === "button" || kind === "string") {
     return kind === "bool" ? "binary_sensor" : "sensor";
   }
@@ -117,9 +110,10 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
     case "sensor": {
       config.state_topic = stateTopic;
       if (hint?.options) {
+        const set = optionSet(hint.options, hint.readAliases, allowedRange(definition.type, input.limits));
         config.device_class = "enum";
-        config.options = [...new Set(Object.values(hint.options))];
-        config.value_template = optionsValueTemplate(hint.options, hint.readAliases);
+        config.options = set.options;
+        config.value_template = set.valueTemplate;
         break;
       }
       if (kind === "integer" || kind === "float") {
@@ -135,8 +129,16 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
     }
     case "binary_sensor":
       config.state_topic = stateTopic;
-      config.payload_on = "true";
-      config.payload_off = "false";
+      if (kind === "integer") {
+        // A 0/1 status (pump running, circuit active): anything above 0 is on.
+        config.value_template = ZERO_ONE_TEMPLATE;
+        config.payload_on = "ON";
+        config.payload_off = "OFF";
+      } else {
+        config.payload_on = "true";
+        config.payload_off = "false";
+      }
+      if (hint?.deviceClass) config.device_class = hint.deviceClass;
       break;
     case "switch": {
       const bool = kind === "bool";
@@ -149,12 +151,16 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
       break;
     }
     case "select": {
-      const options = hint?.options ?? {};
+      const set = optionSet(
+        hint?.options ?? {},
+        hint?.readAliases,
+        allowedRange(definition.type, input.limits),
+      );
       config.state_topic = stateTopic;
       config.command_topic = commandTopic;
-      config.options = [...new Set(Object.values(options))];
-      config.value_template = optionsValueTemplate(options, hint?.readAliases);
-      config.command_template = optionsCommandTemplate(options);
+      config.options = set.options;
+      config.value_template = set.valueTemplate;
+      config.command_template = set.commandTemplate;
       break;
     }
     case "number": {
