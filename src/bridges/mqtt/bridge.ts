@@ -15,6 +15,7 @@ import { type Logger, logEvent } from "../../log/index.js";
 import type { Alarm, GatewayPort, ParameterChange, ParameterDefinition, WriteJob } from "../../port/index.js";
 import { listen, WriteError } from "../../port/index.js";
 import { isTypeCode, TYPE_INFO } from "../../protocol/index.js";
+import { runIntent } from "./native-commands.js";
 import {
   alarmsPayload,
   parseSetPayload,
@@ -437,6 +438,7 @@ export class MqttBridge {
     if (key === this.planKey) return;
     this.plan = undefined;
     this.publishConfigs(this.currentPlan());
+    this.publishNativeStates();
   }
 
   /** Everything: configs (and clearing of stale ones), states, alarms, availability. */
@@ -448,6 +450,7 @@ export class MqttBridge {
     const { cleared, published } = this.publishConfigs(plan, true);
     let states = 0;
     for (const index of plan.stateTopics.keys()) if (this.publishState(index)) states++;
+    this.publishNativeStates();
     this.publishAlarms(this.core.alarms);
     this.publishAvailability(true);
     logEvent(this.options.logger, "mqtt.published", {
@@ -492,9 +495,45 @@ export class MqttBridge {
     return true;
   }
 
+  /** The JSON states of the climates and the water heater (all, or those shaped by `indices`). */
+  private publishNativeStates(indices?: Iterable<number>): void {
+    const client = this.client;
+    const native = this.plan?.native;
+    if (!client?.connected || !native) return;
+    if (indices === undefined) {
+      // A climate whose circuit went inactive: its retained state goes with its config.
+      const current = new Set(native.entities.map((entity) => entity.stateTopic));
+      for (const topic of this.nativeStateTopics) {
+        if (!current.has(topic)) client.publish(topic, "", { qos: 1, retain: true });
+      }
+      this.nativeStateTopics = current;
+    }
+    const entities = new Set(
+      indices === undefined ? native.entities : [...indices].flatMap((i) => native.byIndex.get(i) ?? []),
+    );
+    for (const entity of entities) {
+      client.publish(entity.stateTopic, entity.state(this.core.store), { qos: 0, retain: true });
+    }
+  }
+
+  private readonly nativeChanges = new Set<number>();
+  /** State topics of the native entities last published. */
+  private nativeStateTopics = new Set<string>();
+
   private valueChanged(change: ParameterChange): void {
     if (!this.plan) return;
     this.publishState(change.index);
+    if (this.plan.native.byIndex.has(change.index)) {
+      // One state per batch of changes (a poll brings many at once).
+      if (this.nativeChanges.size === 0) {
+        setImmediate(() => {
+          const indices = [...this.nativeChanges];
+          this.nativeChanges.clear();
+          if (!this.stopped) this.publishNativeStates(indices);
+        });
+      }
+      this.nativeChanges.add(change.index);
+    }
     if (this.plan.dependencies.has(change.index) && !this.rebuildScheduled) {
       // Poll batches bring many changes at once: one rebuild after the batch.
       this.rebuildScheduled = true;
@@ -607,6 +646,14 @@ export class MqttBridge {
         "payload-too-large",
         `the payload has ${payload.length} bytes; a command has at most ${MAX_COMMAND_PAYLOAD_BYTES}`,
       );
+      return;
+    }
+    const native = this.plan?.native.commands.get(stateTopic);
+    if (native) {
+      this.stats.commands++;
+      const intent = native(payload.toString("utf8"), this.core.store);
+      const answer = (result: string) => this.client?.publish(resultTopic, result, { qos: 1 });
+      void runIntent(intent, this.core, stateTopic.slice(stateTopic.lastIndexOf("/") + 1), answer);
       return;
     }
     if (index === undefined || !entry) {

@@ -17,7 +17,16 @@ import { type DeviceInfo, deviceIdentifier, ORIGIN } from "./device.js";
 import { allowedRange, optionSet } from "./options.js";
 import { NO_SENSOR_TEMPLATE, NUMBER_DEVICE_CLASSES, unitClassOf } from "./units.js";
 
-export type Component = "sensor" | "binary_sensor" | "number" | "switch" | "select" | "button";
+export type Component =
+  | "sensor"
+  | "binary_sensor"
+  | "number"
+  | "switch"
+  | "select"
+  | "button"
+  | "climate"
+  | "water_heater"
+  | "event";
 
 export interface EntityContext {
   topics: BridgeTopics;
