@@ -15,6 +15,8 @@ import { type Logger, logEvent } from "../../log/index.js";
 import type { Alarm, GatewayPort, ParameterChange, ParameterDefinition, WriteJob } from "../../port/index.js";
 import { listen, WriteError } from "../../port/index.js";
 import { isTypeCode, TYPE_INFO } from "../../protocol/index.js";
+import { AlarmEventTracker } from "./alarm-events.js";
+import { alarmEventTopic } from "./ha/entity.js";
 import { runIntent } from "./native-commands.js";
 import {
   alarmsPayload,
@@ -157,7 +159,11 @@ export class MqttBridge {
     this.refresh(trigger);
   };
   private readonly onStatus = () => this.refresh("values");
-  private readonly onAlarms = (alarms: Alarm[]) => this.publishAlarms(alarms);
+  private readonly alarmEvents = new AlarmEventTracker();
+  private readonly onAlarms = (alarms: Alarm[]) => {
+    this.publishAlarms(alarms);
+    this.publishAlarmEvents(alarms);
+  };
 
   constructor(
     private readonly core: MqttCore,
@@ -200,6 +206,8 @@ export class MqttBridge {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // The log already read is the baseline: only what changes after this start is an event.
+    if (this.core.alarms.length > 0 || this.core.dataReady()) this.alarmEvents.next(this.core.alarms);
     this.unlisten = listen(this.core, {
       change: this.onChange,
       definitions: this.onDefinitions,
@@ -548,6 +556,16 @@ export class MqttBridge {
     const client = this.client;
     if (!client?.connected || !this.topics) return;
     client.publish(this.topics.alarms, alarmsPayload(alarms), { qos: 1, retain: true });
+  }
+
+  /** One event message per new alarm and per clearing (not retained: events are moments). */
+  private publishAlarmEvents(alarms: readonly Alarm[]): void {
+    const events = this.alarmEvents.next(alarms);
+    const client = this.client;
+    if (!client?.connected || !this.topics) return;
+    for (const event of events) {
+      client.publish(alarmEventTopic(this.topics), JSON.stringify(event), { qos: 1 });
+    }
   }
 
   /** `online` while connected and the gateway has fresh data; `offline` otherwise. */

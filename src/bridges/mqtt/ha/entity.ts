@@ -202,7 +202,18 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
   return { component, topic: discoveryTopic(topics, component, String(definition.index)), config };
 }
 
-/** The alarm entities (HA-COMPAT.md §11.6): a problem binary sensor and the latest alarm code. */
+/** Where each new alarm and each clearing is published (not retained): `{event_type, code, name, …}`. */
+export function alarmEventTopic(topics: BridgeTopics): string {
+  return `${topics.base}/alarm_event`;
+}
+
+export const ALARM_EVENT_TYPES = ["raised", "cleared"] as const;
+
+/**
+ * The alarm entities (HA-COMPAT.md §11.6): a problem binary sensor with the active alarms' names as
+ * attributes, the latest alarm's name (history as attributes), and an event entity firing on each
+ * new alarm and each clearing.
+ */
 export function alarmEntities(context: EntityContext): DiscoveredEntity[] {
   const { topics } = context;
   const id = deviceIdentifier(context.uid);
@@ -217,6 +228,10 @@ export function alarmEntities(context: EntityContext): DiscoveredEntity[] {
         state_topic: topics.alarms,
         device_class: "problem",
         value_template: "{{ 'ON' if value_json.active > 0 else 'OFF' }}",
+        // The active alarms' names and codes as attributes.
+        json_attributes_topic: topics.alarms,
+        json_attributes_template:
+          "{{ {'active_alarms': value_json.alarms | selectattr('to_date', 'none') | map(attribute='name') | list, 'active_codes': value_json.alarms | selectattr('to_date', 'none') | map(attribute='code') | list} | tojson }}",
         ...common,
       },
     },
@@ -224,14 +239,25 @@ export function alarmEntities(context: EntityContext): DiscoveredEntity[] {
       component: "sensor",
       topic: discoveryTopic(topics, "sensor", "last_alarm"),
       config: {
-        name: "Last alarm code",
+        name: "Last alarm",
         unique_id: `${id}_last_alarm`,
         state_topic: topics.alarms,
-        value_template: "{{ value_json.alarms[0].code if value_json.alarms else 'none' }}",
+        value_template: "{{ value_json.alarms[0].name if value_json.alarms else 'No alarms' }}",
         json_attributes_topic: topics.alarms,
         json_attributes_template:
-          "{{ {'active_alarm_count': value_json.active, 'alarm_history': value_json.alarms[:10]} | tojson }}",
+          "{{ {'active_alarm_count': value_json.active, 'alarm_code': value_json.alarms[0].code if value_json.alarms else none, 'alarm_history': value_json.alarms[:10]} | tojson }}",
         entity_category: "diagnostic",
+        ...common,
+      },
+    },
+    {
+      component: "event",
+      topic: discoveryTopic(topics, "event", "alarm"),
+      config: {
+        name: "Alarm",
+        unique_id: `${id}_alarm_event`,
+        state_topic: alarmEventTopic(topics),
+        event_types: [...ALARM_EVENT_TYPES],
         ...common,
       },
     },
