@@ -17,6 +17,7 @@ import { listen, WriteError } from "../../port/index.js";
 import { isTypeCode, TYPE_INFO } from "../../protocol/index.js";
 import { AlarmEventTracker } from "./alarm-events.js";
 import { alarmEventTopic } from "./ha/entity.js";
+import { linkHealth, linkHealthTopic } from "./ha/link-health.js";
 import { runIntent } from "./native-commands.js";
 import {
   alarmsPayload,
@@ -31,7 +32,7 @@ import { type BridgeTopics, bridgeTopics, classifyCommandTopic, UID_INDEX, uidOf
 /** What the bridge needs of the gateway core. */
 export type MqttCore = Pick<
   GatewayPort,
-  "store" | "alarms" | "dataReady" | "writes" | "on" | "off" | "clock"
+  "store" | "alarms" | "dataReady" | "writes" | "on" | "off" | "clock" | "status"
 >;
 
 export interface MqttBridgeOptions {
@@ -157,8 +158,13 @@ export class MqttBridge {
     const trigger = this.definitionsPending ? "definitions" : "values";
     this.definitionsPending = false;
     this.refresh(trigger);
+    this.publishLinkHealth();
   };
-  private readonly onStatus = () => this.refresh("values");
+  private readonly onStatus = () => {
+    this.refresh("values");
+    this.publishLinkHealth();
+  };
+  private readonly onWriteEnded = () => this.publishLinkHealth();
   private readonly alarmEvents = new AlarmEventTracker();
   private readonly onAlarms = (alarms: Alarm[]) => {
     this.publishAlarms(alarms);
@@ -215,6 +221,7 @@ export class MqttBridge {
       status: this.onStatus,
       alarms: this.onAlarms,
     });
+    this.core.writes.on("ended", this.onWriteEnded);
     this.refresh("values");
   }
 
@@ -222,6 +229,7 @@ export class MqttBridge {
     if (this.stopped) return;
     this.stopped = true;
     this.unlisten();
+    this.core.writes.off("ended", this.onWriteEnded);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.disconnect();
@@ -459,6 +467,7 @@ export class MqttBridge {
     let states = 0;
     for (const index of plan.stateTopics.keys()) if (this.publishState(index)) states++;
     this.publishNativeStates();
+    this.publishLinkHealth();
     this.publishAlarms(this.core.alarms);
     this.publishAvailability(true);
     logEvent(this.options.logger, "mqtt.published", {
@@ -556,6 +565,14 @@ export class MqttBridge {
     const client = this.client;
     if (!client?.connected || !this.topics) return;
     client.publish(this.topics.alarms, alarmsPayload(alarms), { qos: 1, retain: true });
+  }
+
+  /** The link health diagnostics' state (discovery on: they are Home Assistant entities). */
+  private publishLinkHealth(): void {
+    const client = this.client;
+    if (!client?.connected || !this.topics || !this.plan || !this.options.discovery) return;
+    const health = linkHealth(this.core.status(), this.core.writes, this.core.clock.now());
+    client.publish(linkHealthTopic(this.topics), JSON.stringify(health), { qos: 0, retain: true });
   }
 
   /** One event message per new alarm and per clearing (not retained: events are moments). */

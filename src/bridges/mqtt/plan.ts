@@ -10,6 +10,7 @@ import type { ParameterDefinition, ParameterEntry, ParameterReadModel } from "..
 import { DEFAULT_CATALOG, type Gate } from "./ha/catalog.js";
 import { DEVICE_INDICES, deviceInfo } from "./ha/device.js";
 import { alarmEntities, type EntityContext, entityFor } from "./ha/entity.js";
+import { linkHealthEntities } from "./ha/link-health.js";
 import { type NativeSet, nativeSet } from "./ha/native.js";
 import { NATIVE_CONFIG_INDICES, nativeEntities } from "./ha/native-entities.js";
 import { type BridgeTopics, stateLevels } from "./topics.js";
@@ -120,7 +121,9 @@ export function buildPlan(store: ParameterReadModel, options: PlanOptions): Publ
   }
   let native = nativeSet([]);
   if (options.discovery) {
-    for (const entity of alarmEntities(context)) configs.set(entity.topic, JSON.stringify(entity.config));
+    for (const entity of [...alarmEntities(context), ...linkHealthEntities(context)]) {
+      configs.set(entity.topic, JSON.stringify(entity.config));
+    }
     native = nativeEntities({
       store,
       context,
