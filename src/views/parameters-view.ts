@@ -1,6 +1,7 @@
 /**
  * GET /api/parameters is Home Assistant's every-10-seconds call and ~200 KB of JSON: the body is
- * built from the store and kept as bytes (plus a gzip copy, compressed off the event loop).
+ * built from the store and kept as bytes (plus a gzip copy, compressed off the event loop, made
+ * eagerly after each change once a client has asked for gzip).
  *
  * It is rebuilt when a poll completes, when a write is confirmed (the next GET must show it), when
  * the definitions change — not for every value a poll batch brings in, so a poll costs one rebuild
@@ -56,12 +57,17 @@ export class ParametersView {
   private version = 0;
   private compressing = false;
   private builds = 0;
+  /** A client asked for gzip: from then on the copy is made as soon as the body changes. */
+  private wantsGzip = false;
+  private prepareScheduled = false;
+  private disposed = false;
 
   private readonly invalidate = () => {
     this.version++;
     this.body = undefined;
     this.gzipped = undefined;
     this.pendingPollChanges = false;
+    if (this.wantsGzip) this.schedulePrepare();
   };
   private readonly onDefinitions = () => {
     this.parts = undefined;
@@ -117,6 +123,7 @@ export class ParametersView {
    * in the background (the caller sends the plain body meanwhile).
    */
   gzip(now = this.store.clock.now()): Buffer | undefined {
+    this.wantsGzip = true;
     const body = this.json(now);
     if (this.gzipped) return this.gzipped;
     if (this.compressing) return undefined;
@@ -125,11 +132,28 @@ export class ParametersView {
     gzip(body, (error, compressed) => {
       this.compressing = false;
       if (!error && version === this.version) this.gzipped = compressed;
+      // The body changed while compressing: compress the new one now, not at the next request.
+      else if (version !== this.version) this.schedulePrepare();
     });
     return undefined;
   }
 
+  /**
+   * Builds the body and its gzip copy right after a change (poll complete, confirmed write,
+   * definitions), once a client has asked for gzip: Home Assistant polls every 10 s, and a copy
+   * made only on request would miss nearly every one of them.
+   */
+  private schedulePrepare(): void {
+    if (this.prepareScheduled || this.disposed) return;
+    this.prepareScheduled = true;
+    setImmediate(() => {
+      this.prepareScheduled = false;
+      if (!this.disposed) this.gzip();
+    });
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.store.off("change", this.onChange);
     this.store.off("definitions", this.onDefinitions);
     this.store.off("pollComplete", this.invalidate);
