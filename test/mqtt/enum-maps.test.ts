@@ -37,6 +37,9 @@ function enumEntities(): EnumEntity[] {
     const config = JSON.parse(payload) as Record<string, unknown>;
     if (!Array.isArray(config.options)) continue;
     const [, component, , objectId] = topic.split("/");
+    // Parameters' entities only (their object id is the index); the link health's discovery-state
+    // enum is checked in link-health.test.ts.
+    if (!/^\d+$/.test(objectId ?? "")) continue;
     const index = Number(objectId);
     const entry = store.get(index)!;
     const range = allowedRange(entry.definition.type, store.limitsOf(entry));
