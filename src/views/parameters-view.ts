@@ -60,6 +60,8 @@ export class ParametersView {
   /** A client asked for gzip: from then on the copy is made as soon as the body changes. */
   private wantsGzip = false;
   private prepareScheduled = false;
+  /** Called when a compression ends (however it ended). */
+  private readonly compressionWaiters: (() => void)[] = [];
   private disposed = false;
 
   private readonly invalidate = () => {
@@ -131,11 +133,28 @@ export class ParametersView {
     this.compressing = true;
     gzip(body, (error, compressed) => {
       this.compressing = false;
+      for (const wake of this.compressionWaiters.splice(0)) wake();
       if (!error && version === this.version) this.gzipped = compressed;
       // The body changed while compressing: compress the new one now, not at the next request.
       else if (version !== this.version) this.schedulePrepare();
     });
     return undefined;
+  }
+
+  /**
+   * The gzip copy, waiting up to `waitMs` for a compression under way (a few ms for ~200 KB);
+   * undefined when none is ready by then (the caller sends the plain body).
+   */
+  async gzipSoon(waitMs: number): Promise<Buffer | undefined> {
+    const ready = this.gzip();
+    if (ready || !this.compressing) return ready;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.compressionWaiters.push(resolve);
+      timer = setTimeout(resolve, waitMs);
+    });
+    clearTimeout(timer);
+    return this.gzipped;
   }
 
   /**
