@@ -29,7 +29,11 @@ describe("a fresh gateway's metrics", () => {
     expect(counters.length).toBeGreaterThan(15);
     const empty = counters.filter((f) => f.samples.length === 0).map((f) => f.name);
     expect(empty).toEqual([]);
-    const reasons = (name: string) => families.get(name)!.samples.map((s) => s.labels.reason).sort();
+    const reasons = (name: string) =>
+      families
+        .get(name)!
+        .samples.map((s) => s.labels.reason)
+        .sort();
     expect(reasons("gm3_bus_retries_total")).toEqual(["garbled", "timeout"]);
     expect(reasons("gm3_bus_request_failures_total").length).toBeGreaterThan(1);
     expect(families.get("gm3_writes_total")!.samples.length).toBeGreaterThanOrEqual(8);
