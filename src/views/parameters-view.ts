@@ -1,6 +1,7 @@
 /**
  * GET /api/parameters is Home Assistant's every-10-seconds call and ~200 KB of JSON: the body is
- * built from the store and kept as bytes (plus a gzip copy, compressed off the event loop).
+ * built from the store and kept as bytes (plus a gzip copy, compressed off the event loop, made
+ * eagerly after each change once a client has asked for gzip).
  *
  * It is rebuilt when a poll completes, when a write is confirmed (the next GET must show it), when
  * the definitions change — not for every value a poll batch brings in, so a poll costs one rebuild
@@ -56,12 +57,19 @@ export class ParametersView {
   private version = 0;
   private compressing = false;
   private builds = 0;
+  /** A client asked for gzip: from then on the copy is made as soon as the body changes. */
+  private wantsGzip = false;
+  private prepareScheduled = false;
+  /** Called when a compression ends (however it ended). */
+  private readonly compressionWaiters: (() => void)[] = [];
+  private disposed = false;
 
   private readonly invalidate = () => {
     this.version++;
     this.body = undefined;
     this.gzipped = undefined;
     this.pendingPollChanges = false;
+    if (this.wantsGzip) this.schedulePrepare();
   };
   private readonly onDefinitions = () => {
     this.parts = undefined;
@@ -117,6 +125,7 @@ export class ParametersView {
    * in the background (the caller sends the plain body meanwhile).
    */
   gzip(now = this.store.clock.now()): Buffer | undefined {
+    this.wantsGzip = true;
     const body = this.json(now);
     if (this.gzipped) return this.gzipped;
     if (this.compressing) return undefined;
@@ -124,12 +133,46 @@ export class ParametersView {
     this.compressing = true;
     gzip(body, (error, compressed) => {
       this.compressing = false;
+      for (const wake of this.compressionWaiters.splice(0)) wake();
       if (!error && version === this.version) this.gzipped = compressed;
+      // The body changed while compressing: compress the new one now, not at the next request.
+      else if (version !== this.version) this.schedulePrepare();
     });
     return undefined;
   }
 
+  /**
+   * The gzip copy, waiting up to `waitMs` for a compression under way (a few ms for ~200 KB);
+   * undefined when none is ready by then (the caller sends the plain body).
+   */
+  async gzipSoon(waitMs: number): Promise<Buffer | undefined> {
+    const ready = this.gzip();
+    if (ready || !this.compressing) return ready;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.compressionWaiters.push(resolve);
+      timer = setTimeout(resolve, waitMs);
+    });
+    clearTimeout(timer);
+    return this.gzipped;
+  }
+
+  /**
+   * Builds the body and its gzip copy right after a change (poll complete, confirmed write,
+   * definitions), once a client has asked for gzip: Home Assistant polls every 10 s, and a copy
+   * made only on request would miss nearly every one of them.
+   */
+  private schedulePrepare(): void {
+    if (this.prepareScheduled || this.disposed) return;
+    this.prepareScheduled = true;
+    setImmediate(() => {
+      this.prepareScheduled = false;
+      if (!this.disposed) this.gzip();
+    });
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.store.off("change", this.onChange);
     this.store.off("definitions", this.onDefinitions);
     this.store.off("pollComplete", this.invalidate);

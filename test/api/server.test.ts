@@ -298,8 +298,23 @@ describe("GET /api/alarms", () => {
     expect(Value.Check(schemas.AlarmsBodySchema, res.json())).toBe(true);
     expect(res.json()).toEqual({
       alarms: [
-        { index: 1, code: 148, from_date: "2026-03-01T10:00:00", to_date: null },
-        { index: 0, code: 8, from_date: "2026-02-01T09:00:00", to_date: "2026-02-01T09:30:00" },
+        // The integration's four fields unchanged; name and check added (src/catalog/alarms.json).
+        {
+          index: 1,
+          code: 148,
+          from_date: "2026-03-01T10:00:00",
+          to_date: null,
+          name: "Water flow failure",
+          check: expect.stringMatching(/flow/i),
+        },
+        {
+          index: 0,
+          code: 8,
+          from_date: "2026-02-01T09:00:00",
+          to_date: "2026-02-01T09:30:00",
+          name: "Circuit 2 temperature sensor error",
+          check: expect.any(String),
+        },
       ],
     });
   });

@@ -23,7 +23,7 @@ const NUMBERS = ["min", "max", "step", "pressValue"];
 const ENUMS: Record<string, readonly string[]> = {
   stateClass: ["measurement", "total", "total_increasing"],
   category: ["config", "diagnostic"],
-  component: ["sensor", "button"],
+  component: ["sensor", "button", "binary_sensor"],
 };
 
 /** What is wrong with one spelling, as readable lines. */
@@ -105,6 +105,7 @@ describe("the Home Assistant hint catalogue (data)", () => {
     expect(DEFAULT_CATALOG.get(329)).toEqual({
       label: "Circuit 2 active",
       category: "diagnostic",
+      component: "binary_sensor",
       gate: undefined,
     });
     expect(DEFAULT_CATALOG.get(768)?.label).toBe("");

@@ -53,6 +53,8 @@ describe("MQTT reconnection back-off", () => {
       clock: systemClock,
       dataReady: () => true,
       write: () => Promise.reject(new Error("not used")),
+      // The bridge listens for ended writes (link health); none end here.
+      writes: { on: () => {}, off: () => {}, recent: () => [] },
       on: () => core as never,
       off: () => core as never,
     } as unknown as MqttCore;

@@ -69,9 +69,11 @@ describe("Home Assistant discovery payloads", () => {
     const plan = profilePlan();
     for (const index of [119, 1133, 1385, 1386, 162])
       expect(config(plan, "select", String(index)), `${index}`).toBeDefined();
+    // A uint32 without declared limits: its other values are shown as `unknown_other` (enum-maps.test.ts).
     expect(config(plan, "select", "1133")).toMatchObject({
-      options: ["off", "on", "schedule"],
-      command_template: "{{ {'off': 0, 'on': 1, 'schedule': 2}[value] }}",
+      options: ["off", "on", "schedule", "unknown_other"],
+      command_template:
+        "{% set m = {'off': 0, 'on': 1, 'schedule': 2} %}{{ m[value] if value in m else value }}",
     });
     for (const index of [115, 135, 485])
       expect(config(plan, "switch", String(index)), `${index}`).toBeDefined();
@@ -95,7 +97,10 @@ describe("Home Assistant discovery payloads", () => {
       device_class: "pressure",
       unit_of_measurement: "bar",
     });
-    expect(config(plan, "sensor", "83")).toMatchObject({ device_class: "enum", options: ["ch", "dhw"] });
+    expect(config(plan, "sensor", "83")).toMatchObject({
+      device_class: "enum",
+      options: ["ch", "dhw", "unknown_1", "unknown_2", "unknown_other"],
+    });
     expect(config(plan, "button", "1369")).toMatchObject({ payload_press: "1" });
     expect(config(plan, "binary_sensor", "alarm_active")).toMatchObject({ device_class: "problem" });
     // A string the controller calls writable is still shown read-only: strings are not written over MQTT.

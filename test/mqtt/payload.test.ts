@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alarmsPayload, parseSetPayload, statePayload } from "../../src/bridges/mqtt/payload.js";
+import { alarmNames as named } from "../../src/catalog/alarm-names.js";
 import { TypeCode } from "../../src/protocol/index.js";
 
 describe("MQTT payloads", () => {
@@ -49,9 +50,10 @@ describe("MQTT payloads", () => {
     expect(payload).toEqual({
       active: 1,
       alarms: [
-        { index: 1, code: 148, from_date: "2026-03-01T10:00:00", to_date: null },
-        { index: 0, code: 8, from_date: "2026-02-01T10:00:00", to_date: "2026-02-01T11:00:00" },
+        { index: 1, code: 148, from_date: "2026-03-01T10:00:00", to_date: null, ...named(148) },
+        { index: 0, code: 8, from_date: "2026-02-01T10:00:00", to_date: "2026-02-01T11:00:00", ...named(8) },
       ],
     });
+    expect(payload.alarms[0].name).toBe("Water flow failure");
   });
 });

@@ -147,6 +147,11 @@ export const AlarmSchema = Type.Object({
   code: Type.Integer(),
   from_date: Type.String({ description: "Naive ISO 8601, controller's clock." }),
   to_date: Nullable(Type.String(), "null while the alarm is active."),
+  name: Type.String({
+    description:
+      'The code\'s name from the alarm table (src/catalog/alarms.json), or "Alarm N (unknown — please report)".',
+  }),
+  check: Nullable(Type.String(), "What to check, for a known code; null for an unknown one."),
 });
 
 export const AlarmsBodySchema = Type.Object({

@@ -16,7 +16,9 @@ export const generatedSchemas: Record<string, unknown> = {
             "index",
             "code",
             "from_date",
-            "to_date"
+            "to_date",
+            "name",
+            "check"
           ],
           "properties": {
             "index": {
@@ -40,6 +42,21 @@ export const generatedSchemas: Record<string, unknown> = {
                 }
               ],
               "description": "null while the alarm is active."
+            },
+            "name": {
+              "type": "string",
+              "description": "The code's name from the alarm table (src/catalog/alarms.json), or \"Alarm N (unknown — please report)\"."
+            },
+            "check": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ],
+              "description": "What to check, for a known code; null for an unknown one."
             }
           }
         },
@@ -53,7 +70,9 @@ export const generatedSchemas: Record<string, unknown> = {
       "index",
       "code",
       "from_date",
-      "to_date"
+      "to_date",
+      "name",
+      "check"
     ],
     "properties": {
       "index": {
@@ -77,6 +96,21 @@ export const generatedSchemas: Record<string, unknown> = {
           }
         ],
         "description": "null while the alarm is active."
+      },
+      "name": {
+        "type": "string",
+        "description": "The code's name from the alarm table (src/catalog/alarms.json), or \"Alarm N (unknown — please report)\"."
+      },
+      "check": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          }
+        ],
+        "description": "What to check, for a known code; null for an unknown one."
       }
     }
   },

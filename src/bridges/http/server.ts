@@ -191,7 +191,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
     });
   }
 
-  await registerOpenApi(app, deps.version);
+  await registerOpenApi(app, deps.version, new ApiKeyCheck(keys).enabled);
   registerServiceRoutes(app, ctx);
   registerParameterRoutes(app, ctx);
   registerWriteRoutes(app, ctx);

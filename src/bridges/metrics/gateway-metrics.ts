@@ -48,6 +48,15 @@ export const METRIC_PREFIX = "gm3_";
 const NAN_VALUE = / Nan$/gm;
 
 const MS_PER_S = 1000;
+/** HTTP series that exist from the start: Home Assistant's poll calls, answered or refused. */
+const PREINITIALISED_HTTP: readonly (readonly [string, string, string])[] = [
+  ...["/api/parameters", "/api/alarms", "/api/thermostat/status"].flatMap((route) =>
+    ["200", "503"].map((status) => ["GET", route, status] as const),
+  ),
+  ...["200", "400", "503"].map((status) => ["POST", "/api/parameters/:name", status] as const),
+];
+/** The controller's "no sensor" reading of a float (HA-COMPAT.md §5). */
+const NO_SENSOR = 999;
 /** HTTP answers come from the cache in well under a millisecond to a few ms. */
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A poll of ~1,870 parameters takes about a second at 115200 baud. */
@@ -69,15 +78,23 @@ function numeric(entry: ParameterEntry, value: ParameterValue | undefined): numb
   if (!isTypeCode(type) || value === undefined) return undefined;
   const kind = TYPE_INFO[type].kind;
   if (kind === "string") return undefined;
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  // 999.0 on a float is "no sensor fitted" (HA-COMPAT.md §5), not a reading: no sample.
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || (kind === "float" && value === NO_SENSOR)) return undefined;
+    return value;
+  }
   if (typeof value === "bigint") return Number(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   return undefined;
 }
 
-/** A counter that mirrors a monotonically growing number read at scrape time. */
+/**
+ * A counter that mirrors a monotonically growing number read at scrape time. A labelled series
+ * exists from the start (at 0), so rate() and alerts see its first increase.
+ */
 function mirrored(counter: Counter<string>, read: () => number, labels: Record<string, string> = {}) {
   let last = 0;
+  if (Object.keys(labels).length > 0) counter.inc(labels, 0);
   return () => {
     const now = read();
     if (now > last) counter.inc(labels, now - last);
@@ -117,6 +134,11 @@ export class GatewayMetrics {
         registers,
       }),
     };
+    // The calls Home Assistant polls, answered or not, have series from the start (their label
+    // set is otherwise open: every route and status seen).
+    for (const [method, route, status] of PREINITIALISED_HTTP) {
+      this.http.requests.inc({ method, route, status }, 0);
+    }
 
     this.busMetrics(registers);
     this.serviceMetrics(registers);
@@ -125,8 +147,8 @@ export class GatewayMetrics {
     if (options.parameterValues) {
       this.parameterValue = new Gauge({
         name: `${p}parameter_value`,
-        help: "Current value of each numeric parameter (raw, as the API serves it; no series while unknown)",
-        labelNames: ["index", "name"],
+        help: "Current value of each numeric parameter (raw, as the API serves it; no series while unknown or 999 = no sensor); unit = the descriptor's unit, type = the wire type (uint32 includes bitmaps and schedules)",
+        labelNames: ["index", "name", "unit", "type"],
         registers,
       });
       const onChange = (change: ParameterChange) => this.setParameter(change.index, change.value);
@@ -569,7 +591,13 @@ export class GatewayMetrics {
     const entry = this.core.store.get(index);
     if (!entry?.definition.exposed || !this.parameterValue) return;
     const number = numeric(entry, value);
-    const labels = { index: String(index), name: entry.definition.name };
+    const { type } = entry.definition;
+    const labels = {
+      index: String(index),
+      name: entry.definition.name,
+      unit: entry.definition.unit.symbol,
+      type: isTypeCode(type) ? TYPE_INFO[type].name : String(type),
+    };
     if (number === undefined) this.parameterValue.remove(labels);
     else this.parameterValue.set(labels, number);
   }

@@ -22,7 +22,11 @@ import type {
 } from "../../port/index.js";
 import { listen, WriteError } from "../../port/index.js";
 import { isTypeCode, TYPE_INFO } from "../../protocol/index.js";
+import { AlarmEventTracker } from "./alarm-events.js";
 import { deviceInfo } from "./ha/device.js";
+import { alarmEventTopic } from "./ha/entity.js";
+import { linkHealth, linkHealthTopic } from "./ha/link-health.js";
+import { runIntent } from "./native-commands.js";
 import {
   alarmsPayload,
   parseSetPayload,
@@ -37,7 +41,7 @@ import { type BridgeTopics, bridgeTopics, classifyCommandTopic, UID_INDEX, uidOf
 /** What the bridge needs of the gateway core. */
 export type MqttCore = Pick<
   GatewayPort,
-  "store" | "alarms" | "dataReady" | "writes" | "on" | "off" | "clock"
+  "store" | "alarms" | "dataReady" | "writes" | "on" | "off" | "clock" | "status"
 >;
 
 export interface MqttBridgeOptions {
@@ -169,9 +173,18 @@ export class MqttBridge {
     const trigger = this.definitionsPending ? "definitions" : "values";
     this.definitionsPending = false;
     this.refresh(trigger);
+    this.publishLinkHealth();
   };
-  private readonly onStatus = () => this.refresh("values");
-  private readonly onAlarms = (alarms: Alarm[]) => this.publishAlarms(alarms);
+  private readonly onStatus = () => {
+    this.refresh("values");
+    this.publishLinkHealth();
+  };
+  private readonly onWriteEnded = () => this.publishLinkHealth();
+  private readonly alarmEvents = new AlarmEventTracker();
+  private readonly onAlarms = (alarms: Alarm[]) => {
+    this.publishAlarms(alarms);
+    this.publishAlarmEvents(alarms);
+  };
 
   constructor(
     private readonly core: MqttCore,
@@ -224,6 +237,8 @@ export class MqttBridge {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // The log already read is the baseline: only what changes after this start is an event.
+    if (this.core.alarms.length > 0 || this.core.dataReady()) this.alarmEvents.next(this.core.alarms);
     this.unlisten = listen(this.core, {
       change: this.onChange,
       definitions: this.onDefinitions,
@@ -232,6 +247,7 @@ export class MqttBridge {
       alarms: this.onAlarms,
     });
     this.thermostat?.start();
+    this.core.writes.on("ended", this.onWriteEnded);
     this.refresh("values");
   }
 
@@ -240,6 +256,7 @@ export class MqttBridge {
     this.stopped = true;
     this.unlisten();
     this.thermostat?.stop();
+    this.core.writes.off("ended", this.onWriteEnded);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.disconnect();
@@ -475,6 +492,7 @@ export class MqttBridge {
     if (key === this.planKey) return;
     this.plan = undefined;
     this.publishConfigs(this.currentPlan());
+    this.publishNativeStates();
   }
 
   /** Everything: configs (and clearing of stale ones), states, alarms, availability. */
@@ -486,6 +504,8 @@ export class MqttBridge {
     const { cleared, published } = this.publishConfigs(plan, true);
     let states = 0;
     for (const index of plan.stateTopics.keys()) if (this.publishState(index)) states++;
+    this.publishNativeStates();
+    this.publishLinkHealth();
     this.publishAlarms(this.core.alarms);
     this.thermostat?.publishState();
     this.publishAvailability(true);
@@ -531,9 +551,45 @@ export class MqttBridge {
     return true;
   }
 
+  /** The JSON states of the climates and the water heater (all, or those shaped by `indices`). */
+  private publishNativeStates(indices?: Iterable<number>): void {
+    const client = this.client;
+    const native = this.plan?.native;
+    if (!client?.connected || !native) return;
+    if (indices === undefined) {
+      // A climate whose circuit went inactive: its retained state goes with its config.
+      const current = new Set(native.entities.map((entity) => entity.stateTopic));
+      for (const topic of this.nativeStateTopics) {
+        if (!current.has(topic)) client.publish(topic, "", { qos: 1, retain: true });
+      }
+      this.nativeStateTopics = current;
+    }
+    const entities = new Set(
+      indices === undefined ? native.entities : [...indices].flatMap((i) => native.byIndex.get(i) ?? []),
+    );
+    for (const entity of entities) {
+      client.publish(entity.stateTopic, entity.state(this.core.store), { qos: 0, retain: true });
+    }
+  }
+
+  private readonly nativeChanges = new Set<number>();
+  /** State topics of the native entities last published. */
+  private nativeStateTopics = new Set<string>();
+
   private valueChanged(change: ParameterChange): void {
     if (!this.plan) return;
     this.publishState(change.index);
+    if (this.plan.native.byIndex.has(change.index)) {
+      // One state per batch of changes (a poll brings many at once).
+      if (this.nativeChanges.size === 0) {
+        setImmediate(() => {
+          const indices = [...this.nativeChanges];
+          this.nativeChanges.clear();
+          if (!this.stopped) this.publishNativeStates(indices);
+        });
+      }
+      this.nativeChanges.add(change.index);
+    }
     if (this.plan.dependencies.has(change.index) && !this.rebuildScheduled) {
       // Poll batches bring many changes at once: one rebuild after the batch.
       this.rebuildScheduled = true;
@@ -548,6 +604,24 @@ export class MqttBridge {
     const client = this.client;
     if (!client?.connected || !this.topics) return;
     client.publish(this.topics.alarms, alarmsPayload(alarms), { qos: 1, retain: true });
+  }
+
+  /** The link health diagnostics' state (discovery on: they are Home Assistant entities). */
+  private publishLinkHealth(): void {
+    const client = this.client;
+    if (!client?.connected || !this.topics || !this.plan || !this.options.discovery) return;
+    const health = linkHealth(this.core.status(), this.core.writes, this.core.clock.now());
+    client.publish(linkHealthTopic(this.topics), JSON.stringify(health), { qos: 0, retain: true });
+  }
+
+  /** One event message per new alarm and per clearing (not retained: events are moments). */
+  private publishAlarmEvents(alarms: readonly Alarm[]): void {
+    const events = this.alarmEvents.next(alarms);
+    const client = this.client;
+    if (!client?.connected || !this.topics) return;
+    for (const event of events) {
+      client.publish(alarmEventTopic(this.topics), JSON.stringify(event), { qos: 1 });
+    }
   }
 
   /** `online` while connected and the gateway has fresh data; `offline` otherwise. */
@@ -647,6 +721,14 @@ export class MqttBridge {
         "payload-too-large",
         `the payload has ${payload.length} bytes; a command has at most ${MAX_COMMAND_PAYLOAD_BYTES}`,
       );
+      return;
+    }
+    const native = this.plan?.native.commands.get(stateTopic);
+    if (native) {
+      this.stats.commands++;
+      const intent = native(payload.toString("utf8"), this.core.store);
+      const answer = (result: string) => this.client?.publish(resultTopic, result, { qos: 1 });
+      void runIntent(intent, this.core, stateTopic.slice(stateTopic.lastIndexOf("/") + 1), answer);
       return;
     }
     if (index === undefined || !entry) {

@@ -3,6 +3,7 @@
  * 999.0 kept, bools `true`/`false` — with `None` where the API has null, which Home Assistant reads as
  * "unknown"), commands parsed from a `set` message, and the outcome published back.
  */
+import { alarmNames } from "../../catalog/alarm-names.js";
 import type { Alarm, WriteError, WriteJob } from "../../port/index.js";
 import { isTypeCode, type ParameterValue, roundFloat, TYPE_INFO } from "../../protocol/index.js";
 import { nestsDeeperThan } from "../../util/json-depth.js";
@@ -114,6 +115,7 @@ export function alarmsPayload(alarms: readonly Alarm[]): string {
       code: alarm.code,
       from_date: alarm.fromDate,
       to_date: alarm.toDate,
+      ...alarmNames(alarm.code),
     })),
   });
 }

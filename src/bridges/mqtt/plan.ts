@@ -10,6 +10,9 @@ import type { ParameterDefinition, ParameterEntry, ParameterReadModel } from "..
 import { DEFAULT_CATALOG, type Gate } from "./ha/catalog.js";
 import { DEVICE_INDICES, deviceInfo } from "./ha/device.js";
 import { alarmEntities, type EntityContext, entityFor } from "./ha/entity.js";
+import { linkHealthEntities } from "./ha/link-health.js";
+import { type NativeSet, nativeSet } from "./ha/native.js";
+import { NATIVE_CONFIG_INDICES, nativeEntities } from "./ha/native-entities.js";
 import { type BridgeTopics, stateLevels } from "./topics.js";
 
 /** A temperature of 999.0 means "no sensor fitted" (HA-COMPAT.md §5). */
@@ -35,6 +38,8 @@ export interface PublishPlan {
   dependencies: Set<number>;
   /** Names of the MQTT_PUBLISH list that match no parameter. */
   unknownNames: string[];
+  /** Climates and the water heater (with discovery on). */
+  native: NativeSet;
 }
 
 export function selectedEntries(
@@ -114,10 +119,23 @@ export function buildPlan(store: ParameterReadModel, options: PlanOptions): Publ
     );
     configs.set(entity.topic, JSON.stringify(entity.config));
   }
+  let native = nativeSet([]);
   if (options.discovery) {
-    for (const entity of alarmEntities(context)) configs.set(entity.topic, JSON.stringify(entity.config));
+    for (const entity of [...alarmEntities(context), ...linkHealthEntities(context)]) {
+      configs.set(entity.topic, JSON.stringify(entity.config));
+    }
+    native = nativeEntities({
+      store,
+      context,
+      writable: (index) => {
+        const definition = store.get(index)?.definition;
+        return definition?.writable === true && options.canWrite(definition);
+      },
+    });
+    for (const { entity } of native.entities) configs.set(entity.topic, JSON.stringify(entity.config));
+    for (const index of NATIVE_CONFIG_INDICES) dependencies.add(index);
   }
-  return { stateTopics, byTopic, configs, dependencies, unknownNames };
+  return { stateTopics, byTopic, configs, dependencies, unknownNames, native };
 }
 
 /** The values a plan depends on, to tell cheaply whether it must be rebuilt. */

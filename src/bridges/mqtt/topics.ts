@@ -14,7 +14,20 @@ export const UID_INDEX = 10;
 export const UNKNOWN_UID = "unknown";
 
 /** Levels under the base topic the bridge uses itself. */
-const RESERVED_LEVELS = ["availability", "alarms", "thermostat"];
+const RESERVED_LEVELS = [
+  "availability",
+  "alarms",
+  "thermostat",
+  "alarm_event",
+  "link_health",
+  // The climates' and the water heater's states and command levels (ha/climate.ts, ha/water-heater.ts).
+  ...["water_heater", ...[1, 2, 3, 4, 5, 6, 7].map((n) => `climate_${n}`)].flatMap((level) => [
+    level,
+    `${level}_mode`,
+    `${level}_preset`,
+    `${level}_temperature`,
+  ]),
+];
 
 /** Characters that may not appear in a topic level we build. */
 const TOPIC_UNSAFE = /[+#/]/g;

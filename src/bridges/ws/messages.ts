@@ -14,6 +14,7 @@
  *
  * Timestamps are UTC ISO 8601 with milliseconds.
  */
+import { alarmNames } from "../../catalog/alarm-names.js";
 import type { Alarm, ParameterChange, ParameterEntry, WriteJob } from "../../port/index.js";
 import type { ParameterValue } from "../../protocol/index.js";
 import type { ThermostatStatusView } from "../../views/thermostat-watch.js";
@@ -40,7 +41,13 @@ const iso = (ms: number) => JSON.stringify(new Date(ms).toISOString());
 
 export function alarmsJson(alarms: readonly Alarm[]): string {
   return JSON.stringify(
-    alarms.map((a) => ({ index: a.index, code: a.code, from_date: a.fromDate, to_date: a.toDate })),
+    alarms.map((a) => ({
+      index: a.index,
+      code: a.code,
+      from_date: a.fromDate,
+      to_date: a.toDate,
+      ...alarmNames(a.code),
+    })),
   );
 }
 

@@ -16,6 +16,12 @@ import { FilterError, type ParameterFilter, parseFilter } from "./filter.js";
 import { type LiveCore, LiveHub } from "./hub.js";
 
 export const LIVE_STREAM_PATH = "/ws/parameters";
+/** The API's error shape, for the refusals before the upgrade (documented in OpenAPI). */
+const ERROR_BODY = {
+  type: "object",
+  properties: { error: { type: "string" }, detail: { type: "string" } },
+  required: ["error", "detail"],
+} as const;
 
 /** Clients send nothing useful; anything larger than this closes the connection (1009). */
 const MAX_CLIENT_MESSAGE_BYTES = 1024;
@@ -110,7 +116,22 @@ export async function registerLiveStream(app: FastifyInstance, options: LiveStre
     url: LIVE_STREAM_PATH,
     // The key check above also reads ?key=, which the API's header-only hook does not.
     config: { access: "public" },
-    schema: { hide: true },
+    schema: {
+      tags: ["live"],
+      operationId: "getWsParameters",
+      summary: "Live parameter stream (WebSocket; docs/websocket.md)",
+      description:
+        "Upgrade to a WebSocket (`ws://host:port/ws/parameters`): a `status` message, a `snapshot`, then `changes`, `alarms`, " +
+        "`status` and `write` messages as JSON text frames. Optional query filters `names`, `indices`, `encoding`; " +
+        "with API keys set, either key in a header or as `?key=`. A plain GET (no upgrade) answers 426.",
+      ...(keys.enabled ? { security: [{ bearer: [] }, { apiKey: [] }, { queryKey: [] }] } : {}),
+      response: {
+        101: { description: "Switching Protocols: the WebSocket stream" },
+        ...Object.fromEntries(
+          [400, 426, ...(keys.enabled ? [401] : [])].map((status) => [status, ERROR_BODY]),
+        ),
+      },
+    },
     onRequest: admit,
     handler: (_request, reply) =>
       sendApiError(

@@ -1,5 +1,6 @@
 /** GET /api/alarms (HA-COMPAT.md §7): the panel's alarm log from memory, newest first. */
 
+import { alarmNames } from "../../../catalog/alarm-names.js";
 import { sendApiError } from "../../../http/errors.js";
 import { dataHeaders, notReadyReason } from "../../../views/readiness.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
@@ -42,6 +43,7 @@ export function registerAlarmRoutes(app: TypedApp, ctx: ApiContext): void {
           code: a.code,
           from_date: a.fromDate,
           to_date: a.toDate,
+          ...alarmNames(a.code),
         })),
       });
     },

@@ -46,6 +46,9 @@ function detailJson(ctx: ApiContext, entry: ParameterEntry, now: number): string
   );
 }
 
+/** Longest a request waits for the gzip copy being made (~200 KB compress in a few ms). */
+const GZIP_WAIT_MS = 100;
+
 export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
   const { core, view } = ctx;
 
@@ -63,14 +66,15 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
         response: { 200: ParametersBodySchema, ...errorResponses(401, 503) },
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const now = core.clock.now();
       const data = core.dataStatus(now);
       if (data.state === "unavailable") return sendNotReady(reply, core);
       reply.headers(dataHeaders(data, now));
       reply.header("vary", "accept-encoding");
       if (acceptsGzip(request.headers["accept-encoding"])) {
-        const compressed = view.gzip(core.clock.now());
+        // A compression under way (the body just changed) ends within milliseconds: worth waiting for.
+        const compressed = await view.gzipSoon(GZIP_WAIT_MS);
         if (compressed) {
           reply.header("content-encoding", "gzip");
           return sendJson(reply, 200, compressed);

@@ -26,7 +26,7 @@ export interface EntityHint {
   /** Entity name shown in Home Assistant (the device name is prefixed by HA). */
   label: string;
   /** Force a platform where the rules would choose another (e.g. a writable status shown read-only). */
-  component?: "sensor" | "button";
+  component?: "sensor" | "button" | "binary_sensor";
   unit?: string;
   deviceClass?: string;
   stateClass?: StateClass;

@@ -14,9 +14,19 @@ import { isTypeCode, TYPE_INFO } from "../../../protocol/index.js";
 import { type BridgeTopics, discoveryTopic } from "../topics.js";
 import type { EntityHint } from "./catalog.js";
 import { type DeviceInfo, deviceIdentifier, ORIGIN } from "./device.js";
+import { allowedRange, optionSet } from "./options.js";
 import { NO_SENSOR_TEMPLATE, NUMBER_DEVICE_CLASSES, unitClassOf } from "./units.js";
 
-export type Component = "sensor" | "binary_sensor" | "number" | "switch" | "select" | "button";
+export type Component =
+  | "sensor"
+  | "binary_sensor"
+  | "number"
+  | "switch"
+  | "select"
+  | "button"
+  | "climate"
+  | "water_heater"
+  | "event";
 
 export interface EntityContext {
   topics: BridgeTopics;
@@ -38,6 +48,9 @@ const INTEGER_STEP = 1;
 const FLOAT_STEP = 0.1;
 const SWITCH_ON = "1";
 const SWITCH_OFF = "0";
+/** A 0/1 status as a binary sensor; `None` (no value) stays unknown. */
+export const ZERO_ONE_TEMPLATE =
+  "{{ none if value == 'None' else ('ON' if (value | int(0)) > 0 else 'OFF') }}";
 
 export interface EntityInput {
   definition: ParameterDefinition;
@@ -51,18 +64,6 @@ export interface EntityInput {
 
 function kindOf(type: number): "integer" | "float" | "bool" | "string" | "unknown" {
   return isTypeCode(type) ? TYPE_INFO[type].kind : "unknown";
-}
-
-/** `{{ {'0': 'off', …}.get(value, value) }}` — raw state → option. */
-function optionsValueTemplate(options: Readonly<Record<number, string>>, aliases = {}): string {
-  const pairs = Object.entries({ ...options, ...aliases }).map(([raw, label]) => `'${raw}': '${label}'`);
-  return `{{ {${pairs.join(", ")}}.get(value, value) }}`;
-}
-
-/** `{{ {'off': 0, …}[value] }}` — option → raw value sent to the set topic. */
-function optionsCommandTemplate(options: Readonly<Record<number, string>>): string {
-  const pairs = Object.entries(options).map(([raw, label]) => `'${label}': ${raw}`);
-  return `{{ {${pairs.join(", ")}}[value] }}`;
 }
 
 function rangeOf(input: EntityInput): { min: number; max: number } {
@@ -89,6 +90,7 @@ export function componentOf(input: EntityInput): Component {
   const kind = kindOf(definition.type);
   const writable = input.writable && definition.writable;
   if (writable && hint?.component === "button") return "button";
+  if (hint?.component === "binary_sensor" && kind === "integer") return "binary_sensor";
   if (!writable || hint?.component === "sensor" || hint?.component === "button" || kind === "string") {
     return kind === "bool" ? "binary_sensor" : "sensor";
   }
@@ -117,9 +119,10 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
     case "sensor": {
       config.state_topic = stateTopic;
       if (hint?.options) {
+        const set = optionSet(hint.options, hint.readAliases, allowedRange(definition.type, input.limits));
         config.device_class = "enum";
-        config.options = [...new Set(Object.values(hint.options))];
-        config.value_template = optionsValueTemplate(hint.options, hint.readAliases);
+        config.options = set.options;
+        config.value_template = set.valueTemplate;
         break;
       }
       if (kind === "integer" || kind === "float") {
@@ -135,8 +138,16 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
     }
     case "binary_sensor":
       config.state_topic = stateTopic;
-      config.payload_on = "true";
-      config.payload_off = "false";
+      if (kind === "integer") {
+        // A 0/1 status (pump running, circuit active): anything above 0 is on.
+        config.value_template = ZERO_ONE_TEMPLATE;
+        config.payload_on = "ON";
+        config.payload_off = "OFF";
+      } else {
+        config.payload_on = "true";
+        config.payload_off = "false";
+      }
+      if (hint?.deviceClass) config.device_class = hint.deviceClass;
       break;
     case "switch": {
       const bool = kind === "bool";
@@ -149,12 +160,16 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
       break;
     }
     case "select": {
-      const options = hint?.options ?? {};
+      const set = optionSet(
+        hint?.options ?? {},
+        hint?.readAliases,
+        allowedRange(definition.type, input.limits),
+      );
       config.state_topic = stateTopic;
       config.command_topic = commandTopic;
-      config.options = [...new Set(Object.values(options))];
-      config.value_template = optionsValueTemplate(options, hint?.readAliases);
-      config.command_template = optionsCommandTemplate(options);
+      config.options = set.options;
+      config.value_template = set.valueTemplate;
+      config.command_template = set.commandTemplate;
       break;
     }
     case "number": {
@@ -187,7 +202,18 @@ export function entityFor(input: EntityInput, context: EntityContext): Discovere
   return { component, topic: discoveryTopic(topics, component, String(definition.index)), config };
 }
 
-/** The alarm entities (HA-COMPAT.md §11.6): a problem binary sensor and the latest alarm code. */
+/** Where each new alarm and each clearing is published (not retained): `{event_type, code, name, …}`. */
+export function alarmEventTopic(topics: BridgeTopics): string {
+  return `${topics.base}/alarm_event`;
+}
+
+export const ALARM_EVENT_TYPES = ["raised", "cleared"] as const;
+
+/**
+ * The alarm entities (HA-COMPAT.md §11.6): a problem binary sensor with the active alarms' names as
+ * attributes, the latest alarm's name (history as attributes), and an event entity firing on each
+ * new alarm and each clearing.
+ */
 export function alarmEntities(context: EntityContext): DiscoveredEntity[] {
   const { topics } = context;
   const id = deviceIdentifier(context.uid);
@@ -202,6 +228,10 @@ export function alarmEntities(context: EntityContext): DiscoveredEntity[] {
         state_topic: topics.alarms,
         device_class: "problem",
         value_template: "{{ 'ON' if value_json.active > 0 else 'OFF' }}",
+        // The active alarms' names and codes as attributes.
+        json_attributes_topic: topics.alarms,
+        json_attributes_template:
+          "{{ {'active_alarms': value_json.alarms | selectattr('to_date', 'none') | map(attribute='name') | list, 'active_codes': value_json.alarms | selectattr('to_date', 'none') | map(attribute='code') | list} | tojson }}",
         ...common,
       },
     },
@@ -209,14 +239,25 @@ export function alarmEntities(context: EntityContext): DiscoveredEntity[] {
       component: "sensor",
       topic: discoveryTopic(topics, "sensor", "last_alarm"),
       config: {
-        name: "Last alarm code",
+        name: "Last alarm",
         unique_id: `${id}_last_alarm`,
         state_topic: topics.alarms,
-        value_template: "{{ value_json.alarms[0].code if value_json.alarms else 'none' }}",
+        value_template: "{{ value_json.alarms[0].name if value_json.alarms else 'No alarms' }}",
         json_attributes_topic: topics.alarms,
         json_attributes_template:
-          "{{ {'active_alarm_count': value_json.active, 'alarm_history': value_json.alarms[:10]} | tojson }}",
+          "{{ {'active_alarm_count': value_json.active, 'alarm_code': value_json.alarms[0].code if value_json.alarms else none, 'alarm_history': value_json.alarms[:10]} | tojson }}",
         entity_category: "diagnostic",
+        ...common,
+      },
+    },
+    {
+      component: "event",
+      topic: discoveryTopic(topics, "event", "alarm"),
+      config: {
+        name: "Alarm",
+        unique_id: `${id}_alarm_event`,
+        state_topic: alarmEventTopic(topics),
+        event_types: [...ALARM_EVENT_TYPES],
         ...common,
       },
     },
