@@ -41,6 +41,8 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/port",
       // The virtual thermostat's pure machines, on a VirtualClock.
       "test/thermostat",
+      // The history store on temporary SQLite files, on a VirtualClock.
+      "test/history",
     ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.
