@@ -65,7 +65,7 @@ function expectSameRows(actual: RollupRow[], expected: RollupRow[]): void {
   expect(actual.map((r) => [r.t, r.min, r.max, r.count])).toEqual(
     expected.map((r) => [r.t, r.min, r.max, r.count]),
   );
-  actual.forEach((row, i) => expect(row.avg).toBeCloseTo(expected[i]!.avg, 9));
+  for (const [i, row] of actual.entries()) expect(row.avg).toBeCloseTo(expected[i]!.avg, 9);
 }
 
 describe("RollupBuilder", () => {
