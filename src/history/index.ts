@@ -17,6 +17,15 @@ export {
   MINUTE_MS,
 } from "./options.js";
 export { DEFAULT_RECORD_POLICY, type RecordPolicy, shouldRecord, type UnitPolicy } from "./policy.js";
+export {
+  type HistoryPoint,
+  type HistorySeries,
+  MAX_POINTS,
+  querySeries,
+  type Resolution,
+  type SeriesRequest,
+} from "./query.js";
 export { HistoryRecorder, type HistorySource, type RecorderOptions, type RecorderStats } from "./recorder.js";
 export { RollupBuilder, type RollupRow } from "./rollup.js";
 export { defaultHistoryIndices, type HistorySelection, isSelected } from "./selection.js";
+export { HISTORY_FILE, HistoryService, type HistoryServiceOptions } from "./service.js";

@@ -511,6 +511,7 @@ describe("routing and documentation", () => {
       "/api/expert-parameters",
       "/api/parameters",
       "/api/parameters/{name}",
+      "/api/parameters/{name}/history",
       "/api/status",
       "/api/thermostat/pair",
       "/api/thermostat/status",

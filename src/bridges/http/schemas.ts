@@ -13,6 +13,8 @@ export const {
   ErrorBodySchema,
   ExpertParametersBodySchema,
   HealthBodySchema,
+  HistoryBodySchema,
+  HistoryQuerySchema,
   NameParamsSchema,
   PairResultSchema,
   ParameterDetailSchema,
