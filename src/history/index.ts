@@ -8,6 +8,7 @@ export {
   type Sample,
   type WriteBatch,
 } from "./history-store.js";
+export * from "./insights.js";
 export {
   DEFAULT_HISTORY_OPTIONS,
   DEFAULT_RETENTION,
