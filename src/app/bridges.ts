@@ -221,6 +221,7 @@ function historyPlug(app: BridgeApp, live: LiveFigures): BridgePlug {
           stateDir: config.stateDir,
           selection: config.historyParameters,
           maxBytes: config.historyMaxMb * 1024 * 1024,
+          shortCycleMs: config.historyShortCycleMin * 60_000,
           onError: (error, during) =>
             logger.warn({ err: error }, `history ${during} failed: ${error.message}`),
         });

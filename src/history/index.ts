@@ -9,6 +9,7 @@ export {
   type WriteBatch,
 } from "./history-store.js";
 export * from "./insights.js";
+export * from "./insights-report.js";
 export {
   DEFAULT_HISTORY_OPTIONS,
   DEFAULT_RETENTION,

@@ -154,3 +154,69 @@ describe("GET /api/parameters/{name}/history", () => {
     expect(res.json()).not.toHaveProperty("history");
   });
 });
+
+describe("GET /api/insights", () => {
+  it("reports a scripted day of cycles and counters", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gm3-insights-api-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const core = new FakeCore();
+    fillStore(core);
+    const history = HistoryService.open(core.store, {
+      stateDir: dir,
+      selection: { mode: "all" },
+      maxBytes: 10 * 1024 * 1024,
+      shortCycleMs: 10 * 60_000,
+    });
+    cleanups.unshift(() => history.close());
+    const app = await createApiServer({
+      core,
+      config: testConfig(),
+      logger: pino({ level: "silent" }),
+      version: "9.9.9-test",
+      history,
+    });
+    cleanups.unshift(() => app.close());
+    // The insight parameters are not in the fake store: samples go straight to the file.
+    const now = Date.now();
+    const MIN = 60_000;
+    const samples = [
+      // Compressor: runs of 30, 5 and 3 minutes in the last 24 h.
+      ...[
+        [-300, 40],
+        [-270, 0],
+        [-200, 35],
+        [-195, 0],
+        [-50, 30],
+        [-47, 0],
+      ].map(([m, v]) => ({ p: 1365, t: now + m! * MIN, v: v! })),
+      // Counters in 0.01 kWh: 2 kWh electric, 7 kWh heat in the hour before now.
+      { p: 1285, t: now - 60 * MIN, v: 100_000 },
+      { p: 1285, t: now - 1, v: 100_200 },
+      { p: 1290, t: now - 60 * MIN, v: 300_000 },
+      { p: 1290, t: now - 1, v: 300_700 },
+    ];
+    history.store.write({ samples, minutes: [], hours: [] });
+    const res = await app.inject({ url: "/api/insights" });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(Value.Check(schemas.InsightsBodySchema, body)).toBe(true);
+    expect(body.cycling).toEqual({
+      starts_24h: 3,
+      starts_last_hour: 1,
+      short_cycles_24h: 2,
+      mean_run_minutes: 12.7,
+      mean_pause_minutes: 107.5, // (70 + 145) / 2
+      excessive: false,
+    });
+    const total = body.energy.reduce(
+      (sum: { e: number; h: number }, d: { electric_kwh: number; heat_kwh: number }) => ({
+        e: sum.e + d.electric_kwh,
+        h: sum.h + d.heat_kwh,
+      }),
+      { e: 0, h: 0 },
+    );
+    expect(total).toEqual({ e: 2, h: 7 });
+    // The fake store has no power values: no live COP.
+    expect(body.live_cop).toBeNull();
+  });
+});

@@ -509,6 +509,7 @@ describe("routing and documentation", () => {
       "/",
       "/api/alarms",
       "/api/expert-parameters",
+      "/api/insights",
       "/api/parameters",
       "/api/parameters/{name}",
       "/api/parameters/{name}/history",

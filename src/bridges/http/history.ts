@@ -16,7 +16,22 @@ export interface HistorySeriesView {
   points: HistoryPointView[];
 }
 
+export interface InsightsView {
+  at: number;
+  cycling: {
+    starts24h: number;
+    startsLastHour: number;
+    shortCycles24h: number;
+    meanRunMinutes: number | null;
+    meanPauseMinutes: number | null;
+    excessive: boolean;
+  };
+  energy: { day: number; electricKwh: number; heatKwh: number; cop: number | null }[];
+  liveCop: number | null;
+}
+
 export interface HistoryApi {
+  insights(): InsightsView;
   knows(index: number): boolean;
   series(request: { index: number; from: number; to: number; stepMs?: number }): HistorySeriesView;
 }

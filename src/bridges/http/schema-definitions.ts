@@ -410,3 +410,29 @@ export const HistoryBodySchema = Type.Object(
   },
   { description: "One parameter's history; values as the controller reports them (raw units)." },
 );
+
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+
+export const InsightsBodySchema = Type.Object(
+  {
+    at: Type.String({ format: "date-time" }),
+    cycling: Type.Object({
+      starts_24h: Type.Integer(),
+      starts_last_hour: Type.Integer(),
+      short_cycles_24h: Type.Integer({ description: "Complete runs shorter than HISTORY_SHORT_CYCLE_MIN." }),
+      mean_run_minutes: NullableNumber,
+      mean_pause_minutes: NullableNumber,
+      excessive: Type.Boolean({ description: "More than 6 short cycles in 24 h." }),
+    }),
+    energy: Type.Array(
+      Type.Object({
+        day: Type.String({ description: "UTC day, YYYY-MM-DD." }),
+        electric_kwh: Type.Number(),
+        heat_kwh: Type.Number(),
+        cop: NullableNumber,
+      }),
+    ),
+    live_cop: NullableNumber,
+  },
+  { description: "Insights from the recorded history (docs/history.md)." },
+);

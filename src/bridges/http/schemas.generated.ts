@@ -373,6 +373,113 @@ export const generatedSchemas: Record<string, unknown> = {
     },
     "additionalProperties": false
   },
+  "InsightsBodySchema": {
+    "type": "object",
+    "required": [
+      "at",
+      "cycling",
+      "energy",
+      "live_cop"
+    ],
+    "properties": {
+      "at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "cycling": {
+        "type": "object",
+        "required": [
+          "starts_24h",
+          "starts_last_hour",
+          "short_cycles_24h",
+          "mean_run_minutes",
+          "mean_pause_minutes",
+          "excessive"
+        ],
+        "properties": {
+          "starts_24h": {
+            "type": "integer"
+          },
+          "starts_last_hour": {
+            "type": "integer"
+          },
+          "short_cycles_24h": {
+            "type": "integer",
+            "description": "Complete runs shorter than HISTORY_SHORT_CYCLE_MIN."
+          },
+          "mean_run_minutes": {
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "mean_pause_minutes": {
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "excessive": {
+            "type": "boolean",
+            "description": "More than 6 short cycles in 24 h."
+          }
+        }
+      },
+      "energy": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "day",
+            "electric_kwh",
+            "heat_kwh",
+            "cop"
+          ],
+          "properties": {
+            "day": {
+              "type": "string",
+              "description": "UTC day, YYYY-MM-DD."
+            },
+            "electric_kwh": {
+              "type": "number"
+            },
+            "heat_kwh": {
+              "type": "number"
+            },
+            "cop": {
+              "anyOf": [
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "live_cop": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "description": "Insights from the recorded history (docs/history.md)."
+  },
   "NameParamsSchema": {
     "type": "object",
     "required": [

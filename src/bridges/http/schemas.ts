@@ -15,6 +15,7 @@ export const {
   HealthBodySchema,
   HistoryBodySchema,
   HistoryQuerySchema,
+  InsightsBodySchema,
   NameParamsSchema,
   PairResultSchema,
   ParameterDetailSchema,

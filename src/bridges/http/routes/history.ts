@@ -3,7 +3,13 @@ import type { FastifyReply } from "fastify";
 import { sendApiError } from "../../../http/errors.js";
 import { type ApiContext, sendJson, type TypedApp } from "../context.js";
 import type { HistoryApi, HistorySeriesView } from "../history.js";
-import { errorResponses, HistoryBodySchema, HistoryQuerySchema, NameParamsSchema } from "../schemas.js";
+import {
+  errorResponses,
+  HistoryBodySchema,
+  HistoryQuerySchema,
+  InsightsBodySchema,
+  NameParamsSchema,
+} from "../schemas.js";
 
 const TAG = "history";
 const DAY_MS = 86_400_000;
@@ -36,6 +42,45 @@ function badRequest(reply: FastifyReply, detail: string): void {
 
 export function registerHistoryRoutes(app: TypedApp, ctx: ApiContext, history: HistoryApi | undefined): void {
   const { core } = ctx;
+  app.get(
+    "/api/insights",
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Compressor cycling (24 h), energy and COP per day (7 days), live COP",
+        description:
+          "From the recorded history: starts, short cycles (runs under HISTORY_SHORT_CYCLE_MIN) and mean run and pause " +
+          "lengths of the compressor, energy per day (UTC days) from the controller's counters with the day's COP, and " +
+          "the live COP — null unless the compressor runs, electric power is drawn, heat is not negative and COP ≤ 10. " +
+          "404 with HISTORY_ENABLED=false.",
+        response: { 200: InsightsBodySchema, ...errorResponses(401, 404) },
+      },
+    },
+    (_request, reply) => {
+      if (!history)
+        return sendApiError(reply, 404, "history-off", "the history is off (HISTORY_ENABLED=false)");
+      const report = history.insights();
+      const round = (n: number | null, digits: number) => (n === null ? null : Number(n.toFixed(digits)));
+      sendJson(reply, 200, {
+        at: iso(report.at),
+        cycling: {
+          starts_24h: report.cycling.starts24h,
+          starts_last_hour: report.cycling.startsLastHour,
+          short_cycles_24h: report.cycling.shortCycles24h,
+          mean_run_minutes: report.cycling.meanRunMinutes,
+          mean_pause_minutes: report.cycling.meanPauseMinutes,
+          excessive: report.cycling.excessive,
+        },
+        energy: report.energy.map((d) => ({
+          day: iso(d.day).slice(0, 10),
+          electric_kwh: round(d.electricKwh, 2),
+          heat_kwh: round(d.heatKwh, 2),
+          cop: round(d.cop, 2),
+        })),
+        live_cop: round(report.liveCop, 2),
+      });
+    },
+  );
   app.get(
     "/api/parameters/:name/history",
     {
