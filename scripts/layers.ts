@@ -19,6 +19,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["log", "state", "transport"],
   ["bus", "thermostat"],
   ["store"],
+  ["history"],
   ["gateway"],
   ["port"],
   ["views", "http"],

@@ -41,6 +41,8 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/port",
       // The virtual thermostat's pure machines, on a VirtualClock.
       "test/thermostat",
+      // The history store on temporary SQLite files, on a VirtualClock.
+      "test/history",
     ],
     files: [
       // test/architecture.test.ts, test/tiers.test.ts: the repository's shape.
@@ -105,6 +107,8 @@ export const TIERS: Record<Tier, TierFiles> = {
       "test/cli/processes.test.ts",
       "test/bad-input/processes.test.ts",
       "test/integration/core-pty.test.ts",
+      // A child process killed with SIGKILL while writing the history.
+      "test/history/kill.test.ts",
     ],
   },
 };

@@ -13,6 +13,7 @@ import type { LiveHub } from "../bridges/ws/hub.js";
 import { registerLiveStream } from "../bridges/ws/plugin.js";
 import { ConfigError, describeSource, type GatewayConfig, type LoadedConfig } from "../config/index.js";
 import type { GatewayCore } from "../gateway/core.js";
+import { HistoryService } from "../history/index.js";
 import { type Logger, logEvent } from "../log/index.js";
 import { type BridgePlug, corePort } from "../port/index.js";
 import { readOrCreateInstanceId } from "../state/instance-id.js";
@@ -100,6 +101,8 @@ interface BridgeApp {
 interface LiveFigures {
   hub?: LiveHub;
   mqtt?: MqttBridge;
+  /** The history the API serves (HISTORY_ENABLED). */
+  history?: HistoryService;
 }
 
 /**
@@ -130,6 +133,7 @@ function httpPlug(app: BridgeApp, live: LiveFigures, onListening: (url: string) 
         logger: logger.child({ module: "api" }),
         version: packageVersion,
         tls,
+        history: live.history,
       });
       live.hub = config.wsEnabled
         ? await registerLiveStream(server, {
@@ -208,9 +212,42 @@ function mqttPlug(app: BridgeApp, live: LiveFigures): BridgePlug {
   };
 }
 
+/**
+ * The history recorder (not a bridge, but started and stopped like one): opened before the API that
+ * serves it, closed after it, its last samples written on the way out.
+ */
+function historyPlug(app: BridgeApp, live: LiveFigures): BridgePlug {
+  const { config, logger } = app;
+  return {
+    name: "history",
+    async start(port) {
+      // The API and Home Assistant matter more than the history: a file that cannot be opened warns.
+      try {
+        live.history = HistoryService.open(port.store, {
+          stateDir: config.stateDir,
+          selection: config.historyParameters,
+          maxBytes: config.historyMaxMb * 1024 * 1024,
+          shortCycleMs: config.historyShortCycleMin * 60_000,
+          onError: (error, during) =>
+            logger.warn({ err: error }, `history ${during} failed: ${error.message}`),
+        });
+      } catch (error) {
+        logger.warn({ err: error }, `history not recorded: ${(error as Error).message}`);
+      }
+    },
+    async stop() {
+      live.history?.close();
+    },
+  };
+}
+
 /** The bridges, in start order (the HTTP one listens first: a port in use stops start-up). */
 function bridgePlugs(app: BridgeApp, live: LiveFigures, onListening: (url: string) => void): BridgePlug[] {
-  return [httpPlug(app, live, onListening), ...(app.config.mqttUrl ? [mqttPlug(app, live)] : [])];
+  return [
+    ...(app.config.historyEnabled ? [historyPlug(app, live)] : []),
+    httpPlug(app, live, onListening),
+    ...(app.config.mqttUrl ? [mqttPlug(app, live)] : []),
+  ];
 }
 
 /** Starts every bridge on the core's port, in order; returns them (to stop) and the API's URL. */

@@ -32,6 +32,7 @@ export const SETTING_GROUPS = [
   "Room thermostat",
   "Logging",
   "State",
+  "History",
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
@@ -523,6 +524,36 @@ export const settingsSchema = {
     default: 0,
     group: "HTTP API",
     doc: "With HTTPS: a plain-HTTP port that redirects every request to HTTPS on API_PORT (0 = none).",
+  }),
+
+  // History (docs/history.md)
+  historyEnabled: setting({
+    env: "HISTORY_ENABLED",
+    kind: booleanKind,
+    default: true,
+    group: "History",
+    doc: "Record parameter history, rollups and insights in an SQLite file in STATE_DIR (history.sqlite). false: nothing is recorded and the history endpoints answer 404.",
+  }),
+  historyMaxMb: setting({
+    env: "HISTORY_MAX_MB",
+    kind: integerKind({ min: 1, max: 100_000 }),
+    default: 200,
+    group: "History",
+    doc: "Disk budget of the history in MB, kept by pruning the oldest data, finest first (raw samples, then minute, then hourly rollups).",
+  }),
+  historyParameters: setting({
+    env: "HISTORY_PARAMETERS",
+    kind: mqttPublishKind,
+    default: { mode: "default" },
+    group: "History",
+    doc: "Parameters recorded: default (the measured values the overview and Home Assistant use, plus every kW and kWh parameter), all (every numeric parameter), or a list of names and indices.",
+  }),
+  historyShortCycleMin: setting({
+    env: "HISTORY_SHORT_CYCLE_MIN",
+    kind: integerKind({ min: 1, max: 240 }),
+    default: 10,
+    group: "History",
+    doc: "A compressor run shorter than this many minutes counts as a short cycle in the insights.",
   }),
 } as const;
 

@@ -43,12 +43,10 @@ export const CONTROLLER_LIVE_RULES: readonly LiveRule[] = [
     probability: 0.15,
     span: 2,
   },
-  // ElectricPower, HeatingPower, HeatingCopTemporary, HeatingCopAverage
-  { kind: "drift", indices: [1047, 1048, 1050, 1051], step: 0.02, probability: 0.1, span: 0.5 },
+  // ElectricPower, HeatingPower, the COPs, AxenOutgoingTemp, HPStatusComprHz and the heat pump's
+  // energy counters (1285, 1290) follow the heat-pump model (heat-pump-model.ts).
   // HeatingPower_all, EnerCount_HeatCh, EnerProd_HeatCh
   { kind: "creep", indices: [713, 1324, 1327], step: 0.01, probability: 0.1 },
-  // AXEN_REGISTER_1202_1203, AXEN_REGISTER_1212_1213 (energy counters, 0.01 kWh units)
-  { kind: "creep", indices: [1285, 1290], step: 1, probability: 0.1 },
   // AxenFanSpeed, HPStatusFanRPM, AXEN_REGISTER_72, _42, _49, _52, _53, _75, _76
   {
     kind: "jitter",

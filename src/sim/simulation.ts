@@ -11,6 +11,7 @@ import type { DeviceContext } from "./device.js";
 import { ECOSTER_40_IDENTITY } from "./ecoster-identity.js";
 import { BusEndpoint, LinkUnpluggedError } from "./endpoint.js";
 import { Faults } from "./faults.js";
+import { HeatPumpModel } from "./heat-pump-model.js";
 import { CONTROLLER_LIVE_RULES, LiveValues, THERMOSTAT_LIVE_RULES } from "./live-values.js";
 import { resolveOptions, type SimulationOptions } from "./options.js";
 import { SimPanel } from "./panel.js";
@@ -39,7 +40,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
   readonly poller: SimPoller | undefined;
   readonly faults: Faults;
   private readonly endpoints = new Set<BusEndpoint>();
-  private readonly liveValues: LiveValues[];
+  private readonly liveValues: { tick(): void }[];
   private readonly noise: Transceiver = { name: "noise", kind: "noise", receive: () => {} };
   private liveTimer: TimerHandle | undefined;
   private stopNoise: (() => void) | undefined;
@@ -137,6 +138,7 @@ export class Simulation extends EventEmitter<SimulationEvents> {
       ? [
           new LiveValues(controllerSpace, CONTROLLER_LIVE_RULES, live.fork("controller")),
           new LiveValues(this.thermostat.space, THERMOSTAT_LIVE_RULES, live.fork("thermostat")),
+          new HeatPumpModel(controllerSpace),
         ]
       : [];
     this.panel.on("thermostat-paired", (address) => this.assignCircuit(address));

@@ -386,3 +386,81 @@ export const StatusBodySchema = Type.Object({
     serving_snapshot: Type.Boolean(),
   }),
 });
+
+// History (routes/history.ts, docs/history.md)
+
+export const HistoryQuerySchema = Type.Object(
+  {
+    from: Type.Optional(
+      Type.String({
+        description: "Start: ISO 8601 date-time or ms since the epoch. Default: 24 h before `to`.",
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({ description: "End: ISO 8601 date-time or ms since the epoch. Default: now." }),
+    ),
+    step: Type.Optional(
+      Type.String({
+        description:
+          "Smallest step wanted, in seconds; 60 or more asks for rollups. The answer may use a wider one (at most 2,000 points).",
+      }),
+    ),
+    format: Type.Optional(
+      Type.Union([Type.Literal("json"), Type.Literal("csv")], {
+        description: "csv: the same points as CSV (or send Accept: text/csv).",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const HistoryBodySchema = Type.Object(
+  {
+    index: Type.Integer(),
+    name: Type.String(),
+    unit: Type.String({ description: "Unit symbol, e.g. °C, kW; empty when none." }),
+    from: Type.String({ format: "date-time" }),
+    to: Type.String({ format: "date-time" }),
+    resolution: Type.Union([Type.Literal("raw"), Type.Literal("minute"), Type.Literal("hour")], {
+      description:
+        "raw: recorded samples (on change beyond a deadband, at least every 10 min); minute/hour: rollups, merged into `step_seconds` steps.",
+    }),
+    step_seconds: Type.Number({ description: "Width of one point's step; 0 for raw samples." }),
+    points: Type.Array(
+      Type.Object({
+        t: Type.String({ format: "date-time", description: "Sample time, or start of the step (UTC)." }),
+        value: Type.Number({ description: "The sample, or the step's time-weighted average." }),
+        min: Type.Number(),
+        max: Type.Number(),
+      }),
+      { maxItems: 2000 },
+    ),
+  },
+  { description: "One parameter's history; values as the controller reports them (raw units)." },
+);
+
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+
+export const InsightsBodySchema = Type.Object(
+  {
+    at: Type.String({ format: "date-time" }),
+    cycling: Type.Object({
+      starts_24h: Type.Integer(),
+      starts_last_hour: Type.Integer(),
+      short_cycles_24h: Type.Integer({ description: "Complete runs shorter than HISTORY_SHORT_CYCLE_MIN." }),
+      mean_run_minutes: NullableNumber,
+      mean_pause_minutes: NullableNumber,
+      excessive: Type.Boolean({ description: "More than 6 short cycles in 24 h." }),
+    }),
+    energy: Type.Array(
+      Type.Object({
+        day: Type.String({ description: "UTC day, YYYY-MM-DD." }),
+        electric_kwh: Type.Number(),
+        heat_kwh: Type.Number(),
+        cop: NullableNumber,
+      }),
+    ),
+    live_cop: NullableNumber,
+  },
+  { description: "Insights from the recorded history (docs/history.md)." },
+);

@@ -291,6 +291,229 @@ export const generatedSchemas: Record<string, unknown> = {
       }
     }
   },
+  "HistoryBodySchema": {
+    "type": "object",
+    "required": [
+      "index",
+      "name",
+      "unit",
+      "from",
+      "to",
+      "resolution",
+      "step_seconds",
+      "points"
+    ],
+    "properties": {
+      "index": {
+        "type": "integer"
+      },
+      "name": {
+        "type": "string"
+      },
+      "unit": {
+        "type": "string",
+        "description": "Unit symbol, e.g. °C, kW; empty when none."
+      },
+      "from": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "to": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "resolution": {
+        "anyOf": [
+          {
+            "type": "string",
+            "const": "raw"
+          },
+          {
+            "type": "string",
+            "const": "minute"
+          },
+          {
+            "type": "string",
+            "const": "hour"
+          }
+        ],
+        "description": "raw: recorded samples (on change beyond a deadband, at least every 10 min); minute/hour: rollups, merged into `step_seconds` steps."
+      },
+      "step_seconds": {
+        "type": "number",
+        "description": "Width of one point's step; 0 for raw samples."
+      },
+      "points": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "t",
+            "value",
+            "min",
+            "max"
+          ],
+          "properties": {
+            "t": {
+              "type": "string",
+              "format": "date-time",
+              "description": "Sample time, or start of the step (UTC)."
+            },
+            "value": {
+              "type": "number",
+              "description": "The sample, or the step's time-weighted average."
+            },
+            "min": {
+              "type": "number"
+            },
+            "max": {
+              "type": "number"
+            }
+          }
+        },
+        "maxItems": 2000
+      }
+    },
+    "description": "One parameter's history; values as the controller reports them (raw units)."
+  },
+  "HistoryQuerySchema": {
+    "type": "object",
+    "properties": {
+      "from": {
+        "type": "string",
+        "description": "Start: ISO 8601 date-time or ms since the epoch. Default: 24 h before `to`."
+      },
+      "to": {
+        "type": "string",
+        "description": "End: ISO 8601 date-time or ms since the epoch. Default: now."
+      },
+      "step": {
+        "type": "string",
+        "description": "Smallest step wanted, in seconds; 60 or more asks for rollups. The answer may use a wider one (at most 2,000 points)."
+      },
+      "format": {
+        "anyOf": [
+          {
+            "type": "string",
+            "const": "json"
+          },
+          {
+            "type": "string",
+            "const": "csv"
+          }
+        ],
+        "description": "csv: the same points as CSV (or send Accept: text/csv)."
+      }
+    },
+    "additionalProperties": false
+  },
+  "InsightsBodySchema": {
+    "type": "object",
+    "required": [
+      "at",
+      "cycling",
+      "energy",
+      "live_cop"
+    ],
+    "properties": {
+      "at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "cycling": {
+        "type": "object",
+        "required": [
+          "starts_24h",
+          "starts_last_hour",
+          "short_cycles_24h",
+          "mean_run_minutes",
+          "mean_pause_minutes",
+          "excessive"
+        ],
+        "properties": {
+          "starts_24h": {
+            "type": "integer"
+          },
+          "starts_last_hour": {
+            "type": "integer"
+          },
+          "short_cycles_24h": {
+            "type": "integer",
+            "description": "Complete runs shorter than HISTORY_SHORT_CYCLE_MIN."
+          },
+          "mean_run_minutes": {
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "mean_pause_minutes": {
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "excessive": {
+            "type": "boolean",
+            "description": "More than 6 short cycles in 24 h."
+          }
+        }
+      },
+      "energy": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "day",
+            "electric_kwh",
+            "heat_kwh",
+            "cop"
+          ],
+          "properties": {
+            "day": {
+              "type": "string",
+              "description": "UTC day, YYYY-MM-DD."
+            },
+            "electric_kwh": {
+              "type": "number"
+            },
+            "heat_kwh": {
+              "type": "number"
+            },
+            "cop": {
+              "anyOf": [
+                {
+                  "type": "number"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "live_cop": {
+        "anyOf": [
+          {
+            "type": "number"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "description": "Insights from the recorded history (docs/history.md)."
+  },
   "NameParamsSchema": {
     "type": "object",
     "required": [

@@ -18,10 +18,12 @@ import { ParametersView } from "../../views/parameters-view.js";
 import type { ApiContext } from "./context.js";
 import type { ApiCore } from "./core.js";
 import { DOCS_PREFIX, registerDocsRoutes, registerOpenApi } from "./docs.js";
+import type { HistoryApi } from "./history.js";
 import { useJsonBodyParser } from "./json-body.js";
 import { createRequestLogHook } from "./request-log.js";
 import { registerAlarmRoutes } from "./routes/alarms.js";
 import { registerExpertRoutes } from "./routes/expert.js";
+import { registerHistoryRoutes } from "./routes/history.js";
 import { registerParameterRoutes } from "./routes/parameters.js";
 import { registerServiceRoutes } from "./routes/service.js";
 import { registerThermostatRoutes } from "./routes/thermostat.js";
@@ -35,6 +37,8 @@ export interface ApiServerDeps {
   version: string;
   /** The virtual thermostat; without one the thermostat calls report it disabled. */
   thermostat?: ThermostatPort;
+  /** The recorded history; without it (HISTORY_ENABLED=false) the history endpoint answers 404. */
+  history?: HistoryApi;
   /** Serve HTTPS (and WSS) with this PEM key and certificate instead of plain HTTP. */
   tls?: { key: string; cert: string };
   /**
@@ -198,6 +202,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   registerExpertRoutes(app, ctx);
   registerAlarmRoutes(app, ctx);
   registerThermostatRoutes(app, ctx);
+  registerHistoryRoutes(app, ctx, deps.history);
   await registerDocsRoutes(app);
   return app;
 }
