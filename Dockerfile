@@ -3,7 +3,8 @@
 # The build stage compiles and packs exactly what npm would publish (package.json "files"); the
 # runtime stage installs that package with production dependencies only and runs as a non-root
 # user in the dialout group, with its state (bus address, parameter snapshot) in the /data volume.
-ARG NODE_IMAGE=node:22-bookworm-slim
+# Pinned: an exact Node 22 LTS release on Debian 12; docker-bake.hcl builds amd64, arm64 and arm/v7.
+ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
@@ -16,6 +17,13 @@ RUN npm pack --pack-destination /tmp \
     && tar -xzf /tmp/econet-gm3-gateway-*.tgz -C /pkg --strip-components=1
 
 FROM ${NODE_IMAGE} AS runtime
+ARG VERSION=0.1.0
+ARG SOURCE=https://github.com/econet-gm3/econet-gm3-gateway
+LABEL org.opencontainers.image.title="econet-gm3-gateway" \
+      org.opencontainers.image.description="Local gateway for GM3 (Plum ecoMAX360i) heat pumps on RS-485" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT"
 ENV NODE_ENV=production \
     STATE_DIR=/data \
     API_PORT=8000

@@ -51,7 +51,8 @@ describe("Dockerfile", () => {
     expect(new Set(images).size).toBe(1);
     const imageArg = dockerfile.getInitialARGs()[0]?.getProperty();
     expect(imageArg?.getName()).toBe("NODE_IMAGE");
-    expect(imageArg?.getValue()).toMatch(/^node:(2[0-9])-bookworm-slim$/);
+    // Pinned to an exact release of a supported LTS line (package.json engines: 22 and 24).
+    expect(imageArg?.getValue()).toMatch(/^node:(22|24)\.\d+\.\d+-bookworm-slim$/);
   });
 
   it("copies only files that exist in the build context and are not ignored", () => {
