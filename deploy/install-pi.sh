@@ -14,6 +14,7 @@ set -euo pipefail
 readonly SERVICE=econet-gm3-gateway
 readonly SERVICE_USER=econet-gm3
 readonly BIN_NAME=econet-gm3-gateway
+# The oldest Node that still runs the gateway; supported are the LTS lines 22 and 24 (package.json engines).
 readonly MIN_NODE=20.19.0
 readonly CONFIG_DIR=/etc/econet-gm3-gateway
 readonly ENV_FILE=$CONFIG_DIR/env
@@ -93,7 +94,7 @@ for file in "$here/$SERVICE.service" "$here/99-econet-gm3.rules"; do
 done
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  die "Node.js $MIN_NODE or newer with npm is needed. On Raspberry Pi OS: install Node.js 20 or 22 (e.g. from NodeSource), then run this again."
+  die "Node.js $MIN_NODE or newer with npm is needed. On Raspberry Pi OS: install Node.js 22 or 24 LTS (e.g. from NodeSource), then run this again."
 fi
 node_version=$(node -p 'process.versions.node')
 version_at_least "$node_version" "$MIN_NODE" ||

@@ -15,6 +15,7 @@ import {
   booleanKind,
   enumKind,
   hostKind,
+  optionalIpKind,
   optionalPathKind,
   pathKind,
   secretKind,
@@ -318,6 +319,14 @@ export const settingsSchema = {
     secret: "value",
     group: "HTTP API",
     doc: "Key that allows reads only.",
+  }),
+  ingressTrustedAddress: setting({
+    env: "INGRESS_TRUSTED_ADDRESS",
+    emptyMeaning: "no ingress proxy",
+    kind: optionalIpKind,
+    default: "",
+    group: "HTTP API",
+    doc: "IP address of Home Assistant's ingress proxy (the add-on sets 172.30.32.2): a request from it with X-Ingress-Path needs no API key, as Home Assistant has signed the person in (docs/install-ha-addon.md#ingress).",
   }),
   apiWriteRateLimitPerMinute: setting({
     env: "API_WRITE_RATE_LIMIT",

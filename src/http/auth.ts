@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { sendApiError } from "./errors.js";
+import { isIngressRequest } from "./ingress.js";
 
 /** `public`: no key ever; `read`: read or write key; `write`: the write key. */
 export type ApiAccess = "public" | "read" | "write";
@@ -77,13 +78,18 @@ export function accessOf(request: FastifyRequest): ApiAccess {
   return request.method === "GET" || request.method === "HEAD" ? "read" : "write";
 }
 
-/** An onRequest hook enforcing the keys for every route of the instance it is added to. */
-export function createAuthHook(keys: ApiKeys): onRequestHookHandler {
+/**
+ * An onRequest hook enforcing the keys for every route of the instance it is added to. A request
+ * through the trusted ingress proxy (`trustedIngress`, see ingress.ts) is let through: Home
+ * Assistant has signed the person in.
+ */
+export function createAuthHook(keys: ApiKeys, trustedIngress = ""): onRequestHookHandler {
   const check = new ApiKeyCheck(keys);
   return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     if (!check.enabled) return done();
     const access = accessOf(request);
     if (access === "public") return done();
+    if (isIngressRequest(request, trustedIngress)) return done();
     const key = presentedKey(request);
     const grant = check.grantOf(key);
     if (grant === "none") {

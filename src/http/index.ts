@@ -13,3 +13,4 @@ export {
   sendApiError,
   toApiError,
 } from "./errors.js";
+export { INGRESS_PATH_HEADER, ingressPrefix, isIngressRequest, peerAddress } from "./ingress.js";

@@ -15,7 +15,13 @@ import { type SimGateway, startSimGateway } from "../helpers/sim-gateway.js";
 import { WsClient } from "../helpers/ws-client.js";
 
 const MAX_AGE_MS = 2_000;
-const CONFIG = { apiKey: "", apiReadKey: "", wsMaxQueueMessages: 1_000, pollIntervalMs: 300 };
+const CONFIG = {
+  apiKey: "",
+  apiReadKey: "",
+  ingressTrustedAddress: "",
+  wsMaxQueueMessages: 1_000,
+  pollIntervalMs: 300,
+};
 
 async function serve(
   g: SimGateway,

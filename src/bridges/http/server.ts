@@ -185,7 +185,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<FastifyInsta
   });
   const keys = { apiKey: config.apiKey, apiReadKey: config.apiReadKey };
   // Without keys there is nothing to check: no hook on the hot path.
-  if (new ApiKeyCheck(keys).enabled) app.addHook("onRequest", createAuthHook(keys));
+  if (new ApiKeyCheck(keys).enabled)
+    app.addHook("onRequest", createAuthHook(keys, config.ingressTrustedAddress));
 
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {

@@ -7,7 +7,7 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayConfig } from "../../config/index.js";
-import { ApiKeyCheck, presentedKey, sendApiError } from "../../http/index.js";
+import { ApiKeyCheck, isIngressRequest, presentedKey, sendApiError } from "../../http/index.js";
 import { type Logger, logEvent } from "../../log/index.js";
 import type { ThermostatPort } from "../../port/index.js";
 import { assessHealth, parameterFieldsJson, valueJson } from "../../views/index.js";
@@ -45,7 +45,10 @@ declare module "fastify" {
 export interface LiveStreamOptions {
   core: LiveCore;
   logger: Logger;
-  config: Pick<GatewayConfig, "apiKey" | "apiReadKey" | "wsMaxQueueMessages" | "pollIntervalMs">;
+  config: Pick<
+    GatewayConfig,
+    "apiKey" | "apiReadKey" | "ingressTrustedAddress" | "wsMaxQueueMessages" | "pollIntervalMs"
+  >;
   /** The virtual room thermostat (undefined when the gateway has none): `thermostat` messages. */
   thermostat?: ThermostatPort;
 }
@@ -84,7 +87,7 @@ export async function registerLiveStream(app: FastifyInstance, options: LiveStre
 
   const admit = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const query = request.query as Query;
-    if (keys.enabled) {
+    if (keys.enabled && !isIngressRequest(request, config.ingressTrustedAddress)) {
       const fromQuery = typeof query.key === "string" && query.key !== "" ? query.key : undefined;
       const key = presentedKey(request) ?? fromQuery;
       // The stream is a read: either key will do.

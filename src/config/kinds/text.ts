@@ -68,6 +68,15 @@ export function textKind(rules: TextRules): SettingKind<string> {
   };
 }
 
+/** An IP address or empty (off): the one peer trusted as Home Assistant's ingress proxy. */
+export const optionalIpKind = textKind({
+  allowed: "empty (off) or an IP address",
+  check(text) {
+    if (text === "" || isIP(text) !== 0) return undefined;
+    return `${quote(text)} is not an IP address`;
+  },
+});
+
 const PRINTABLE_NO_SPACE = /^[\x21-\x7e]+$/;
 
 /**

@@ -1,6 +1,7 @@
 /** GET /api/parameters, GET and POST /api/parameters/{name} (HA-COMPAT.md §3, §4, §6). */
 import type { FastifyReply } from "fastify";
 import { sendApiError } from "../../../http/errors.js";
+import { ingressPrefix } from "../../../http/ingress.js";
 import type { ParameterEntry, WriteJob } from "../../../port/index.js";
 import { WriteError } from "../../../port/index.js";
 import { typeName } from "../../../protocol/index.js";
@@ -148,7 +149,8 @@ export function registerParameterRoutes(app: TypedApp, ctx: ApiContext): void {
         if (!(error instanceof WriteError)) throw error;
         return sendWriteError(reply, error, name);
       }
-      const location = writeLocation(job);
+      // Under Home Assistant Ingress the path the browser follows starts with the ingress prefix.
+      const location = ingressPrefix(request, ctx.config.ingressTrustedAddress) + writeLocation(job);
       if (prefersAsync(request.headers.prefer) && !job.final) {
         reply.header("location", location).header("preference-applied", "respond-async");
         return sendJson(reply, 202, writeJobJson(job, waitOf(core.writes, job)));
