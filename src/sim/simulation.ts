@@ -161,7 +161,16 @@ export class Simulation extends EventEmitter<SimulationEvents> {
       if (noise) this.bus.transmitWhenFree(this.noise, noise);
     });
     this.controller.start();
-    if (this.options.wiredThermostat) this.thermostat.start();
+    if (this.options.wiredThermostat) {
+      // The controller has known the wired thermostat long before anyone joins the bus: its
+      // reading is in the circuit's parameters from the start, not only after the panel's first
+      // poll of it (a gateway reading at the first moment would see the profile's value change).
+      this.copyThermostatTemperature(
+        this.options.thermostatAddress,
+        new Map([[0, this.thermostat.roomTemperature]]),
+      );
+      this.thermostat.start();
+    }
     this.poller?.start();
     this.panel.start();
     this.faults.start();

@@ -157,7 +157,8 @@ describe("API keys", () => {
       const dialog = page.getByRole("dialog", { name: "API key" });
       await dialog.waitFor();
       await dialog.getByRole("button", { name: "Cancel" }).click();
-      const banner = page.locator(".banner.warn");
+      // The page's banner, not the thermostat card's stale note (hidden while the card is).
+      const banner = page.locator(".banner.warn:not(.thermostat-stale)");
       await banner.waitFor();
       expect(await banner.textContent()).toContain("This gateway needs an API key");
       await banner.getByRole("button", { name: "Enter key" }).click();
